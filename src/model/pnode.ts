@@ -1,0 +1,102 @@
+/**
+ * A positioned, source-independent document tree. YAML, JSON, CloudFormation and TypeScript
+ * object literals all load into this shape, so the typed model is built by one set of readers.
+ */
+import type { Span } from './span.js';
+
+export type Scalar = string | number | boolean | null;
+
+interface Base {
+  readonly span: Span;
+  /** YAML tag such as `!Ref`/`!Sub`, or a synthetic marker (`fn:Sub`) for intrinsic functions. */
+  readonly tag?: string;
+  /** The value is not static (template, intrinsic, expression): rules must treat it as unknown. */
+  readonly unknown?: boolean;
+}
+
+export interface PScalar extends Base {
+  readonly type: 'scalar';
+  readonly value: Scalar;
+  /** For strings whose text was decoded (JSON escapes, YAML block scalars): maps a decoded
+   *  line/column to its source position. Absent when the value is one line and undecoded. */
+  readonly inner?: InnerMap;
+}
+
+export interface PEntry {
+  readonly key: PScalar;
+  readonly value: PNode;
+}
+
+export interface PMap extends Base {
+  readonly type: 'map';
+  readonly entries: readonly PEntry[];
+}
+
+export interface PSeq extends Base {
+  readonly type: 'seq';
+  readonly items: readonly PNode[];
+}
+
+export type PNode = PScalar | PMap | PSeq;
+
+/** Maps a position inside a decoded string back to its source span. */
+export interface InnerMap {
+  /** Span of the characters [start, end) of the decoded string. */
+  spanOf(start: number, end: number): Span;
+}
+
+export function isMap(n: PNode | undefined): n is PMap {
+  return n !== undefined && n.type === 'map';
+}
+export function isSeq(n: PNode | undefined): n is PSeq {
+  return n !== undefined && n.type === 'seq';
+}
+export function isScalar(n: PNode | undefined): n is PScalar {
+  return n !== undefined && n.type === 'scalar';
+}
+
+/** First entry whose key equals `key` (exact match). */
+export function entry(map: PNode | undefined, key: string): PEntry | undefined {
+  if (!isMap(map)) return undefined;
+  for (const e of map.entries) if (e.key.value === key) return e;
+  return undefined;
+}
+
+export function get(node: PNode | undefined, ...path: (string | number)[]): PNode | undefined {
+  let cur = node;
+  for (const p of path) {
+    if (cur === undefined) return undefined;
+    if (typeof p === 'number') cur = isSeq(cur) ? cur.items[p] : undefined;
+    else cur = entry(cur, p)?.value;
+  }
+  return cur;
+}
+
+/** The string value of a scalar (numbers and booleans are stringified the way YAML would print them). */
+export function str(node: PNode | undefined): string | undefined {
+  if (!isScalar(node) || node.value === null) return undefined;
+  return String(node.value);
+}
+
+/** Items of a sequence; a lone scalar is treated as a one-item list (IAM's "string or array" fields). */
+export function listOf(node: PNode | undefined): readonly PNode[] {
+  if (node === undefined) return [];
+  if (isSeq(node)) return node.items;
+  return [node];
+}
+
+/** Plain JavaScript value of a node (used for hashing and size computations, never for positions). */
+export function toJS(node: PNode | undefined): unknown {
+  if (node === undefined) return undefined;
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toJS);
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const e of node.entries) o[String(e.key.value)] = toJS(e.value);
+      return o;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Source positions. Every position is 1-based; `endColumn` is exclusive (SARIF's convention),
+ * so a one-character token at column 5 has `column: 5, endColumn: 6`. Loaders convert once;
+ * formatters never adjust positions.
+ */
+export interface Span {
+  /** Repository-relative POSIX path (relative to the current directory), or `<stdin>`. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** A value together with where it came from. `unknown` marks values that could not be resolved statically. */
+export interface Located<T> {
+  readonly value: T;
+  readonly span: Span;
+  /** True when the value is a template (`${VAR}`, `{{ .Values.x }}`), an intrinsic function or otherwise not static. */
+  readonly unknown?: boolean;
+}
+
+export function located<T>(value: T, span: Span, unknown?: boolean): Located<T> {
+  return unknown ? { value, span, unknown: true } : { value, span };
+}
+
+export function compareSpans(a: Span, b: Span): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || a.endLine - b.endLine || a.endColumn - b.endColumn;
+}
+
+export function spanToString(s: Span): string {
+  return `${s.file}:${s.line}:${s.column}`;
+}
+
+/** Placeholders that a renderer fills in later: Helm/Go templates, shell/envsubst variables, kustomize vars. */
+const TEMPLATE_RE = /\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
+
+export function looksTemplated(text: string): boolean {
+  return TEMPLATE_RE.test(text);
+}
