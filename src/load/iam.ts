@@ -1,0 +1,209 @@
+/**
+ * IAM roles and OIDC providers from JSON shapes: a bare trust policy, `aws iam get-role` /
+ * `list-roles` output, ccoctl `--dry-run` role files (policy as a JSON string), and OIDC
+ * provider descriptions (`aws iam get-open-id-connect-provider`, ccoctl `04-iam-identity-provider.json`).
+ */
+import { parseOperator } from '../iam/conditions.js';
+import { issuerHost } from '../iam/arn.js';
+import type { Condition, OidcProvider, PolicyDocument, Role, Statement } from '../model/iam.js';
+import { entry, get, isMap, isScalar, isSeq, listOf, toJS, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import type { Span } from '../model/span.js';
+import type { L } from '../model/resource.js';
+import { decodeMaybeUrlEncoded, parseJson, parseJsonInString } from './json.js';
+import { loc } from './k8s.js';
+import type { ParseProblem } from './yaml.js';
+
+export type IamResource = Role | OidcProvider;
+
+/** Quick textual test: could this JSON text hold a role, trust policy or OIDC provider? */
+export function mayHoldIam(text: string): boolean {
+  return /"(Statement|AssumeRolePolicyDocument|ClientIDList|Roles?)"/.test(text);
+}
+
+/** Recognise IAM shapes in one positioned document. Problems (a policy string that fails to parse) go to `problems`. */
+export function buildIam(doc: PNode, out: IamResource[], problems: ParseProblem[]): void {
+  if (!isMap(doc)) return;
+  const file = doc.span.file;
+  const roleObj = get(doc, 'Role');
+  if (isMap(roleObj) && entry(roleObj, 'AssumeRolePolicyDocument')) {
+    out.push(roleFromDescription(roleObj, 'get-role', problems));
+    return;
+  }
+  const roles = get(doc, 'Roles');
+  if (isSeq(roles)) {
+    for (const r of roles.items) if (isMap(r) && entry(r, 'AssumeRolePolicyDocument')) out.push(roleFromDescription(r, 'get-role', problems));
+    return;
+  }
+  if (entry(doc, 'AssumeRolePolicyDocument')) {
+    out.push(roleFromDescription(doc, entry(doc, 'RoleName') ? 'ccoctl' : 'policy', problems));
+    return;
+  }
+  if (entry(doc, 'Statement') && isTrustPolicy(doc)) {
+    const trust = parsePolicy(doc);
+    out.push({ kind: 'iam:Role', key: `iam:Role@${file}:${doc.span.line}`, file, span: doc.span, node: doc, label: `trust policy in ${file}`, trust, source: 'policy' });
+    return;
+  }
+  const url = get(doc, 'Url');
+  const clientIds = entry(doc, 'ClientIDList');
+  if (isScalar(url) && clientIds) {
+    const u = loc(url);
+    out.push({
+      kind: 'iam:OIDCProvider',
+      key: `iam:OIDCProvider/${u ? issuerHost(u.value) : file}`,
+      file,
+      span: doc.span,
+      node: doc,
+      label: `OIDC provider ${u?.value ?? ''}`.trim(),
+      url: u,
+      host: u && !u.unknown ? issuerHost(u.value) : undefined,
+      clientIds: listOf(clientIds.value).map(loc).filter((x): x is L<string> => !!x),
+      clientIdsSpan: clientIds.value.span,
+    });
+  }
+}
+
+/** A policy with at least one statement that names a principal or an `sts:` action. */
+function isTrustPolicy(doc: PMap): boolean {
+  for (const s of listOf(get(doc, 'Statement'))) {
+    if (entry(s, 'Principal') || entry(s, 'NotPrincipal')) return true;
+    for (const a of listOf(get(s, 'Action'))) if (isScalar(a) && /^sts:/i.test(String(a.value))) return true;
+  }
+  return false;
+}
+
+function roleFromDescription(obj: PMap, source: string, problems: ParseProblem[]): Role {
+  const file = obj.span.file;
+  const name = loc(get(obj, 'RoleName'));
+  const arn = loc(get(obj, 'Arn'));
+  const path = loc(get(obj, 'Path'));
+  const docNode = get(obj, 'AssumeRolePolicyDocument');
+  let trust: PolicyDocument | undefined;
+  if (isMap(docNode)) trust = parsePolicy(docNode);
+  else if (isScalar(docNode) && typeof docNode.value === 'string') trust = policyFromString(docNode, problems);
+  const label = `role ${name?.value ?? arn?.value ?? '(unnamed)'}`;
+  return {
+    kind: 'iam:Role',
+    key: arn && !arn.unknown ? arn.value : `iam:Role/${name?.value ?? ''}@${file}:${obj.span.line}`,
+    file,
+    span: obj.span,
+    node: obj,
+    label,
+    name,
+    arn,
+    path,
+    trust,
+    source,
+  };
+}
+
+function policyFromString(s: PScalar, problems: ParseProblem[]): PolicyDocument | undefined {
+  const text = String(s.value);
+  const decoded = decodeMaybeUrlEncoded(text);
+  if (decoded !== undefined) {
+    const r = parseJson(decoded, s.span.file);
+    if (r.error || !r.node) {
+      problems.push({ message: `AssumeRolePolicyDocument: ${r.error?.message ?? 'not a JSON document'}`, code: 'POLICY_JSON', span: s.span });
+      return undefined;
+    }
+    return parsePolicy(respan(r.node, s.span));
+  }
+  const r = parseJsonInString(s, s.span.file);
+  if (r.error || !r.node) {
+    const e = r.error;
+    const span: Span = e ? { file: s.span.file, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } : s.span;
+    problems.push({ message: `AssumeRolePolicyDocument: ${e?.message ?? 'not a JSON document'}`, code: 'POLICY_JSON', span });
+    return undefined;
+  }
+  return parsePolicy(r.node);
+}
+
+/** Give every node of a tree the same span (for documents decoded from URL encoding). */
+function respan(n: PNode, span: Span): PNode {
+  switch (n.type) {
+    case 'scalar':
+      return { type: 'scalar', value: n.value, span };
+    case 'seq':
+      return { type: 'seq', items: n.items.map((i) => respan(i, span)), span };
+    case 'map':
+      return { type: 'map', entries: n.entries.map((e) => ({ key: { ...e.key, span }, value: respan(e.value, span) })), span };
+  }
+}
+
+function strList(n: PNode | undefined): L<string>[] {
+  return listOf(n).map(loc).filter((x): x is L<string> => !!x);
+}
+
+/** Parse a policy document tree into statements and conditions. Tolerates any shape. */
+export function parsePolicy(doc: PNode): PolicyDocument {
+  const statementEntry = entry(doc, 'Statement');
+  const statements: Statement[] = [];
+  listOf(statementEntry?.value).forEach((s, index) => {
+    if (isMap(s)) statements.push(parseStatement(s, index));
+  });
+  const compactSize = JSON.stringify(toJS(doc) ?? null).replace(/\s/g, '').length;
+  return { node: doc, span: doc.span, version: loc(get(doc, 'Version')), statementEntry, statements, compactSize };
+}
+
+function parseStatement(s: PMap, index: number): Statement {
+  const principal = entry(s, 'Principal');
+  let principalWildcard: L<string> | undefined;
+  const federated: L<string>[] = [];
+  if (principal) {
+    const p = principal.value;
+    if (isScalar(p)) {
+      if (p.value === '*') principalWildcard = loc(p);
+    } else {
+      for (const a of listOf(get(p, 'AWS'))) if (isScalar(a) && a.value === '*') principalWildcard = loc(a);
+      federated.push(...strList(get(p, 'Federated')));
+    }
+  }
+  const actionEntry = entry(s, 'Action');
+  const conditionEntry = entry(s, 'Condition');
+  const conditions: Condition[] = [];
+  if (conditionEntry && isMap(conditionEntry.value)) {
+    for (const opEntry of conditionEntry.value.entries) {
+      const operator = loc(opEntry.key);
+      if (!operator || !isMap(opEntry.value)) continue;
+      const op = parseOperator(operator.value);
+      for (const kv of opEntry.value.entries) {
+        const key = loc(kv.key);
+        if (!key) continue;
+        const colon = key.value.lastIndexOf(':');
+        const values = strList(kv.value);
+        conditions.push({
+          operator,
+          op,
+          key,
+          keyPrefix: colon === -1 ? '' : key.value.slice(0, colon),
+          claim: colon === -1 ? key.value : key.value.slice(colon + 1),
+          values,
+          valuesSpan: kv.value.span,
+          unknown: !!key.unknown || values.some((v) => v.unknown) || !isScalarOrScalars(kv.value),
+        });
+      }
+    }
+  }
+  return {
+    index,
+    node: s,
+    span: s.span,
+    sid: loc(get(s, 'Sid')),
+    effect: loc(get(s, 'Effect')),
+    principal,
+    notPrincipal: entry(s, 'NotPrincipal'),
+    principalWildcard,
+    federated,
+    actions: strList(actionEntry?.value),
+    actionEntry,
+    resource: entry(s, 'Resource') ?? entry(s, 'NotResource'),
+    conditionEntry,
+    conditions,
+  };
+}
+
+function isScalarOrScalars(n: PNode): boolean {
+  if (n.unknown) return false;
+  if (isScalar(n)) return true;
+  return isSeq(n) && n.items.every((i) => isScalar(i) && !i.unknown);
+}
+

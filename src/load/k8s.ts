@@ -1,0 +1,378 @@
+/** Builds typed Kubernetes/OpenShift resources from positioned documents. Never throws on odd shapes. */
+import { parseIni, profileName } from './ini.js';
+import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import { located, looksTemplated, type Span } from '../model/span.js';
+import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
+import type {
+  Annotation, AuthenticationConfig, AwsProfile, Container, CredentialsRequest, DataEntry, EnvFrom, EnvVar, IniSetting, K8sResource,
+  KeyToPath, PodSpec, ProjectedSource, SecretLike, SecurityContext, ServiceAccount, Volume, VolumeMount, Workload,
+} from '../model/k8s.js';
+
+/** Top-level kinds worth parsing. Anything else is skipped before the full parse. */
+export const K8S_KINDS = new Set<string>([
+  ...POD_SPEC_OWNER_KINDS, 'ServiceAccount', 'Secret', 'ConfigMap', 'CredentialsRequest', 'Authentication', 'List', 'Template',
+]);
+
+export interface K8sContext {
+  /** Namespace for objects without `metadata.namespace` (kustomize `namespace:` or configuration). */
+  defaultNamespace(file: string): string;
+}
+
+type AnyK8s = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig;
+
+/** Returns the resources a document holds (several for `List` and OpenShift `Template`). */
+export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0): void {
+  if (!isMap(doc) || depth > 4) return;
+  const kind = str(get(doc, 'kind'));
+  if (kind === undefined) return;
+  if (kind === 'List' || kind === 'Template') {
+    const items = get(doc, kind === 'List' ? 'items' : 'objects');
+    if (isSeq(items)) for (const item of items.items) buildK8s(item, ctx, out, depth + 1);
+    return;
+  }
+  const base = meta(doc, ctx);
+  if (!base) return;
+  if ((POD_SPEC_OWNER_KINDS as readonly string[]).includes(kind)) {
+    const podSpec = podSpecOf(doc, kind);
+    if (podSpec) out.push({ ...base, kind: `k8s:${kind}`, podSpec } as Workload);
+    return;
+  }
+  switch (kind) {
+    case 'ServiceAccount':
+      out.push({ ...base, kind: 'k8s:ServiceAccount' });
+      return;
+    case 'Secret':
+    case 'ConfigMap':
+      out.push(secretLike(doc, base, kind));
+      return;
+    case 'CredentialsRequest':
+      if (String(str(get(doc, 'apiVersion')) ?? '').startsWith('cloudcredential.openshift.io/')) out.push(credentialsRequest(doc, base));
+      return;
+    case 'Authentication':
+      if (String(str(get(doc, 'apiVersion')) ?? '').startsWith('config.openshift.io/')) {
+        out.push({ ...base, kind: 'k8s:Authentication', serviceAccountIssuer: loc(get(doc, 'spec', 'serviceAccountIssuer')) });
+      }
+      return;
+  }
+}
+
+type Base = Omit<K8sResource, 'kind'>;
+
+function meta(doc: PMap, ctx: K8sContext): Base | undefined {
+  const kindNode = get(doc, 'kind');
+  const kindName = loc(kindNode);
+  if (!kindName) return undefined;
+  const m = get(doc, 'metadata');
+  const name = loc(get(m, 'name'));
+  const nsNode = loc(get(m, 'namespace'));
+  const namespace = nsNode?.value ?? ctx.defaultNamespace(doc.span.file);
+  const namespaceUnknown = nsNode ? !!nsNode.unknown : looksTemplated(namespace);
+  const nm = name?.value ?? '<unnamed>';
+  return {
+    key: `k8s:${kindName.value}/${namespace}/${nm}`,
+    file: doc.span.file,
+    span: doc.span,
+    node: doc,
+    label: `${kindName.value} ${namespace}/${nm}`,
+    apiVersion: str(get(doc, 'apiVersion')),
+    kindName,
+    name,
+    namespace,
+    namespaceUnknown,
+    namespaceNode: nsNode,
+    metadataSpan: (isMap(m) ? entry(doc, 'metadata')?.key.span : undefined) ?? kindName.span,
+    annotations: stringMap(get(m, 'annotations')),
+    labels: stringMap(get(m, 'labels')),
+  };
+}
+
+/** A scalar as a located string (numbers/booleans stringified). */
+export function loc(n: PNode | undefined): L<string> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  return located(String(n.value), n.span, n.unknown);
+}
+
+function locNum(n: PNode | undefined): L<number> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  const v = typeof n.value === 'number' ? n.value : Number(n.value);
+  if (n.unknown || Number.isNaN(v)) return located(NaN, n.span, true);
+  return located(v, n.span);
+}
+
+function locBool(n: PNode | undefined): L<boolean> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  if (typeof n.value === 'boolean') return located(n.value, n.span);
+  if (n.value === 'true' || n.value === 'false') return located(n.value === 'true', n.span);
+  return located(false, n.span, true);
+}
+
+function stringMap(n: PNode | undefined): Map<string, Annotation> {
+  const out = new Map<string, Annotation>();
+  if (!isMap(n)) return out;
+  for (const e of n.entries) {
+    const key = loc(e.key);
+    if (!key) continue;
+    const value = loc(e.value) ?? located('', e.value.span);
+    out.set(key.value, { key, value });
+  }
+  return out;
+}
+
+function podSpecOf(doc: PMap, kind: string): PodSpec | undefined {
+  let template: PNode | undefined;
+  if (kind === 'Pod') return podSpec(get(doc, 'spec'), get(doc, 'metadata'), entry(doc, 'spec')?.key.span);
+  if (kind === 'CronJob') template = get(doc, 'spec', 'jobTemplate', 'spec', 'template');
+  else template = get(doc, 'spec', 'template');
+  return podSpec(get(template, 'spec'), get(template, 'metadata'), isMap(template) ? entry(template, 'spec')?.key.span : undefined);
+}
+
+function podSpec(spec: PNode | undefined, metadata: PNode | undefined, specKeySpan: Span | undefined): PodSpec | undefined {
+  if (!isMap(spec)) return undefined;
+  const serviceAccountName = loc(get(spec, 'serviceAccountName'));
+  const serviceAccount = loc(get(spec, 'serviceAccount'));
+  const effective = serviceAccountName?.value || serviceAccount?.value || 'default';
+  const saField = serviceAccountName?.value ? serviceAccountName : serviceAccount?.value ? serviceAccount : undefined;
+  const sc = get(spec, 'securityContext');
+  return {
+    node: spec,
+    span: spec.span,
+    serviceAccountName,
+    serviceAccount,
+    effectiveServiceAccount: effective,
+    serviceAccountUnknown: !!saField?.unknown,
+    serviceAccountSpan: saField?.span ?? specKeySpan ?? spec.span,
+    containers: containers(get(spec, 'containers'), false),
+    initContainers: containers(get(spec, 'initContainers'), true),
+    volumes: volumes(get(spec, 'volumes')),
+    securityContext: { ...securityContext(sc), fsGroup: locNum(get(sc, 'fsGroup')) },
+    nodeSelector: stringMap(get(spec, 'nodeSelector')),
+    podAnnotations: stringMap(get(metadata, 'annotations')),
+    podLabels: stringMap(get(metadata, 'labels')),
+    podMetadataSpan: metadata?.span ?? spec.span,
+  };
+}
+
+function securityContext(n: PNode | undefined): SecurityContext {
+  if (!isMap(n)) return {};
+  return {
+    readOnlyRootFilesystem: locBool(get(n, 'readOnlyRootFilesystem')),
+    runAsUser: locNum(get(n, 'runAsUser')),
+    runAsNonRoot: locBool(get(n, 'runAsNonRoot')),
+    span: n.span,
+  };
+}
+
+function strings(n: PNode | undefined): L<string>[] {
+  if (!isSeq(n)) return [];
+  return n.items.map(loc).filter((x): x is L<string> => x !== undefined);
+}
+
+function containers(n: PNode | undefined, init: boolean): Container[] {
+  if (!isSeq(n)) return [];
+  const out: Container[] = [];
+  for (const c of n.items) {
+    if (!isMap(c)) continue;
+    const name = loc(get(c, 'name')) ?? located('', c.span);
+    out.push({
+      name,
+      init,
+      image: loc(get(c, 'image')),
+      command: strings(get(c, 'command')),
+      args: strings(get(c, 'args')),
+      env: envVars(get(c, 'env')),
+      envFrom: envFrom(get(c, 'envFrom')),
+      volumeMounts: mounts(get(c, 'volumeMounts')),
+      securityContext: securityContext(get(c, 'securityContext')),
+      span: c.span,
+      node: c,
+    });
+  }
+  return out;
+}
+
+function envVars(n: PNode | undefined): EnvVar[] {
+  if (!isSeq(n)) return [];
+  const out: EnvVar[] = [];
+  for (const e of n.items) {
+    const name = loc(get(e, 'name'));
+    if (!name || !isMap(e)) continue;
+    const vf = get(e, 'valueFrom');
+    let valueFrom: EnvVar['valueFrom'];
+    if (isMap(vf) && vf.entries.length > 0) {
+      const k = String(vf.entries[0].key.value);
+      const ref = vf.entries[0].value;
+      const source = (['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'].includes(k) ? k : 'other') as NonNullable<EnvVar['valueFrom']>['source'];
+      valueFrom = { source, name: loc(get(ref, 'name')), key: loc(get(ref, 'key')) };
+    }
+    out.push({ name, value: loc(get(e, 'value')), valueFrom, span: e.span });
+  }
+  return out;
+}
+
+function envFrom(n: PNode | undefined): EnvFrom[] {
+  if (!isSeq(n)) return [];
+  const out: EnvFrom[] = [];
+  for (const e of n.items) {
+    if (!isMap(e)) continue;
+    const prefix = str(get(e, 'prefix'));
+    for (const source of ['secretRef', 'configMapRef'] as const) {
+      const ref = get(e, source);
+      if (ref) out.push({ source, name: loc(get(ref, 'name')), prefix, span: e.span });
+    }
+  }
+  return out;
+}
+
+function mounts(n: PNode | undefined): VolumeMount[] {
+  if (!isSeq(n)) return [];
+  const out: VolumeMount[] = [];
+  for (const m of n.items) {
+    const name = loc(get(m, 'name'));
+    const mountPath = loc(get(m, 'mountPath'));
+    if (!name || !mountPath) continue;
+    out.push({ name, mountPath, subPath: loc(get(m, 'subPath')), readOnly: locBool(get(m, 'readOnly')), span: m.span });
+  }
+  return out;
+}
+
+function keyToPaths(n: PNode | undefined): KeyToPath[] {
+  if (!isSeq(n)) return [];
+  const out: KeyToPath[] = [];
+  for (const i of n.items) {
+    const key = str(get(i, 'key'));
+    const path = str(get(i, 'path'));
+    if (key !== undefined && path !== undefined) out.push({ key, path });
+  }
+  return out;
+}
+
+const VOLUME_META_KEYS = new Set(['name']);
+
+function volumes(n: PNode | undefined): Volume[] {
+  if (!isSeq(n)) return [];
+  const out: Volume[] = [];
+  for (const v of n.items) {
+    if (!isMap(v)) continue;
+    const name = loc(get(v, 'name'));
+    if (!name) continue;
+    const src = v.entries.find((e) => !VOLUME_META_KEYS.has(String(e.key.value)));
+    const type = src ? String(src.key.value) : 'emptyDir';
+    const body = src?.value;
+    out.push({
+      name,
+      type,
+      typeSpan: src?.key.span ?? name.span,
+      span: v.span,
+      secretName: type === 'secret' ? loc(get(body, 'secretName')) : undefined,
+      configMapName: type === 'configMap' ? loc(get(body, 'name')) : undefined,
+      items: type === 'secret' || type === 'configMap' ? keyToPaths(get(body, 'items')) : [],
+      sources: type === 'projected' ? projectedSources(get(body, 'sources')) : [],
+    });
+  }
+  return out;
+}
+
+function projectedSources(n: PNode | undefined): ProjectedSource[] {
+  if (!isSeq(n)) return [];
+  const out: ProjectedSource[] = [];
+  for (const s of n.items) {
+    if (!isMap(s) || s.entries.length === 0) continue;
+    const k = String(s.entries[0].key.value);
+    const body = s.entries[0].value;
+    const type = (['serviceAccountToken', 'secret', 'configMap', 'downwardAPI', 'clusterTrustBundle'].includes(k) ? k : 'other') as ProjectedSource['type'];
+    out.push({
+      type,
+      span: s.span,
+      audience: loc(get(body, 'audience')),
+      expirationSeconds: locNum(get(body, 'expirationSeconds')),
+      path: loc(get(body, 'path')),
+      name: type === 'secret' || type === 'configMap' ? loc(get(body, 'name')) : undefined,
+      items: keyToPaths(get(body, 'items')),
+    });
+  }
+  return out;
+}
+
+/** Keys whose text is an AWS shared config/credentials file. */
+const AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
+
+function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): SecretLike {
+  const entries = new Map<string, DataEntry>();
+  const add = (n: PNode | undefined, encoded: boolean, fromStringData: boolean) => {
+    if (!isMap(n)) return;
+    for (const e of n.entries) {
+      const key = loc(e.key);
+      if (!key) continue;
+      entries.set(key.value, dataEntry(key, e.value, encoded, fromStringData));
+    }
+  };
+  if (kind === 'Secret') {
+    add(get(doc, 'data'), true, false);
+    add(get(doc, 'stringData'), false, true); // stringData wins, as the API server merges it
+  } else {
+    add(get(doc, 'binaryData'), true, false);
+    add(get(doc, 'data'), false, true);
+  }
+  const awsProfiles = new Map<string, AwsProfile[]>();
+  for (const [k, d] of entries) {
+    if (d.text === undefined || !(AWS_INI_KEYS.test(k) || /^\s*\[[^\]]+\]/m.test(d.text) && /\b(role_arn|aws_access_key_id|web_identity_token_file)\b/.test(d.text))) continue;
+    const profiles = profilesOf(d);
+    if (profiles.length > 0) awsProfiles.set(k, profiles);
+  }
+  return { ...base, kind: `k8s:${kind}`, entries, awsProfiles };
+}
+
+function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {
+  const valueSpan = value.span;
+  const whole = () => valueSpan;
+  if (!isScalar(value) || value.value === null) return { key, valueSpan, spanOf: whole, fromStringData, unknown: false };
+  const raw = String(value.value);
+  const unknown = !!value.unknown;
+  if (!encoded) {
+    const sc = value as PScalar;
+    return { key, text: raw, valueSpan, spanOf: sc.inner ? (a, b) => sc.inner!.spanOf(a, b) : whole, fromStringData, unknown };
+  }
+  const compact = raw.replace(/\s+/g, '');
+  const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0 ? Buffer.from(compact, 'base64').toString('utf8') : undefined;
+  return { key, text, valueSpan, spanOf: whole, fromStringData, unknown };
+}
+
+function profilesOf(d: DataEntry): AwsProfile[] {
+  const text = d.text ?? '';
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const at = (line: number, a: number, b: number) => d.spanOf(lineStarts[line] + a, lineStarts[line] + b);
+  const { sections } = parseIni(text);
+  return sections.map((s) => {
+    const settings = new Map<string, IniSetting>();
+    for (const e of s.entries) {
+      settings.set(e.key, {
+        key: located(e.key, at(e.line, e.keyStart, e.keyEnd), d.unknown),
+        value: located(e.value, at(e.line, e.valueStart, e.valueEnd), d.unknown || looksTemplated(e.value)),
+      });
+    }
+    const len = (text.slice(lineStarts[s.line]).split('\n')[0] ?? '').length;
+    return { name: profileName(s.name) ?? s.name, span: at(s.line, 0, len), settings };
+  });
+}
+
+function credentialsRequest(doc: PMap, base: Base): CredentialsRequest {
+  const spec = get(doc, 'spec');
+  const specSpan = entry(doc, 'spec')?.key.span ?? base.metadataSpan;
+  const sr = get(spec, 'secretRef');
+  const san = entry(spec, 'serviceAccountNames');
+  const ps = get(spec, 'providerSpec');
+  const providerKind = loc(get(ps, 'kind'));
+  return {
+    ...base,
+    kind: 'k8s:CredentialsRequest',
+    specSpan,
+    secretRef: isMap(sr) ? { name: loc(get(sr, 'name')), namespace: loc(get(sr, 'namespace')), span: entry(spec, 'secretRef')!.key.span } : undefined,
+    serviceAccountNames: san ? { items: strings(san.value), span: san.value.span, keySpan: san.key.span } : undefined,
+    providerKind,
+    isAws: providerKind?.value === 'AWSProviderSpec',
+    providerSpec: ps,
+    stsIAMRoleARN: loc(get(ps, 'stsIAMRoleARN')),
+    cloudTokenPath: loc(get(spec, 'cloudTokenPath')),
+  };
+}

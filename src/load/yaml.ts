@@ -1,0 +1,213 @@
+/**
+ * YAML streams to positioned trees. Documents are split on `---` markers first so that a
+ * document whose top-level `kind` no rule reads is skipped before the (slow) full parse.
+ */
+import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Node as YNode } from 'yaml';
+import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
+import type { Span } from '../model/span.js';
+import { looksTemplated } from '../model/span.js';
+
+export interface ParseProblem {
+  readonly message: string;
+  readonly code: string;
+  readonly span: Span;
+}
+
+export interface YamlDoc {
+  readonly node: PNode;
+  /** 0-based index of the document in its stream. */
+  readonly index: number;
+}
+
+export interface YamlResult {
+  readonly docs: YamlDoc[];
+  readonly problems: ParseProblem[];
+}
+
+/** Decides from a document's raw text whether it is worth parsing. */
+export type ChunkFilter = (chunk: string) => boolean;
+
+const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+const MAX_ALIAS_EXPANSIONS = 10_000;
+
+/** Parse a YAML stream. Never throws; syntax errors come back as problems with positions. */
+export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlResult {
+  const docs: YamlDoc[] = [];
+  const problems: ParseProblem[] = [];
+  const starts = [0];
+  for (const m of text.matchAll(DOC_MARKER)) if (m.index !== 0) starts.push(m.index);
+  let lineOffset = 0;
+  let docIndex = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
+    const chunkLines = countNewlines(chunk);
+    if (!want || want(chunk)) parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+    lineOffset += chunkLines;
+    docIndex++;
+  }
+  return { docs, problems };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[]): void {
+  const lc = new LineCounter();
+  const parsed = parseAllDocuments(chunk, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
+  const ctx = new Converter(chunk, file, lc, lineOffset);
+  const list = Array.isArray(parsed) ? parsed : [];
+  for (const doc of list) {
+    const errors = doc.errors;
+    for (const e of errors) {
+      problems.push({ message: firstLine(e.message), code: e.code, span: ctx.span(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)) });
+    }
+    if (errors.length > 0 || doc.contents === null) continue;
+    const node = ctx.convert(doc, doc.contents as YNode);
+    if (node) out.push({ node, index: docIndex });
+  }
+}
+
+function firstLine(msg: string): string {
+  const i = msg.indexOf('\n');
+  const line = (i === -1 ? msg : msg.slice(0, i)).trim();
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+class Converter {
+  private aliasBudget = MAX_ALIAS_EXPANSIONS;
+  constructor(
+    private readonly src: string,
+    private readonly file: string,
+    private readonly lc: LineCounter,
+    private readonly lineOffset: number,
+  ) {}
+
+  span(start: number, end: number): Span {
+    // Exclude a trailing newline (block scalars end at the start of the next line).
+    while (end > start + 1 && (this.src[end - 1] === '\n' || this.src[end - 1] === '\r')) end--;
+    const a = this.lc.linePos(start);
+    const b = this.lc.linePos(end);
+    return { file: this.file, line: a.line + this.lineOffset, column: a.col, endLine: b.line + this.lineOffset, endColumn: b.col };
+  }
+
+  private nodeSpan(n: YNode): Span {
+    const r = n.range ?? [0, 0, 0];
+    return this.span(r[0], r[1]);
+  }
+
+  convert(doc: Document, n: YNode | null | undefined, depth = 0): PNode | undefined {
+    if (n === null || n === undefined || depth > 200) return undefined;
+    if (isAlias(n)) {
+      if (--this.aliasBudget < 0) return { type: 'scalar', value: null, span: this.nodeSpan(n), unknown: true };
+      const target = n.resolve(doc);
+      return target ? this.convert(doc, target as YNode, depth + 1) : undefined;
+    }
+    const tag = n.tag && !n.tag.startsWith('tag:yaml.org,2002:') ? n.tag : undefined;
+    if (isScalar(n)) return this.scalar(n, tag);
+    if (isMap(n)) {
+      const entries: PEntry[] = [];
+      for (const item of n.items) {
+        if (!isPair(item)) continue;
+        const keyNode = item.key as YNode | null;
+        const valueNode = this.convert(doc, item.value as YNode | null, depth + 1);
+        const key = this.keyScalar(doc, keyNode);
+        if (key.value === '<<' && valueNode) {
+          mergeInto(entries, valueNode);
+          continue;
+        }
+        entries.push({ key, value: valueNode ?? { type: 'scalar', value: null, span: key.span } });
+      }
+      return { type: 'map', entries, span: this.nodeSpan(n), ...(tag ? { tag } : {}) };
+    }
+    if (isSeq(n)) {
+      const items: PNode[] = [];
+      for (const item of n.items) {
+        const c = this.convert(doc, item as YNode, depth + 1);
+        if (c) items.push(c);
+      }
+      return { type: 'seq', items, span: this.nodeSpan(n), ...(tag ? { tag } : {}) };
+    }
+    return undefined;
+  }
+
+  private keyScalar(doc: Document, k: YNode | null): PScalar {
+    if (k && isScalar(k)) {
+      const v = k.value;
+      return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean), span: this.nodeSpan(k) };
+    }
+    const span = k ? this.nodeSpan(k) : this.span(0, 0);
+    return { type: 'scalar', value: k ? String(k) : null, span };
+  }
+
+  private scalar(n: Scalar, tag: string | undefined): PScalar {
+    const raw = n.value;
+    let value: string | number | boolean | null;
+    if (raw === null || raw === undefined) value = null;
+    else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') value = raw;
+    else if (typeof raw === 'bigint') value = Number(raw);
+    else value = String(raw);
+    const span = this.nodeSpan(n);
+    const unknown = typeof value === 'string' && looksTemplated(value);
+    const inner = typeof value === 'string' ? this.innerMap(n, value, span) : undefined;
+    return { type: 'scalar', value, span, ...(tag ? { tag } : {}), ...(unknown ? { unknown } : {}), ...(inner ? { inner } : {}) };
+  }
+
+  /** Position mapping for literal block scalars and single-line plain/quoted strings. */
+  private innerMap(n: Scalar, value: string, whole: Span): InnerMap | undefined {
+    const r = n.range;
+    if (!r) return undefined;
+    const fallback: InnerMap = { spanOf: () => whole };
+    if (n.type === Scalar.BLOCK_LITERAL) {
+      // Content starts on the line after the header; each decoded line is one source line.
+      const headerEnd = this.src.indexOf('\n', r[0]);
+      if (headerEnd === -1) return fallback;
+      let indent = 0;
+      let p = headerEnd + 1;
+      // Indentation of the first non-empty content line.
+      while (p < r[1]) {
+        let q = p;
+        while (this.src[q] === ' ') q++;
+        if (this.src[q] !== '\n' && this.src[q] !== '\r') {
+          indent = q - p;
+          break;
+        }
+        p = this.src.indexOf('\n', p) + 1;
+        if (p === 0) break;
+      }
+      const firstLine = this.lc.linePos(headerEnd + 1).line + this.lineOffset;
+      const lineStarts = [0];
+      for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      const pos = (off: number) => {
+        let li = 0;
+        while (li + 1 < lineStarts.length && lineStarts[li + 1] <= off) li++;
+        return { line: firstLine + li, column: indent + 1 + (off - lineStarts[li]) };
+      };
+      return {
+        spanOf: (start, end) => {
+          const a = pos(start);
+          const b = pos(Math.max(start, end));
+          return { file: whole.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+        },
+      };
+    }
+    if (whole.line !== whole.endLine) return fallback;
+    const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
+    const rawLen = whole.endColumn - whole.column - 2 * quote;
+    if (rawLen !== value.length) return fallback; // escapes changed the length
+    return {
+      spanOf: (start, end) => ({ file: whole.file, line: whole.line, column: whole.column + quote + start, endLine: whole.line, endColumn: whole.column + quote + Math.max(start, end) }),
+    };
+  }
+}
+
+/** YAML 1.1 merge key: copy entries from the merged map(s) that the current map does not define. */
+function mergeInto(entries: PEntry[], source: PNode): void {
+  const maps = source.type === 'seq' ? source.items : [source];
+  for (const m of maps) {
+    if (m.type !== 'map') continue;
+    for (const e of m.entries) if (!entries.some((x) => x.key.value === e.key.value)) entries.push(e);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The cross-reference index, built once after every file has loaded and then read-only.
+ * One named lookup per relation; a missing target gives undefined or an empty list.
+ */
+import type { OidcProvider, Role } from './iam.js';
+import type { AuthenticationConfig, CredentialsRequest, SecretLike, ServiceAccount, Workload } from './k8s.js';
+import { expandKinds, type ResourceBase } from './resource.js';
+import { parseSubject, webIdentityStatements } from './trust.js';
+import { roleNameFromArn } from '../iam/arn.js';
+
+export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider;
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export class Index {
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly serviceAccounts = new Map<string, ServiceAccount>();
+  private readonly saNamespaces = new Map<string, ServiceAccount[]>();
+  private readonly secrets = new Map<string, SecretLike[]>();
+  private readonly configMaps = new Map<string, SecretLike[]>();
+  private readonly rolesByArn = new Map<string, Role[]>();
+  private readonly rolesByName = new Map<string, Role[]>();
+  private readonly rolesBySubject = new Map<string, Role[]>();
+  private readonly workloadsBySa = new Map<string, Workload[]>();
+  private readonly crsBySecret = new Map<string, CredentialsRequest[]>();
+  private readonly providersByHost = new Map<string, OidcProvider[]>();
+
+  constructor(readonly resources: readonly Resource[]) {
+    for (const r of resources) {
+      push(this.byKind, r.kind, r);
+      switch (r.kind) {
+        case 'k8s:ServiceAccount':
+          if (r.name && !r.namespaceUnknown) {
+            const k = `${r.namespace}/${r.name.value}`;
+            if (!this.serviceAccounts.has(k)) this.serviceAccounts.set(k, r);
+            push(this.saNamespaces, r.namespace, r);
+          }
+          break;
+        case 'k8s:Secret':
+        case 'k8s:ConfigMap':
+          if (r.name) push(r.kind === 'k8s:Secret' ? this.secrets : this.configMaps, `${r.namespace}/${r.name.value}`, r);
+          break;
+        case 'k8s:CredentialsRequest': {
+          const ns = r.secretRef?.namespace?.value;
+          const name = r.secretRef?.name?.value;
+          if (ns && name) push(this.crsBySecret, `${ns}/${name}`, r);
+          break;
+        }
+        case 'iam:Role': {
+          if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
+          const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
+          if (name) push(this.rolesByName, name.toLowerCase(), r);
+          for (const s of webIdentityStatements(r.trust)) {
+            for (const c of s.conditions) {
+              if (c.claim !== 'sub' || c.unknown) continue;
+              for (const v of c.values) push(this.rolesBySubject, v.value, r);
+            }
+          }
+          break;
+        }
+        case 'iam:OIDCProvider':
+          if (r.host) push(this.providersByHost, r.host, r);
+          break;
+        default:
+          if ('podSpec' in r && !r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
+            push(this.workloadsBySa, `${r.namespace}/${r.podSpec.effectiveServiceAccount}`, r);
+          }
+      }
+    }
+  }
+
+  /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
+  ofKind<T extends ResourceBase = Resource>(...kinds: string[]): T[] {
+    return expandKinds(kinds).flatMap((k) => (this.byKind.get(k) ?? []) as unknown as T[]);
+  }
+
+  serviceAccount(namespace: string, name: string): ServiceAccount | undefined {
+    return this.serviceAccounts.get(`${namespace}/${name}`);
+  }
+
+  /** ServiceAccounts the repository defines in a namespace. */
+  serviceAccountsIn(namespace: string): readonly ServiceAccount[] {
+    return this.saNamespaces.get(namespace) ?? [];
+  }
+
+  secret(namespace: string, name: string): SecretLike | undefined {
+    return this.secrets.get(`${namespace}/${name}`)?.[0];
+  }
+
+  /** Every Secret with this name, in any namespace. */
+  secretsNamed(name: string): SecretLike[] {
+    const out: SecretLike[] = [];
+    for (const [k, v] of this.secrets) if (k.slice(k.indexOf('/') + 1) === name) out.push(...v);
+    return out;
+  }
+
+  configMap(namespace: string, name: string): SecretLike | undefined {
+    return this.configMaps.get(`${namespace}/${name}`)?.[0];
+  }
+
+  /** Roles with this ARN; when none is known by ARN, roles with the same role name (from files that give only a name). */
+  rolesByArnOrName(arn: string): Role[] {
+    const exact = this.rolesByArn.get(arn);
+    if (exact) return exact;
+    const name = roleNameFromArn(arn);
+    if (!name) return [];
+    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+  }
+
+  /** Roles whose trust policy lists this exact `sub` value. */
+  rolesListingSubject(subject: string): readonly Role[] {
+    return this.rolesBySubject.get(subject) ?? [];
+  }
+
+  /** Workloads that run as this ServiceAccount. */
+  workloadsUsing(namespace: string, serviceAccount: string): readonly Workload[] {
+    return this.workloadsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+  }
+
+  credentialsRequestsFor(secretNamespace: string, secretName: string): readonly CredentialsRequest[] {
+    return this.crsBySecret.get(`${secretNamespace}/${secretName}`) ?? [];
+  }
+
+  providersFor(host: string): readonly OidcProvider[] {
+    return this.providersByHost.get(host) ?? [];
+  }
+
+  get providers(): readonly OidcProvider[] {
+    return this.ofKind<OidcProvider>('iam:OIDCProvider');
+  }
+
+  subjectOf(sub: string) {
+    return parseSubject(sub);
+  }
+}

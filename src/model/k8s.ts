@@ -1,0 +1,179 @@
+/** Typed views of the Kubernetes/OpenShift objects the rules read. Every field a rule may point at is Located. */
+import type { PMap, PNode } from './pnode.js';
+import type { L, ResourceBase } from './resource.js';
+import type { POD_SPEC_OWNER_KINDS } from './resource.js';
+import type { Span } from './span.js';
+
+export interface Annotation {
+  readonly key: L<string>;
+  readonly value: L<string>;
+}
+
+export interface K8sResource extends ResourceBase {
+  readonly apiVersion?: string;
+  readonly kindName: L<string>;
+  readonly name?: L<string>;
+  /** Effective namespace (explicit, from kustomize, from configuration, or `default`). */
+  readonly namespace: string;
+  /** The namespace is a template or otherwise not static: cross-references through it are skipped. */
+  readonly namespaceUnknown: boolean;
+  readonly namespaceNode?: L<string>;
+  readonly metadataSpan: Span;
+  readonly annotations: ReadonlyMap<string, Annotation>;
+  readonly labels: ReadonlyMap<string, Annotation>;
+}
+
+export interface ServiceAccount extends K8sResource {
+  readonly kind: 'k8s:ServiceAccount';
+}
+
+export interface EnvVar {
+  readonly name: L<string>;
+  readonly value?: L<string>;
+  readonly valueFrom?: {
+    readonly source: 'secretKeyRef' | 'configMapKeyRef' | 'fieldRef' | 'resourceFieldRef' | 'other';
+    readonly name?: L<string>;
+    readonly key?: L<string>;
+  };
+  readonly span: Span;
+}
+
+export interface EnvFrom {
+  readonly source: 'secretRef' | 'configMapRef';
+  readonly name?: L<string>;
+  readonly prefix?: string;
+  readonly span: Span;
+}
+
+export interface VolumeMount {
+  readonly name: L<string>;
+  readonly mountPath: L<string>;
+  readonly subPath?: L<string>;
+  readonly readOnly?: L<boolean>;
+  readonly span: Span;
+}
+
+export interface KeyToPath {
+  readonly key: string;
+  readonly path: string;
+}
+
+export interface ProjectedSource {
+  readonly type: 'serviceAccountToken' | 'secret' | 'configMap' | 'downwardAPI' | 'clusterTrustBundle' | 'other';
+  readonly span: Span;
+  readonly audience?: L<string>;
+  readonly expirationSeconds?: L<number>;
+  readonly path?: L<string>;
+  /** Secret/ConfigMap name for those source types. */
+  readonly name?: L<string>;
+  readonly items: readonly KeyToPath[];
+}
+
+export interface Volume {
+  readonly name: L<string>;
+  /** The volume source key: `projected`, `secret`, `configMap`, `emptyDir`, `hostPath`, ... */
+  readonly type: string;
+  readonly typeSpan: Span;
+  readonly span: Span;
+  readonly secretName?: L<string>;
+  readonly configMapName?: L<string>;
+  readonly items: readonly KeyToPath[];
+  readonly sources: readonly ProjectedSource[];
+}
+
+export interface SecurityContext {
+  readonly readOnlyRootFilesystem?: L<boolean>;
+  readonly runAsUser?: L<number>;
+  readonly runAsNonRoot?: L<boolean>;
+  readonly span?: Span;
+}
+
+export interface Container {
+  readonly name: L<string>;
+  readonly init: boolean;
+  readonly image?: L<string>;
+  readonly command: readonly L<string>[];
+  readonly args: readonly L<string>[];
+  readonly env: readonly EnvVar[];
+  readonly envFrom: readonly EnvFrom[];
+  readonly volumeMounts: readonly VolumeMount[];
+  readonly securityContext: SecurityContext;
+  readonly span: Span;
+  readonly node: PMap;
+}
+
+export interface PodSpec {
+  readonly node: PMap;
+  readonly span: Span;
+  readonly serviceAccountName?: L<string>;
+  readonly serviceAccount?: L<string>;
+  /** `serviceAccountName || serviceAccount || "default"`, as the API server resolves it. */
+  readonly effectiveServiceAccount: string;
+  readonly serviceAccountUnknown: boolean;
+  /** Where to point a finding about the service account: the field, or the pod spec key. */
+  readonly serviceAccountSpan: Span;
+  readonly containers: readonly Container[];
+  readonly initContainers: readonly Container[];
+  readonly volumes: readonly Volume[];
+  readonly securityContext: SecurityContext & { readonly fsGroup?: L<number> };
+  readonly nodeSelector: ReadonlyMap<string, Annotation>;
+  /** Annotations and labels of the pod (the template's metadata for controllers). */
+  readonly podAnnotations: ReadonlyMap<string, Annotation>;
+  readonly podLabels: ReadonlyMap<string, Annotation>;
+  readonly podMetadataSpan: Span;
+}
+
+export type WorkloadKind = `k8s:${(typeof POD_SPEC_OWNER_KINDS)[number]}`;
+
+export interface Workload extends K8sResource {
+  /** `k8s:Pod`, `k8s:Deployment`, ... */
+  readonly kind: WorkloadKind;
+  readonly podSpec: PodSpec;
+}
+
+export interface DataEntry {
+  readonly key: L<string>;
+  /** Decoded text (base64 decoded for `data`); undefined when it could not be decoded. */
+  readonly text?: string;
+  readonly valueSpan: Span;
+  /** Maps offsets of `text` to source spans (whole value span when unknown). */
+  spanOf(start: number, end: number): Span;
+  readonly fromStringData: boolean;
+  readonly unknown: boolean;
+}
+
+export interface IniSetting {
+  readonly key: L<string>;
+  readonly value: L<string>;
+}
+
+export interface AwsProfile {
+  /** Profile name (`default`, or `foo` for `[profile foo]`/`[foo]`). */
+  readonly name: string;
+  readonly span: Span;
+  readonly settings: ReadonlyMap<string, IniSetting>;
+}
+
+export interface SecretLike extends K8sResource {
+  readonly kind: 'k8s:Secret' | 'k8s:ConfigMap';
+  readonly entries: ReadonlyMap<string, DataEntry>;
+  /** AWS shared config/credentials profiles found in entries (the ccoctl `credentials` key, `config`, ...). */
+  readonly awsProfiles: ReadonlyMap<string, readonly AwsProfile[]>;
+}
+
+export interface CredentialsRequest extends K8sResource {
+  readonly kind: 'k8s:CredentialsRequest';
+  readonly specSpan: Span;
+  readonly secretRef?: { readonly name?: L<string>; readonly namespace?: L<string>; readonly span: Span };
+  readonly serviceAccountNames?: { readonly items: readonly L<string>[]; readonly span: Span; readonly keySpan: Span };
+  readonly providerKind?: L<string>;
+  readonly isAws: boolean;
+  readonly providerSpec?: PNode;
+  readonly stsIAMRoleARN?: L<string>;
+  readonly cloudTokenPath?: L<string>;
+}
+
+export interface AuthenticationConfig extends K8sResource {
+  readonly kind: 'k8s:Authentication';
+  readonly serviceAccountIssuer?: L<string>;
+}

@@ -1,0 +1,84 @@
+/** Trust-policy semantics shared by every rule: which statements grant web identity, and whom they admit. */
+import { evaluateConditions, likeMatch, type ContextValue } from '../iam/conditions.js';
+import type { PolicyDocument, Role, Statement } from './iam.js';
+
+export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+
+/** Host/path of an `oidc-provider/...` ARN (the condition-key prefix), or undefined. */
+export function providerOfFederated(arn: string): string | undefined {
+  const i = arn.indexOf(':oidc-provider/');
+  return i === -1 ? undefined : arn.slice(i + ':oidc-provider/'.length);
+}
+
+export function grantsAction(s: Statement, action: string): boolean {
+  return s.actions.some((a) => !a.unknown && likeMatch(a.value, action, true));
+}
+
+/** An Allow statement that lets an OIDC provider call AssumeRoleWithWebIdentity. */
+export function isWebIdentityGrant(s: Statement): boolean {
+  return s.effect?.value === 'Allow' && s.federated.some((f) => f.unknown || providerOfFederated(f.value) !== undefined) && grantsAction(s, WEB_IDENTITY_ACTION);
+}
+
+export function webIdentityStatements(doc: PolicyDocument | undefined): Statement[] {
+  return doc ? doc.statements.filter(isWebIdentityGrant) : [];
+}
+
+/** Is this policy about OIDC web identity at all (so IRSA rules apply to it)? */
+export function isWebIdentityPolicy(doc: PolicyDocument | undefined): boolean {
+  if (!doc) return false;
+  return doc.statements.some((s) => grantsAction(s, WEB_IDENTITY_ACTION) || s.federated.some((f) => f.value.includes(':oidc-provider/')));
+}
+
+export type Claim = 'sub' | 'aud';
+
+/**
+ * Does statement `s` admit a token with these claims? Only clauses on the claims listed in
+ * `only` are evaluated (the others are assumed satisfied). A clause whose key prefix is not the
+ * statement's provider is evaluated as IAM does: that key is absent from the request.
+ * Returns undefined when a value is not static.
+ */
+export function statementAdmits(s: Statement, claims: Partial<Record<Claim, string>>, only: readonly Claim[]): boolean | undefined {
+  const providers = s.federated.map((f) => providerOfFederated(f.value)).filter((p): p is string => p !== undefined);
+  if (s.federated.some((f) => f.unknown)) return undefined;
+  let result: boolean | undefined = false;
+  for (const provider of providers) {
+    const context: Record<string, ContextValue> = {};
+    for (const c of only) if (claims[c] !== undefined) context[`${provider}:${c}`] = claims[c];
+    const clauses = s.conditions.filter((c) => only.includes(c.claim.toLowerCase() as Claim));
+    if (clauses.some((c) => c.unknown)) {
+      result = undefined;
+      continue;
+    }
+    const r = evaluateConditions(
+      clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
+      context,
+    );
+    if (r === true) return true;
+    if (r === undefined) result = undefined;
+  }
+  return result;
+}
+
+/** Does the role's trust policy let a token with these claims assume it? */
+export function roleAdmits(role: Role, claims: Partial<Record<Claim, string>>, only: readonly Claim[]): boolean | undefined {
+  const grants = webIdentityStatements(role.trust);
+  if (grants.length === 0) return role.trust ? false : undefined;
+  let result: boolean | undefined = false;
+  for (const s of grants) {
+    const r = statementAdmits(s, claims, only);
+    if (r === true) return true;
+    if (r === undefined) result = undefined;
+  }
+  return result;
+}
+
+export function serviceAccountSubject(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}
+
+/** Parse `system:serviceaccount:<ns>:<name>`. */
+export function parseSubject(sub: string): { namespace: string; name: string } | undefined {
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub);
+  return m ? { namespace: m[1], name: m[2] } : undefined;
+}
