@@ -61,8 +61,13 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
   const list = Array.isArray(parsed) ? parsed : [];
   for (const doc of list) {
     const errors = doc.errors;
-    for (const e of errors) {
-      problems.push({ message: firstLine(e.message), code: e.code, span: ctx.span(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)) });
+    // The first error of a document is the cause; later ones are usually its cascade.
+    const e = errors[0];
+    if (e) {
+      let start = e.pos[0];
+      const last = chunk.replace(/\s+$/, '').length;
+      if (start >= last) start = Math.max(0, last - 1); // errors at end of input point at the last character
+      problems.push({ message: firstLine(e.message), code: e.code, span: ctx.span(start, Math.max(Math.min(e.pos[1], last), start + 1)) });
     }
     if (errors.length > 0 || doc.contents === null) continue;
     const node = ctx.convert(doc, doc.contents as YNode);
@@ -73,7 +78,8 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
 function firstLine(msg: string): string {
   const i = msg.indexOf('\n');
   const line = (i === -1 ? msg : msg.slice(0, i)).trim();
-  return line.replace(/ at line \d+, column \d+:?$/, '');
+  const text = line.replace(/ at line \d+, column \d+:?$/, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 class Converter {
