@@ -11,7 +11,10 @@ import { lint, type LintOptions } from '../src/api.js';
 import { formatFindingLines } from '../src/format/text.js';
 import { fixtureCases, readOptions } from './helpers.js';
 
-for (const c of fixtureCases()) {
+// FIXTURE_FILTER=irsa/ runs only the cases whose rule id starts with that text.
+const filter = process.env.FIXTURE_FILTER ?? '';
+
+for (const c of fixtureCases().filter((x) => x.ruleId.startsWith(filter))) {
   test(`${c.ruleId} ${c.name}`, () => {
     const opts = readOptions(c.dir) as Partial<LintOptions> & { paths?: string[] };
     const result = lint(opts.paths ?? ['.'], { ...opts, cwd: c.dir, only: [c.ruleId] });

@@ -89,7 +89,7 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
 /** A scalar as a located string (numbers/booleans stringified). */
 export function loc(n: PNode | undefined): L<string> | undefined {
   if (!isScalar(n) || n.value === null) return undefined;
-  return located(String(n.value), n.span, n.unknown);
+  return located(String(n.value), n.span, n.unknown, typeof n.value === 'string' ? n.inner : undefined);
 }
 
 function locNum(n: PNode | undefined): L<number> | undefined {
@@ -348,7 +348,9 @@ function profilesOf(d: DataEntry): AwsProfile[] {
     for (const e of s.entries) {
       settings.set(e.key, {
         key: located(e.key, at(e.line, e.keyStart, e.keyEnd), d.unknown),
-        value: located(e.value, at(e.line, e.valueStart, e.valueEnd), d.unknown || looksTemplated(e.value)),
+        value: located(e.value, at(e.line, e.valueStart, e.valueEnd), d.unknown || looksTemplated(e.value), {
+          spanOf: (a, b) => at(e.line, e.valueStart + a, e.valueStart + b),
+        }),
       });
     }
     const len = (text.slice(lineStarts[s.line]).split('\n')[0] ?? '').length;

@@ -18,10 +18,21 @@ export interface Located<T> {
   readonly span: Span;
   /** True when the value is a template (`${VAR}`, `{{ .Values.x }}`), an intrinsic function or otherwise not static. */
   readonly unknown?: boolean;
+  /** For strings: maps character offsets of `value` to source spans (see `subSpan`). */
+  readonly inner?: { spanOf(start: number, end: number): Span };
 }
 
-export function located<T>(value: T, span: Span, unknown?: boolean): Located<T> {
-  return unknown ? { value, span, unknown: true } : { value, span };
+export function located<T>(value: T, span: Span, unknown?: boolean, inner?: Located<T>['inner']): Located<T> {
+  const l: { value: T; span: Span; unknown?: boolean; inner?: Located<T>['inner'] } = { value, span };
+  if (unknown) l.unknown = true;
+  if (inner) l.inner = inner;
+  return l;
+}
+
+/** The span of characters [start, end) of a located string; the whole span when positions inside are not known. */
+export function subSpan(l: Located<string>, start: number, end: number): Span {
+  if (!l.inner || start < 0 || end > l.value.length || start > end) return l.span;
+  return l.inner.spanOf(start, end);
 }
 
 export function compareSpans(a: Span, b: Span): number {
