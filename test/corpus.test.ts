@@ -1,0 +1,37 @@
+/**
+ * Smoke test on real files from public repositories (../shared/corpus): no crash, and the
+ * findings equal the reviewed list in test/corpus.expected.txt (each one is explained in
+ * the README's "Corpus results" section).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { lint } from '../src/api.js';
+import { formatFindingLines } from '../src/format/text.js';
+import { ROOT } from './helpers.js';
+
+const SHARED = path.resolve(ROOT, '..', 'shared');
+const CORPUS = path.join(SHARED, 'corpus');
+const EXPECTED = path.join(ROOT, 'test', 'corpus.expected.txt');
+
+test('corpus: no crash and exactly the reviewed findings', () => {
+  if (!fs.existsSync(CORPUS)) {
+    console.log(`  (corpus not found at ${CORPUS}; skipped)`);
+    return;
+  }
+  const result = lint(['corpus'], { cwd: SHARED });
+  assert.ok(result.files.length >= 40, `read ${result.files.length} files`);
+  const actual = formatFindingLines(result.findings);
+  if (process.env.UPDATE_FIXTURES) fs.writeFileSync(EXPECTED, actual);
+  assert.fixture(actual, fs.readFileSync(EXPECTED, 'utf8'));
+});
+
+test('corpus: byte-identical output across runs', () => {
+  if (!fs.existsSync(CORPUS)) return;
+  const a = formatFindingLines(lint(['corpus'], { cwd: SHARED }).findings);
+  const b = formatFindingLines(lint(['corpus'], { cwd: SHARED }).findings);
+  assert.is(a, b);
+});
+
+test.run();
