@@ -1,9 +1,34 @@
-/** Finds the files to read: directories recursively, explicit files always, symlinks never out of the tree. */
+/**
+ * Finds the files to read: directories recursively, explicit files always, symlinks never out of the tree.
+ * TypeScript files found in directories are kept only when they import AWS CDK or Pulumi AWS
+ * (a textual check, no parsing), so that application code is never read or parsed.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
+import { looksLikeTsIac } from './ts-iac.js';
 
-export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json'];
-const SKIP_DIRS = new Set(['.git', 'node_modules']);
+export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
+/** Never walked into: VCS data, dependencies, and tool caches that hold copies (`cdk synth` output, downloaded Terraform modules). */
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'cdk.out', '.terraform']);
+
+/** A TypeScript source file (not a declaration file) that may hold CDK or Pulumi code. */
+export function isTsIacPath(p: string): boolean {
+  const l = p.toLowerCase();
+  return l.endsWith('.ts') && !l.endsWith('.d.ts');
+}
+
+/** Keep a file found while walking a directory? TypeScript only when it imports an IaC library. */
+function wanted(p: string, extensions: readonly string[]): boolean {
+  const ext = path.extname(p).toLowerCase();
+  if (!extensions.includes(ext)) return false;
+  if (ext !== '.ts') return true;
+  if (!isTsIacPath(p)) return false;
+  try {
+    return looksLikeTsIac(fs.readFileSync(p, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 export interface DiscoverResult {
   /** Absolute paths, sorted by their display path. */
@@ -47,12 +72,12 @@ function walk(dir: string, root: string, extensions: readonly string[], out: Set
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) walk(p, root, extensions, out);
     } else if (e.isFile()) {
-      if (extensions.includes(path.extname(e.name).toLowerCase())) out.add(p);
+      if (wanted(p, extensions)) out.add(p);
     } else if (e.isSymbolicLink()) {
       // Follow a link only when its target stays inside the tree, and never into a directory (no cycles).
       try {
         const real = fs.realpathSync(p);
-        if ((real === root || real.startsWith(root + path.sep)) && fs.statSync(real).isFile() && extensions.includes(path.extname(e.name).toLowerCase())) out.add(p);
+        if ((real === root || real.startsWith(root + path.sep)) && fs.statSync(real).isFile() && wanted(p, extensions)) out.add(p);
       } catch {
         /* dangling link */
       }

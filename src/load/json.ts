@@ -326,7 +326,10 @@ class Parser {
     let ok = true;
     if (s[i] === '-') i++;
     if (s[i] === '0') i++;
-    else ok = (i = digits(s, i)) > start && isDigit(s.charCodeAt(i - 1));
+    else {
+      const from = i;
+      ok = (i = digits(s, i)) > from;
+    }
     if (ok && s[i] === '.') {
       const from = ++i;
       ok = (i = digits(s, i)) > from;

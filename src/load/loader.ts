@@ -3,9 +3,13 @@
  * resources; parse trouble becomes problems with positions, and nothing throws past this layer.
  */
 import fs from 'node:fs';
+import { buildCloudFormation, isCfnTemplate, mayHoldCfn } from './cloudformation.js';
+import { isTsIacPath } from './discover.js';
 import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
+import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
+import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
 import { parseYaml, type ParseProblem } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
@@ -66,9 +70,19 @@ function isJsonText(path: string, text: string): boolean {
 function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: ParseProblem[]): void {
   const { text, path } = src;
   if (text.trim() === '') return;
+  if (/\.ts$/i.test(path)) {
+    // CDK / Pulumi programs; the TypeScript parser is loaded only here, on the first such file.
+    // Other TypeScript (application code, declaration files) is not read.
+    if (!isTsIacPath(path) || !looksLikeTsIac(text)) return;
+    const r = loadTsIac(text, path);
+    problems.push(...r.problems);
+    resources.push(...r.resources);
+    for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+    return;
+  }
   if (isJsonText(path, text)) {
     // Cheap textual pre-check: unrelated JSON (package.json, dashboards) is never parsed.
-    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text)) return;
+    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return;
     const r = parseJson(text, path);
     if (r.error || !r.node) {
       if (path.toLowerCase().endsWith('.json') || !r.node) {
@@ -87,6 +101,14 @@ function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], proble
 }
 
 function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[]): void {
+  if (isCfnTemplate(node)) {
+    buildCloudFormation(node, resources as IamResource[], problems);
+    return;
+  }
+  if (isTerraformJson(node)) {
+    buildTerraform(node, resources as IamResource[], problems);
+    return;
+  }
   const before = resources.length;
   buildK8s(node, ctx, resources as never[]);
   if (resources.length === before) buildIam(node, resources as IamResource[], problems);
