@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lint, RULES } from './api.js';
+import { baselineStep, BaselineError, cliConfig, CliUsageError, ConfigError, countedWarnings, effectiveFailOn, effectiveMaxWarnings, explainCommand, initCommand, LINT_OPTIONS, textSuffix } from './config/commands.js';
+import { formatRulesList } from './docs.js';
 import type { Finding, Severity } from './engine/types.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
@@ -29,6 +31,8 @@ const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
 const HELP = `Usage: irsa-lint [lint] [options] [PATH...]
        irsa-lint rules [--format text|json|markdown]
+       irsa-lint explain RULE     full help for a rule, with examples
+       irsa-lint init             write a commented .irsa-lint.yaml and print CI snippets
 
 Checks how Kubernetes/OpenShift workloads obtain AWS credentials (IRSA through the
 pod-identity webhook, OpenShift STS through ccoctl) by cross-referencing manifests,
@@ -40,6 +44,13 @@ Options:
   -f, --format FORMAT    text (default), json or sarif
   -o, --output-file FILE write the report to FILE instead of standard output
       --fail-on LEVEL    lowest level that makes the exit status 1: error (default), warning, note, never
+      --max-warnings N   exit status 1 when there are more than N warnings
+      --config FILE      configuration file (default: .irsa-lint.yaml/.yml/.json here or above, up to the git top level)
+      --no-config        ignore configuration files
+      --show-suppressed  list suppressed findings in text output
+      --baseline FILE    report only findings that are not recorded in FILE
+      --write-baseline FILE
+                         record every finding that is not suppressed in FILE
       --no-color         no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
       --debug            print stack traces of internal errors
   -v, --version          print the version
@@ -79,39 +90,41 @@ function runLint(args: string[], io: Io): number {
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       debug: { type: 'boolean' },
+      ...LINT_OPTIONS,
     },
   });
   const format = oneOf(values.format, FORMATS, 'format', 'text');
-  const failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error');
+  const config = cliConfig(values, io.cwd);
+  const failOn = effectiveFailOn(values['fail-on'] === undefined ? undefined : oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error'), config);
+  const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const outFile = values['output-file'];
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
-  const result = lint(positionals, { cwd: io.cwd, stdin });
+  const result = lint(positionals, { cwd: io.cwd, stdin, config });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
-  const shown = result.findings;
+  const { findings: shown, notes } = baselineStep(result.findings, values, io.cwd);
   let report: string;
   if (format === 'json') report = formatJson(shown, result.files.length);
   else if (format === 'sarif') report = formatSarif(shown, result.rules);
-  else report = formatText(shown.filter((f) => !f.suppressions?.length), { color: useColor(io, values['no-color'] ? false : values.color, !!outFile), fileCount: result.files.length });
+  else report = formatText(shown.filter((f) => !f.suppressions?.length), { color: useColor(io, values['no-color'] ? false : values.color, !!outFile), fileCount: result.files.length }) + textSuffix(shown, !!values['show-suppressed'], notes);
+  if (format !== 'text') for (const n of notes) io.stderr(`irsa-lint: ${n}\n`);
   if (outFile) {
     const abs = path.resolve(io.cwd, outFile);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.writeFileSync(abs, report);
   } else io.stdout(report);
-  return exitCodeFor(shown, failOn);
+  const code = exitCodeFor(shown, failOn);
+  const warnings = countedWarnings(shown);
+  if (code === 0 && maxWarnings >= 0 && warnings > maxWarnings) {
+    io.stderr(`irsa-lint: ${warnings} warnings, more than the ${maxWarnings} allowed (--max-warnings)\n`);
+    return 1;
+  }
+  return code;
 }
 
 function runRulesCommand(args: string[], io: Io): number {
   const { values } = parseArgs({ args, options: { format: { type: 'string', short: 'f' } } });
   const format = oneOf(values.format, ['text', 'json', 'markdown'] as const, 'format', 'text');
-  const rules = [...RULES].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
-  if (format === 'json') {
-    io.stdout(JSON.stringify(rules.map((r) => ({ id: r.meta.id, severity: r.meta.severity, type: r.meta.type, description: r.meta.docs.description })), null, 2) + '\n');
-  } else if (format === 'markdown') {
-    io.stdout(['| rule | default | what it catches |', '| --- | --- | --- |', ...rules.map((r) => `| \`${r.meta.id}\` | ${r.meta.severity} | ${r.meta.docs.description} |`)].join('\n') + '\n');
-  } else {
-    const w = Math.max(...rules.map((r) => r.meta.id.length));
-    io.stdout(rules.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(7)}  ${r.meta.docs.description}`).join('\n') + '\n');
-  }
+  io.stdout(formatRulesList(RULES, format));
   return 0;
 }
 
@@ -129,6 +142,8 @@ export function main(argv: readonly string[], io: Io): number {
     }
     const cmd = args[0];
     if (cmd === 'rules') return runRulesCommand(args.slice(1), io);
+    if (cmd === 'explain') return explainCommand(args.slice(1), io);
+    if (cmd === 'init') return initCommand(args.slice(1), io);
     if (cmd === 'lint') return args.includes('--help') || args.includes('-h') ? (io.stdout(HELP), 0) : runLint(args.slice(1), io);
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(HELP);
@@ -136,7 +151,15 @@ export function main(argv: readonly string[], io: Io): number {
     }
     return runLint(args, io);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof ConfigError) {
+      io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof BaselineError) {
+      io.stderr(`irsa-lint: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof CliUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`irsa-lint: ${(e as Error).message}\nTry 'irsa-lint --help'.\n`);
       return 2;
     }
