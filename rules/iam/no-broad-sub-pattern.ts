@@ -1,0 +1,108 @@
+import { defineRule } from '../../src/engine/types.js';
+import { parseOidcProviderArn } from '../../src/iam/arn.js';
+import { subjectScope } from '../../src/iam/conditions.js';
+import type { Condition, Role, Statement } from '../../src/model/iam.js';
+import { isMap } from '../../src/model/pnode.js';
+import { looksTemplated, type Located } from '../../src/model/span.js';
+import { providerOfFederated, webIdentityStatements } from '../../src/model/trust.js';
+
+/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
+const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+
+const SA_PREFIX = 'system:serviceaccount:';
+
+/**
+ * The OIDC providers (issuer host and path) a statement trusts, or undefined when one of its
+ * `oidc-provider` ARNs has a malformed provider part (empty, `https://`, a wildcard, a trailing
+ * `/`): iam/well-formed-federated-principal reports that, and condition keys cannot be judged against it.
+ */
+function statementProviders(s: Statement): string[] | undefined {
+  const out: string[] = [];
+  for (const f of s.federated) {
+    const p = providerOfFederated(f.value);
+    if (p === undefined) continue;
+    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
+    out.push(p);
+  }
+  return out;
+}
+
+/** Positive `sub` conditions on one of the statement's providers (the ones that decide whom the statement admits). */
+function subConditions(s: Statement): Condition[] {
+  const providers = new Set((statementProviders(s) ?? []).map((p) => p.toLowerCase()));
+  return s.conditions.filter(
+    (c) => c.claim.toLowerCase() === 'sub' && providers.has(c.keyPrefix.toLowerCase()) && c.op.known && !c.op.negated && (c.op.family === 'string' || c.op.family === 'arn'),
+  );
+}
+
+/** The `Condition` block is absent or a map of operator maps, none of them computed: another clause could narrow the pattern. */
+function conditionsStatic(s: Statement): boolean {
+  const c = s.conditionEntry?.value;
+  if (c === undefined) return true;
+  return !c.unknown && isMap(c) && c.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown));
+}
+
+/** A condition whose values all name single service accounts or SA-name patterns inside one namespace. */
+function isNarrow(c: Condition): boolean {
+  return !c.unknown && c.values.every((v) => !unknownText(v) && ['exact', 'service-account-pattern'].includes(subjectScope(c.op, v.value)));
+}
+
+/** The namespace part of `system:serviceaccount:<ns>:<sa>` (everything after the prefix when there is no second colon). */
+function namespacePart(value: string): string {
+  const rest = value.slice(SA_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon < 0 ? rest : rest.slice(0, colon);
+}
+
+export default defineRule<'namespaceWide' | 'namespacePattern' | 'clusterWide', Role>({
+  meta: {
+    id: 'iam/no-broad-sub-pattern',
+    type: 'hardening',
+    severity: 'warning',
+    securitySeverity: 6.5,
+    tags: ['iam', 'trust-policy', 'security'],
+    docs: {
+      description: 'Warn when a "sub" pattern admits every service account of a namespace or of the cluster',
+      whatItChecks:
+        'In every `Allow` statement that lets an `oidc-provider` principal call `sts:AssumeRoleWithWebIdentity`, each value of a `<provider>:sub` condition under a wildcard operator (`StringLike`, `ForAnyValue:StringLike`, `…IfExists`, `ArnLike`) that opens a whole namespace (`system:serviceaccount:<ns>:*`), namespaces by pattern (`system:serviceaccount:team-*:app`) or the whole cluster (`*`, `system:serviceaccount:*`, `system:serviceaccount:*:app`). Patterns on the service account name inside one namespace (`system:serviceaccount:<ns>:app-*`), negated operators (exclusions), templated values and statements that also require an exact or SA-name-pattern `sub` in another condition are not reported.',
+      whyItMatters:
+        'The `sub` claim is `system:serviceaccount:<namespace>:<name>` of the pod\'s service account, and anyone who can create a service account, or a pod using an existing one, in a matching namespace can obtain a token that satisfies the pattern. A namespace-wide pattern also admits service accounts created later; a cluster-wide one is as open as having no `sub` condition. AWS: "Scope the IAM Role trust policy for IRSA Roles to the service account name, namespace, and cluster"; the EKS guide offers the `StringLike` + `system:serviceaccount:<namespace>:*` form only as the way to admit every service account of a namespace.',
+      howToFix:
+        'List the exact subjects with `StringEquals` (`"system:serviceaccount:<namespace>:<name>"`, a list for several), or at least restrict the pattern to service account names inside one namespace.',
+      references: [
+        'aws/aws-eks-best-practices latest/bpg/security/iam.adoc ("Scope the IAM Role trust policy for IRSA Roles to the service account name, namespace, and cluster")',
+        'EKS associate-service-account-role.md (StringLike with system:serviceaccount:<namespace>:* to admit every service account of a namespace)',
+        'IAM reference_policies_elements_condition_operators.md (StringLike wildcards)',
+        'IAM reference_policies_iam-condition-keys.md (`<issuer>:sub` = system:serviceaccount:<namespace>:<serviceaccount>)',
+      ],
+    },
+    appliesTo: ['iam:Role'],
+    messages: {
+      namespaceWide: 'sub pattern "{{value}}" admits every service account of namespace "{{namespace}}", including ones created later',
+      namespacePattern: 'sub pattern "{{value}}" admits service accounts in every namespace whose name matches "{{namespace}}"',
+      clusterWide: 'sub pattern "{{value}}" admits service accounts in every namespace of the cluster, including ones created later',
+    },
+  },
+  check(role, ctx) {
+    for (const s of webIdentityStatements(role.trust)) {
+      if (s.node.unknown || s.federated.some(unknownText) || !conditionsStatic(s)) continue;
+      const subs = subConditions(s);
+      for (const c of subs) {
+        if (!c.op.like || unknownText(c.key)) continue;
+        // Another positive `sub` condition (ANDed with this one) that names exact subjects narrows it.
+        if (subs.some((o) => o !== c && isNarrow(o))) continue;
+        for (const v of c.values) {
+          if (unknownText(v)) continue;
+          const scope = subjectScope(c.op, v.value);
+          if (scope === 'namespace') {
+            ctx.report({ at: v, messageId: 'namespaceWide', data: { value: v.value, namespace: namespacePart(v.value) } });
+          } else if (scope === 'namespace-pattern') {
+            ctx.report({ at: v, messageId: 'namespacePattern', data: { value: v.value, namespace: namespacePart(v.value) } });
+          } else if (scope === 'cluster') {
+            ctx.report({ at: v, messageId: 'clusterWide', data: { value: v.value } });
+          }
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,107 @@
+import { defineRule } from '../../src/engine/types.js';
+import { parseOidcProviderArn } from '../../src/iam/arn.js';
+import { evaluateOperator } from '../../src/iam/conditions.js';
+import type { Role, Statement } from '../../src/model/iam.js';
+import { isMap } from '../../src/model/pnode.js';
+import { looksTemplated, type Located } from '../../src/model/span.js';
+import { providerOfFederated, webIdentityStatements } from '../../src/model/trust.js';
+
+/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
+const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+
+/** Claims IAM exposes as `<issuer>:<claim>` condition keys for an OIDC provider. */
+const OIDC_CLAIMS = new Set(['sub', 'aud', 'amr', 'azp']);
+
+/**
+ * The OIDC providers (issuer host and path) a statement trusts, or undefined when one of its
+ * `oidc-provider` ARNs has a malformed provider part (empty, `https://`, a wildcard, a trailing
+ * `/`): iam/well-formed-federated-principal reports that, and condition keys cannot be judged against it.
+ */
+function statementProviders(s: Statement): string[] | undefined {
+  const out: string[] = [];
+  for (const f of s.federated) {
+    const p = providerOfFederated(f.value);
+    if (p === undefined) continue;
+    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
+    out.push(p);
+  }
+  return out;
+}
+
+/** The `Condition` block is absent or a map of operator maps, none of them computed (CDK `CfnJson`, CloudFormation `Fn::If`). */
+function conditionsStatic(s: Statement): boolean {
+  const c = s.conditionEntry?.value;
+  if (c === undefined) return true;
+  return !c.unknown && isMap(c) && c.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown));
+}
+
+/**
+ * The first provider of a web-identity statement that has no `<provider>:sub` condition, or
+ * undefined when every provider has one or nothing can be said: a templated principal or key, a
+ * `Condition` that is not a static map, or a key whose issuer prefix is not the statement's provider
+ * (iam/condition-key-matches-provider and iam/no-void-condition judge those; such a key either
+ * blocks the statement or is itself the `sub` restriction that no longer applies).
+ */
+function providerWithoutSub(s: Statement): string | undefined {
+  if (s.node.unknown || s.federated.some(unknownText) || !conditionsStatic(s)) return undefined;
+  if (s.conditions.some((c) => unknownText(c.key) || unknownText(c.operator))) return undefined;
+  const providers = statementProviders(s);
+  if (!providers) return undefined;
+  const known = new Set(providers.map((p) => p.toLowerCase()));
+  for (const c of s.conditions) {
+    const claim = c.claim.toLowerCase();
+    if (!OIDC_CLAIMS.has(claim) || !/[./]/.test(c.keyPrefix) || known.has(c.keyPrefix.toLowerCase())) continue;
+    if (claim === 'sub') return undefined;
+    const whenAbsent = c.op.known ? evaluateOperator(c.operator.value, c.values.map((v) => v.value), undefined) : undefined;
+    if (whenAbsent !== true) return undefined; // the statement matches no request (or cannot be evaluated)
+  }
+  const withSub = new Set(s.conditions.filter((c) => c.claim.toLowerCase() === 'sub').map((c) => c.keyPrefix.toLowerCase()));
+  return providers.find((p) => !withSub.has(p.toLowerCase()));
+}
+
+export default defineRule<'noSubCondition', Role>({
+  meta: {
+    id: 'iam/require-sub-condition',
+    type: 'problem',
+    severity: 'error',
+    securitySeverity: 8,
+    tags: ['iam', 'trust-policy', 'security'],
+    docs: {
+      description: 'Require every web-identity trust statement to restrict the token subject with a "<provider>:sub" condition',
+      whatItChecks:
+        'Every `Allow` statement that lets an `oidc-provider` principal call `sts:AssumeRoleWithWebIdentity` must have a condition on `<provider>:sub` for each of its providers (any operator; how wide a `StringLike` pattern is, is `iam/no-broad-sub-pattern`). A statement with only an `:aud` condition, or with no `Condition` at all, is reported. Statements whose principal or condition keys are templated, whose `Condition` is not a static map, and statements with a condition key naming another issuer (reported by `iam/condition-key-matches-provider` or `iam/no-void-condition`) are not judged.',
+      whyItMatters:
+        'STS accepts any token the provider signed whose `aud` is one of the provider\'s client IDs; the `sub` condition is the only thing that ties the role to one service account. Without it any pod in the cluster can request a projected token with audience `sts.amazonaws.com` (or `openshift`) for its own service account and assume the role. AWS: "Scope the IAM Role trust policy for IRSA Roles to the service account name, namespace, and cluster"; Access Analyzer reports MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL. ccoctl before September 2021 wrote exactly such an `aud`-only policy, and its fix says the old shape let any service account in the cluster assume the role.',
+      howToFix:
+        'Add `"StringEquals": {"<provider>:sub": "system:serviceaccount:<namespace>:<serviceaccount>"}` next to the `:aud` condition (a list of subjects if several service accounts share the role). For roles created by an old ccoctl, recreate the role: ccoctl never updates the trust policy of an existing role.',
+      references: [
+        'aws/aws-eks-best-practices latest/bpg/security/iam.adoc ("Scope the IAM Role trust policy for IRSA Roles to the service account name, namespace, and cluster")',
+        'IAM access-analyzer-reference-policy-checks.md (MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL)',
+        'openshift/cloud-credential-operator commit 7b7ad6ffd, PR #386 (ccoctl create-iam-roles: sub condition from serviceAccountNames instead of aud = openshift)',
+        'EKS associate-service-account-role.md (trust policy with `:sub` and `:aud` conditions)',
+      ],
+    },
+    appliesTo: ['iam:Role'],
+    messages: {
+      noSubCondition:
+        'web-identity statement has no "{{provider}}:sub" condition, so any service account in the cluster (any subject the provider issues tokens for) can assume the role',
+    },
+  },
+  check(role, ctx) {
+    const trust = role.trust;
+    // Statements added elsewhere (CDK addToAssumeRolePolicy) may be missing from the model: judge only complete policies.
+    if (!trust || trust.node.unknown || trust.statementEntry?.value.unknown) return;
+    for (const s of webIdentityStatements(trust)) {
+      const provider = providerWithoutSub(s);
+      if (provider === undefined) continue;
+      const at = s.conditionEntry?.key.span ?? s.principal?.key.span;
+      if (!at) continue;
+      ctx.report({
+        at,
+        messageId: 'noSubCondition',
+        data: { provider },
+        related: s.federated.filter((f) => providerOfFederated(f.value) === provider).map((f) => ({ at: f, label: 'OIDC provider principal' })),
+      });
+    }
+  },
+});

@@ -1,0 +1,131 @@
+import { defineRule, type Related } from '../../src/engine/types.js';
+import { evaluateConditions, type ContextValue } from '../../src/iam/conditions.js';
+import type { Role, Statement } from '../../src/model/iam.js';
+import type { ServiceAccount } from '../../src/model/k8s.js';
+import { looksTemplated } from '../../src/model/span.js';
+import {
+  grantsAction,
+  roleAdmits,
+  serviceAccountSubject,
+  WEB_IDENTITY_ACTION,
+  webIdentityStatements,
+} from '../../src/model/trust.js';
+
+type Verdict = 'admits' | 'unknown' | 'noGrant' | 'notTrusted';
+
+/** Could this statement be meant as a web-identity grant (even a malformed one)? Other rules judge those. */
+function concernsWebIdentity(s: Statement): boolean {
+  return (
+    grantsAction(s, WEB_IDENTITY_ACTION) ||
+    s.actions.some((a) => a.unknown) ||
+    s.federated.length > 0 ||
+    !!s.effect?.unknown ||
+    !!s.principal?.value.unknown ||
+    !!s.actionEntry?.value.unknown
+  );
+}
+
+/**
+ * Like `roleAdmits` on `sub`, but each `sub` clause is evaluated against its own key, whatever
+ * its prefix: tells "the subject is not listed" apart from "the key prefix is not the provider"
+ * (the latter is another rule's finding).
+ */
+function admitsIgnoringPrefix(role: Role, sub: string): boolean | undefined {
+  let result: boolean | undefined = false;
+  for (const s of webIdentityStatements(role.trust)) {
+    const clauses = s.conditions.filter((c) => c.claim.toLowerCase() === 'sub');
+    if (s.federated.some((f) => f.unknown) || clauses.some((c) => c.unknown)) {
+      result = undefined;
+      continue;
+    }
+    const context: Record<string, ContextValue> = {};
+    for (const c of clauses) context[c.key.value] = sub;
+    const r = evaluateConditions(
+      clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
+      context,
+    );
+    if (r === true) return true;
+    if (r === undefined) result = undefined;
+  }
+  return result;
+}
+
+/** A placeholder (`${VAR}`, `{{ }}`) in a principal or condition: JSON loaders keep such strings as written. */
+function hasTemplates(role: Role): boolean {
+  return (role.trust?.statements ?? []).some(
+    (s) => s.federated.some((f) => looksTemplated(f.value)) || s.conditions.some((c) => looksTemplated(c.key.value) || c.values.some((v) => looksTemplated(v.value))),
+  );
+}
+
+function verdict(role: Role, sub: string): Verdict {
+  const trust = role.trust;
+  if (!trust || trust.node.unknown || trust.statementEntry?.value.unknown || hasTemplates(role)) return 'unknown';
+  if (webIdentityStatements(trust).length === 0) {
+    return trust.statements.some(concernsWebIdentity) ? 'unknown' : 'noGrant';
+  }
+  const strict = roleAdmits(role, { sub }, ['sub']);
+  if (strict === true) return 'admits';
+  if (strict === undefined || admitsIgnoringPrefix(role, sub) !== false) return 'unknown';
+  return 'notTrusted';
+}
+
+export default defineRule<'noGrant' | 'notTrusted', ServiceAccount>({
+  meta: {
+    id: 'irsa/role-trusts-service-account',
+    type: 'problem',
+    severity: 'error',
+    tags: ['irsa', 'trust-policy', 'cross-reference'],
+    docs: {
+      description: "Require the role named in a ServiceAccount's role-arn annotation to trust that ServiceAccount",
+      whatItChecks:
+        'For a ServiceAccount annotated `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`) whose role is in the repository (by ARN, or by role name for files that give only a name, such as ccoctl `05-*-role.json`), the role\'s trust policy must let the token of exactly this ServiceAccount call `sts:AssumeRoleWithWebIdentity`: some `Allow` statement with an OIDC `Federated` principal whose `<issuer>:sub` conditions accept `system:serviceaccount:<namespace>:<name>`, evaluated with IAM semantics (`StringEquals` lists are ORed, `StringLike` honours `*` and `?`). Templated values, roles not in the repository and trust policies whose `sub` key prefix is not the provider (another rule) are not judged.',
+      whyItMatters:
+        'The pod identity webhook injects `AWS_ROLE_ARN` and a projected token for whatever role the annotation names, without checking the role (pkg/handler/handler.go, pkg/cache/cache.go). STS then evaluates the trust policy against the token\'s `sub` claim; if it does not admit this ServiceAccount, every SDK call fails with "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity" and the pod may silently fall back to the node role.',
+      howToFix:
+        'Add `system:serviceaccount:<namespace>:<name>` to the role\'s `<issuer>:sub` condition (a `StringEquals` list, or a `StringLike` pattern), or point the annotation at the role that was created for this ServiceAccount.',
+      references: [
+        'aws/amazon-eks-pod-identity-webhook pkg/cache/cache.go (role-arn annotation read from the ServiceAccount) and pkg/handler/handler.go (AWS_ROLE_ARN injection)',
+        'IAM reference_policies_iam-condition-keys.md (`<issuer>:sub` = system:serviceaccount:<namespace>:<serviceaccount>)',
+        'IAM reference_policies_elements_condition_operators.md (StringEquals, StringLike)',
+        'EKS associate-service-account-role.md (trust policy for a ServiceAccount)',
+      ],
+    },
+    appliesTo: ['k8s:ServiceAccount'],
+    messages: {
+      noGrant: 'role "{{arn}}" has no trust policy statement that allows sts:AssumeRoleWithWebIdentity from an OIDC provider, so "{{subject}}" cannot assume it',
+      notTrusted: 'trust policy of role "{{arn}}" does not admit "{{subject}}"',
+    },
+  },
+  check(sa, ctx) {
+    const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
+    const ann = sa.annotations.get(`${prefix}/role-arn`);
+    if (!ann || ann.value.unknown || ann.value.value.trim() === '') return;
+    if (!sa.name || sa.name.unknown || sa.namespaceUnknown) return;
+    const arn = ann.value.value;
+    const roles = ctx.index.rolesByArnOrName(arn);
+    if (roles.length === 0) return;
+    const subject = serviceAccountSubject(sa.namespace, sa.name.value);
+    const verdicts = roles.map((r) => verdict(r, subject));
+    // Several descriptions of one role: judge only when every one of them rejects the subject.
+    if (verdicts.some((v) => v === 'admits' || v === 'unknown')) return;
+
+    const related: Related[] = [];
+    roles.forEach((role, i) => {
+      if (verdicts[i] === 'noGrant') {
+        if (role.trust) related.push({ at: role.trust.span, label: 'trust policy' });
+        return;
+      }
+      for (const s of webIdentityStatements(role.trust)) {
+        const subs = s.conditions.filter((c) => c.claim.toLowerCase() === 'sub');
+        if (subs.length === 0) related.push({ at: s.span, label: 'web-identity statement' });
+        for (const c of subs) related.push({ at: c.valuesSpan, label: 'trust policy "sub" condition' });
+      }
+    });
+    ctx.report({
+      at: ann.value,
+      messageId: verdicts.every((v) => v === 'noGrant') ? 'noGrant' : 'notTrusted',
+      data: { arn, subject },
+      related,
+    });
+  },
+});
