@@ -73,7 +73,21 @@ const bytes = fs.readdirSync(dir, { recursive: true }).reduce((n, f) => {
   return fs.statSync(p).isFile() ? n + fs.statSync(p).size : n;
 }, 0);
 const cold = run(['lint', '--no-color', path.join(root, 'examples', 'eks-webhook')], 7);
+// Start-up with a configuration file (YAML parse + precompiled schema validation) against --no-config.
+const cfgDir = path.join(root, '.bench', 'with-config');
+fs.rmSync(cfgDir, { recursive: true, force: true });
+fs.cpSync(path.join(root, 'examples', 'eks-webhook'), cfgDir, { recursive: true });
+fs.writeFileSync(
+  path.join(cfgDir, '.irsa-lint.yaml'),
+  'extends: recommended\nfailOn: error\nrules:\n  k8s/aws-dir-writable: warning\nexclude:\n  - "vendor/**"\nfacts:\n  defaultNamespace: default\n',
+);
+const withConfig = run(['lint', '--no-color', cfgDir], 7);
+const noConfig = run(['lint', '--no-color', '--no-config', cfgDir], 7);
+// A CDK file is present: the TypeScript parser is loaded (and only then).
+const cdk = run(['lint', '--no-color', path.join(root, 'fixtures', 'irsa', 'role-trusts-service-account', 'valid-cdk')], 5);
 const big = run(['lint', '--no-color', '--format', 'json', '-o', path.join(root, '.bench', 'out.json'), dir], 3);
 const summary = JSON.parse(fs.readFileSync(path.join(root, '.bench', 'out.json'), 'utf8')).summary;
 console.log(`cold start (examples/eks-webhook): ${cold.median.toFixed(0)} ms median of 7, peak RSS ${cold.rss.toFixed(0)} MB`);
 console.log(`repository of ${summary.files} files, ${(bytes / 1e6).toFixed(1)} MB: ${big.median.toFixed(0)} ms median of 3, peak RSS ${big.rss.toFixed(0)} MB, ${(bytes / 1e6 / (big.median / 1000)).toFixed(1)} MB/s, findings: ${summary.errors} errors ${summary.warnings} warnings ${summary.notes} notes`);
+console.log(`start-up with .irsa-lint.yaml: ${withConfig.median.toFixed(0)} ms median of 7 (peak RSS ${withConfig.rss.toFixed(0)} MB); with --no-config: ${noConfig.median.toFixed(0)} ms (peak RSS ${noConfig.rss.toFixed(0)} MB)`);
+console.log(`cold start with a CDK TypeScript file (loads typescript-estree): ${cdk.median.toFixed(0)} ms median of 5, peak RSS ${cdk.rss.toFixed(0)} MB`);
