@@ -23,6 +23,11 @@ export async function renderDocs(mods) {
   const out = new Map();
   for (const rule of m.RULES) out.set(`${rule.meta.id}.md`, m.docs.ruleDocMarkdown(rule, m.docs.ruleExamples(rule.meta.id, root)));
   out.set('README.md', m.docs.rulesReadmeMarkdown(m.RULES));
+  // The project README's rule table (between its markers) is generated too; keyed relative to docs/rules.
+  const readmePath = path.join(root, 'README.md');
+  const readme = fs.existsSync(readmePath) ? fs.readFileSync(readmePath, 'utf8') : '';
+  const updated = m.docs.withProjectReadmeRulesTable(readme, m.RULES);
+  if (updated !== undefined) out.set('../../README.md', updated);
   return { pages: out, note: m.docs.GENERATED_NOTE };
 }
 

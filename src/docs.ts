@@ -391,6 +391,18 @@ export function ruleDocMarkdown(rule: Rule, examples: Examples = ruleExamples(ru
   return out.join('\n') + '\n';
 }
 
+/** The rule table of the project README (between its `rules:start`/`rules:end` markers), linking into docs/rules. */
+export function projectReadmeRulesTable(rules: readonly Rule[]): string {
+  return rulesTable(byId(rules), (id) => `docs/rules/${id}.md`);
+}
+
+/** The project README with its rule table replaced; undefined when the markers are missing. */
+export function withProjectReadmeRulesTable(readme: string, rules: readonly Rule[]): string | undefined {
+  const m = /(<!-- rules:start -->\n)[\s\S]*?(<!-- rules:end -->)/.exec(readme);
+  if (!m) return undefined;
+  return readme.slice(0, m.index) + m[1] + projectReadmeRulesTable(rules) + '\n' + m[2] + readme.slice(m.index + m[0].length);
+}
+
 export function rulesReadmeMarkdown(rules: readonly Rule[]): string {
   const list = byId(rules);
   return [

@@ -12,7 +12,7 @@ const TOKEN = RULES.find((r) => r.meta.id === 'k8s/token-expiration-minimum')!;
 
 test('docs/rules is up to date with rule metadata and fixtures (node scripts/gen-docs.mjs)', async () => {
   const rendered = await (renderDocs as (m: unknown) => Promise<{ pages: Map<string, string>; note: string }>)({ docs, RULES });
-  assert.is(rendered.pages.size, RULES.length + 1);
+  assert.is(rendered.pages.size, RULES.length + 2, 'one page per rule, the index, and the project README table');
   const problems = (compareDocs as (r: unknown) => { file: string; problem: string }[])(rendered);
   assert.equal(problems.map((p) => `docs/rules/${p.file}: ${p.problem}`), []);
 });
@@ -85,6 +85,17 @@ test('init: the starting configuration is valid and lists every rule', () => {
   assert.is(Object.keys(all.rules).length, RULES.length);
   assert.is(all.ignore.length, 1);
   assert.ok(all.facts?.oidcProviders?.length);
+});
+
+
+test('the configuration example in the project README is a valid configuration', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /```yaml\n(extends:[\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README has a yaml block starting with extends:');
+  const cfg = parseConfig(block!, path.join(ROOT, '.irsa-lint.yaml'), '.irsa-lint.yaml', RULES);
+  assert.ok(cfg, 'parsed');
 });
 
 test.run();
