@@ -67,7 +67,15 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
       let start = e.pos[0];
       const last = chunk.replace(/\s+$/, '').length;
       if (start >= last) start = Math.max(0, last - 1); // errors at end of input point at the last character
-      problems.push({ message: firstLine(e.message), code: e.code, span: ctx.span(start, Math.max(Math.min(e.pos[1], last), start + 1)) });
+      const end = Math.max(Math.min(e.pos[1], last), start + 1);
+      let message = firstLine(e.message);
+      if (e.code === 'DUPLICATE_KEY') {
+        // Name the key: "map keys must be unique" alone leaves the reader to find it.
+        const head = chunk.slice(start, start + 256);
+        const key = /^(["'])(.*?)\1/.exec(head)?.[2] ?? /^[^\s:#,{}[\]]+/.exec(head)?.[0];
+        if (key) message = `duplicate key "${key}": ${message}`;
+      }
+      problems.push({ message, code: e.code, span: ctx.span(start, end) });
     }
     if (errors.length > 0 || doc.contents === null) continue;
     const node = ctx.convert(doc, doc.contents as YNode);
