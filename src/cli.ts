@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { lint, RULES } from './api.js';
+import { lint, RULES, type LintResult } from './api.js';
 import { baselineStep, BaselineError, cliConfig, CliUsageError, ConfigError, countedWarnings, effectiveFailOn, effectiveMaxWarnings, explainCommand, initCommand, LINT_OPTIONS, textSuffix } from './config/commands.js';
 import { formatRulesList } from './docs.js';
 import type { Finding, Severity } from './engine/types.js';
+import { formatGithub } from './format/github.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
 import { formatText } from './format/text.js';
@@ -26,10 +27,12 @@ export interface Io {
 
 export class UsageError extends Error {}
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
-const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+export type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage: irsa-lint [lint] [options] [PATH...]
+       irsa-lint lint --context DIR FILE...   (pre-commit: load DIR, report on FILEs)
        irsa-lint rules [--format text|json|markdown]
        irsa-lint explain RULE     full help for a rule, with examples
        irsa-lint init             write a commented .irsa-lint.yaml and print CI snippets
@@ -41,7 +44,9 @@ ServiceAccounts, Secrets, CredentialsRequests and IAM trust policies.
 PATH is a file or directory (default "."); "-" reads one YAML/JSON stream from stdin.
 
 Options:
-  -f, --format FORMAT    text (default), json or sarif
+  -f, --format FORMAT    text (default), json, sarif or github (workflow-command annotations)
+      --context DIR      read all of DIR for cross-references, but report only findings whose
+                         location or related location is in one of the PATHs (pre-commit)
   -o, --output-file FILE write the report to FILE instead of standard output
       --fail-on LEVEL    lowest level that makes the exit status 1: error (default), warning, note, never
       --max-warnings N   exit status 1 when there are more than N warnings
@@ -79,14 +84,33 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   throw new UsageError(`invalid ${name} "${value}" (expected ${allowed.join(', ')})`);
 }
 
-function runLint(args: string[], io: Io): number {
+/** One lint run as the command line sees it: options resolved, findings after the baseline. */
+export interface LintRun {
+  readonly format: Format;
+  readonly outFile?: string;
+  readonly color: boolean;
+  readonly showSuppressed: boolean;
+  readonly failOn: (typeof FAIL_ON)[number];
+  /** -1: no limit. */
+  readonly maxWarnings: number;
+  /** Shown findings (suppressed ones included, marked), after the baseline. */
+  readonly findings: Finding[];
+  readonly fileCount: number;
+  readonly rules: LintResult['rules'];
+  /** One-line notes (baseline bookkeeping). */
+  readonly notes: string[];
+}
+
+/** Parse the lint command's arguments and run the linter (shared with the GitHub Action entry). */
+export function prepareLint(args: readonly string[], io: Io): LintRun {
   const { values, positionals } = parseArgs({
-    args,
+    args: [...args],
     allowPositionals: true,
     options: {
       format: { type: 'string', short: 'f' },
       'output-file': { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
+      context: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -94,31 +118,72 @@ function runLint(args: string[], io: Io): number {
     },
   });
   const format = oneOf(values.format, FORMATS, 'format', 'text');
+  const context = values.context;
+  if (context !== undefined) {
+    if (!positionals.length) throw new UsageError('--context needs the files to report on (pre-commit passes them)');
+    if (positionals.includes('-')) throw new UsageError('--context cannot be used with "-" (standard input)');
+    if (!isDirectory(path.resolve(io.cwd, context))) throw new UsageError(`--context "${context}" is not a directory`);
+  }
   const config = cliConfig(values, io.cwd);
   const failOn = effectiveFailOn(values['fail-on'] === undefined ? undefined : oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error'), config);
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const outFile = values['output-file'];
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
-  const result = lint(positionals, { cwd: io.cwd, stdin, config });
+  const result = lint(positionals, { cwd: io.cwd, stdin, config, context });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
-  const { findings: shown, notes } = baselineStep(result.findings, values, io.cwd);
-  let report: string;
-  if (format === 'json') report = formatJson(shown, result.files.length);
-  else if (format === 'sarif') report = formatSarif(shown, result.rules);
-  else report = formatText(shown.filter((f) => !f.suppressions?.length), { color: useColor(io, values['no-color'] ? false : values.color, !!outFile), fileCount: result.files.length }) + textSuffix(shown, !!values['show-suppressed'], notes);
-  if (format !== 'text') for (const n of notes) io.stderr(`irsa-lint: ${n}\n`);
-  if (outFile) {
-    const abs = path.resolve(io.cwd, outFile);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, report);
-  } else io.stdout(report);
-  const code = exitCodeFor(shown, failOn);
-  const warnings = countedWarnings(shown);
-  if (code === 0 && maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr(`irsa-lint: ${warnings} warnings, more than the ${maxWarnings} allowed (--max-warnings)\n`);
+  const { findings, notes } = baselineStep(result.findings, values, io.cwd);
+  return {
+    format,
+    outFile,
+    color: useColor(io, values['no-color'] ? false : values.color, !!outFile),
+    showSuppressed: !!values['show-suppressed'],
+    failOn,
+    maxWarnings,
+    findings,
+    fileCount: result.files.length,
+    rules: result.rules,
+    notes,
+  };
+}
+
+/** The report text for `format`. */
+export function renderReport(run: LintRun, format: Format = run.format): string {
+  const shown = run.findings;
+  if (format === 'json') return formatJson(shown, run.fileCount);
+  if (format === 'sarif') return formatSarif(shown, run.rules);
+  if (format === 'github') return formatGithub(shown);
+  return formatText(shown.filter((f) => !f.suppressions?.length), { color: run.color, fileCount: run.fileCount }) + textSuffix(shown, run.showSuppressed, run.notes);
+}
+
+/** Exit status for a run: 1 when a finding reaches the failing level or warnings exceed the maximum. */
+export function exitStatus(run: Pick<LintRun, 'findings' | 'failOn' | 'maxWarnings'>, io: Pick<Io, 'stderr'>): number {
+  const code = exitCodeFor(run.findings, run.failOn);
+  const warnings = countedWarnings(run.findings);
+  if (code === 0 && run.maxWarnings >= 0 && warnings > run.maxWarnings) {
+    io.stderr(`irsa-lint: ${warnings} warnings, more than the ${run.maxWarnings} allowed (--max-warnings)\n`);
     return 1;
   }
   return code;
+}
+
+function runLint(args: string[], io: Io): number {
+  const run = prepareLint(args, io);
+  const report = renderReport(run);
+  if (run.format !== 'text') for (const n of run.notes) io.stderr(`irsa-lint: ${n}\n`);
+  if (run.outFile) {
+    const abs = path.resolve(io.cwd, run.outFile);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, report);
+  } else io.stdout(report);
+  return exitStatus(run, io);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function runRulesCommand(args: string[], io: Io): number {

@@ -152,23 +152,28 @@ repos:
 
 export const WORKFLOW_SNIPPET = `# .github/workflows/irsa-lint.yml
 name: irsa-lint
-on: [push, pull_request]
+on:
+  push:
+    branches: [main]
+  pull_request:
 permissions:
   contents: read
-  security-events: write
+  security-events: write   # upload-sarif
 jobs:
   irsa-lint:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: irsa-lint/irsa-lint@v0
+      - uses: irsa-lint/irsa-lint@v0.1.0
+        id: irsa-lint
         with:
-          format: sarif
-          output-file: irsa-lint.sarif
+          path: .
+          fail-on: error
       - uses: github/codeql-action/upload-sarif@v3
         if: always()
         with:
-          sarif_file: irsa-lint.sarif
+          sarif_file: \${{ steps.irsa-lint.outputs.sarif-file }}
+          category: irsa-lint
 `;
 
 export function initCommand(args: readonly string[], io: CommandIo): number {

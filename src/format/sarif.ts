@@ -8,8 +8,14 @@ import type { Span } from '../model/span.js';
 import { HOMEPAGE, ruleDocUrl, TOOL_NAME, VERSION } from '../version.js';
 import { ruleHelpMarkdown, ruleHelpText } from './help.js';
 
-/** GitHub keeps at most 25,000 results per run and 1,000 locations per result (it shows 100). */
-export const SARIF_LIMITS = { resultsPerRun: 25_000, relatedPerResult: 100, messageLength: 2_000 };
+/**
+ * GitHub code scanning (docs `sarif-limits.md`): at most 25,000 results per run (the first 5,000 by
+ * severity are shown), 1,000 locations per result of which 100 are kept, 20 tags per rule of which
+ * 10 are kept. Messages are cut to keep the file small. Whatever is cut is said so in the output.
+ */
+export const SARIF_LIMITS = { resultsPerRun: 25_000, relatedPerResult: 100, messageLength: 2_000, tagsPerRule: 10 };
+
+const RANK = { error: 0, warning: 1, note: 2 } as const;
 
 const SRCROOT = '%SRCROOT%';
 
@@ -28,7 +34,8 @@ function escapeMessage(s: string): string {
 
 export function sarifRule(rule: Rule) {
   const m = rule.meta;
-  const tags = [...(m.securitySeverity !== undefined ? ['security'] : []), ...(m.tags ?? [])].slice(0, 10);
+  // SARIF requires unique tags.
+  const tags = [...new Set([...(m.securitySeverity !== undefined ? ['security'] : []), ...(m.tags ?? [])])].slice(0, SARIF_LIMITS.tagsPerRule);
   return {
     id: m.id,
     name: m.id.split('/').pop()!.replace(/(^|-)([a-z])/g, (_x, _d: string, c: string) => c.toUpperCase()),
@@ -48,7 +55,16 @@ export function sarifRule(rule: Rule) {
 
 export function toSarif(findings: readonly Finding[], rules: readonly Rule[]) {
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
-  const kept = findings.slice(0, SARIF_LIMITS.resultsPerRun);
+  // Over the limit, keep the most severe results (in their original order).
+  const kept =
+    findings.length <= SARIF_LIMITS.resultsPerRun
+      ? findings
+      : findings
+          .map((f, i) => ({ f, i }))
+          .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
+          .slice(0, SARIF_LIMITS.resultsPerRun)
+          .sort((a, b) => a.i - b.i)
+          .map(({ f }) => f);
   const notifications: { level: string; message: { text: string } }[] = [];
   if (findings.length > kept.length) {
     notifications.push({ level: 'warning', message: { text: `${findings.length - kept.length} results were left out: GitHub accepts at most ${SARIF_LIMITS.resultsPerRun} per run` } });
@@ -56,7 +72,10 @@ export function toSarif(findings: readonly Finding[], rules: readonly Rule[]) {
   const results = kept.map((f) => {
     const related = f.related.slice(0, SARIF_LIMITS.relatedPerResult);
     let text = escapeMessage(f.message);
-    if (related.length) text += ` (${related.map((r, i) => `[${escapeMessage(r.label)}](${i + 1})`).join(', ')})`;
+    if (related.length) {
+      const more = f.related.length - related.length;
+      text += ` (${related.map((r, i) => `[${escapeMessage(r.label)}](${i + 1})`).join(', ')}${more ? `, and ${more} more related locations not listed` : ''})`;
+    }
     if (text.length > SARIF_LIMITS.messageLength) text = text.slice(0, SARIF_LIMITS.messageLength - 1) + '…';
     return {
       ruleId: f.ruleId,

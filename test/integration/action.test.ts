@@ -1,0 +1,134 @@
+/**
+ * The GitHub Action: action.yml's shape, and the built entry (dist/src/action/main.js) run with
+ * node the way the composite step runs it, with INPUT_* variables and temporary GITHUB_OUTPUT /
+ * GITHUB_STEP_SUMMARY files. Outputs, annotations, summary and SARIF are checked exactly.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { getInput, outputEntry, splitArgs } from '../../src/action/main.js';
+import { VERSION } from '../../src/version.js';
+import { ROOT } from '../helpers.js';
+import { buildPackage, SA_YAML, scratch, TRUST_JSON } from './build.js';
+
+interface ActionYml {
+  name?: string;
+  description?: string;
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description?: string; value?: string }>;
+  runs?: { using?: string; steps?: { run?: string; uses?: string; shell?: string; env?: Record<string, string>; id?: string }[]; main?: string; image?: string };
+}
+
+test('action.yml: required keys, documented inputs and outputs, every input used', () => {
+  const a = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+  assert.ok(a.name && a.description, 'name and description');
+  assert.ok(['node20', 'node24', 'composite', 'docker'].includes(a.runs?.using ?? ''), `runs.using ${a.runs?.using}`);
+  assert.equal(Object.keys(a.inputs ?? {}), ['path', 'format', 'output-file', 'fail-on', 'config', 'args']);
+  assert.equal(Object.keys(a.outputs ?? {}), ['sarif-file', 'errors', 'warnings', 'notes']);
+  for (const [name, i] of Object.entries(a.inputs ?? {})) assert.ok(i.description, `input ${name} has a description`);
+  for (const [name, o] of Object.entries(a.outputs ?? {})) {
+    assert.ok(o.description, `output ${name} has a description`);
+    if (a.runs?.using === 'composite') assert.is(o.value, `\${{ steps.lint.outputs.${name} }}`, `output ${name} has a value`);
+  }
+  assert.is(a.runs?.using, 'composite');
+  const steps = a.runs?.steps ?? [];
+  for (const s of steps) if (s.run) assert.is(s.shell, 'bash', 'composite run steps need a shell');
+  const text = JSON.stringify(steps);
+  for (const name of Object.keys(a.inputs ?? {})) assert.ok(text.includes(`\${{ inputs.${name} }}`), `input ${name} is used`);
+  // The lint step passes each input under the name main.ts reads.
+  const lintStep = steps.find((s) => s.id === 'lint');
+  assert.ok(lintStep?.run?.includes('dist/src/action/main.js'));
+  for (const name of Object.keys(a.inputs ?? {})) {
+    const entry = Object.entries(lintStep?.env ?? {}).find(([, v]) => v === `\${{ inputs.${name} }}`);
+    assert.ok(entry, `input ${name} is passed to the entry`);
+    assert.is(getInput({ [entry![0]]: ' x ' }, name), 'x', `${entry![0]} is read as input ${name}`);
+  }
+});
+
+test('inputs as the runner names them; args splitting; output entries', () => {
+  assert.is(getInput({ 'INPUT_FAIL-ON': ' warning ' }, 'fail-on'), 'warning');
+  assert.is(getInput({ INPUT_FAIL_ON: 'note' }, 'fail-on'), 'note');
+  assert.is(getInput({}, 'config'), '');
+  assert.equal(splitArgs(` --baseline "my base.json"\n--max-warnings 0 'a b' c\\ d ""`), ['--baseline', 'my base.json', '--max-warnings', '0', 'a b', 'c d', '']);
+  assert.throws(() => splitArgs('"open'), /unterminated/);
+  assert.is(outputEntry('errors', '3'), 'errors=3\n');
+  assert.is(outputEntry('list', 'a\nb', 'EOF_1'), 'list<<EOF_1\na\nb\nEOF_1\n');
+});
+
+function runEntry(cwd: string, inputs: Record<string, string>) {
+  const { action } = buildPackage();
+  const out = path.join(cwd, '..', 'github_output');
+  const summary = path.join(cwd, '..', 'step_summary');
+  fs.writeFileSync(out, '');
+  fs.writeFileSync(summary, '');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const r = spawnSync(process.execPath, [action], { cwd, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, output: fs.readFileSync(out, 'utf8'), summary: fs.readFileSync(summary, 'utf8') };
+}
+
+function workspace(): string {
+  const tmp = scratch('action');
+  const ws = path.join(tmp, 'ws');
+  fs.mkdirSync(path.join(ws, 'k8s'), { recursive: true });
+  fs.mkdirSync(path.join(ws, 'iam'));
+  fs.writeFileSync(path.join(ws, 'k8s', 'sa.yaml'), SA_YAML.replace('name: app\n', 'name: app-v2\n'));
+  fs.writeFileSync(path.join(ws, 'iam', 'team-a-app.json'), TRUST_JSON);
+  return ws;
+}
+
+const MESSAGE = 'trust policy admits ServiceAccount "app" in namespace "team-a", which is not among the ServiceAccounts defined in that namespace';
+
+test('a failing run: annotations, outputs, summary, SARIF, exit 1', () => {
+  const ws = workspace();
+  const r = runEntry(ws, { path: 'k8s iam', 'fail-on': 'error', 'output-file': 'reports/irsa.sarif' });
+  assert.is(r.stderr, '');
+  assert.is(r.stdout, `::error file=iam/team-a-app.json,line=13,col=87,endLine=13,endColumn=121,title=irsa/trust-subject-exists::${MESSAGE}%0Arelated: k8s/sa.yaml:4:9 ServiceAccounts of namespace "team-a" are defined here\n`);
+  assert.is(r.code, 1);
+  assert.is(r.output, 'sarif-file=reports/irsa.sarif\nerrors=1\nwarnings=0\nnotes=0\n');
+  assert.is(
+    r.summary,
+    `## irsa-lint ${VERSION}\n\n` +
+      '| Errors | Warnings | Notes | Suppressed | Files |\n| ---: | ---: | ---: | ---: | ---: |\n| 1 | 0 | 0 | 0 | 2 |\n\n' +
+      '### Findings\n\n| Level | Rule | Location | Message |\n| --- | --- | --- | --- |\n' +
+      `| error | \`irsa/trust-subject-exists\` | \`iam/team-a-app.json:13:87\` | ${MESSAGE} |\n\n` +
+      'SARIF report: `reports/irsa.sarif` — the step fails at the configured `fail-on` level.\n',
+  );
+  const sarif = JSON.parse(fs.readFileSync(path.join(ws, 'reports', 'irsa.sarif'), 'utf8'));
+  assert.equal(
+    sarif.runs[0].results.map((x: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [x.ruleId, x.locations[0].physicalLocation.artifactLocation.uri]),
+    [['irsa/trust-subject-exists', 'iam/team-a-app.json']],
+  );
+});
+
+test('fail-on never, text format, extra args; defaults for path and output-file', () => {
+  const ws = workspace();
+  const r = runEntry(ws, { 'fail-on': 'never', format: 'text', args: '--max-warnings=-1 --no-config' });
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /^iam\/team-a-app\.json:13:87 {2}error {2}trust policy admits/);
+  assert.match(r.stdout, /1 problem \(1 error, 0 warnings, 0 notes\) in 2 files\n$/);
+  assert.is(r.output, 'sarif-file=irsa-lint.sarif\nerrors=1\nwarnings=0\nnotes=0\n');
+  assert.ok(fs.existsSync(path.join(ws, 'irsa-lint.sarif')));
+  assert.ok(!r.summary.includes('the step fails'));
+});
+
+test('a clean run and a usage error', () => {
+  const ws = workspace();
+  fs.writeFileSync(path.join(ws, 'k8s', 'sa.yaml'), SA_YAML);
+  const ok = runEntry(ws, {});
+  assert.equal([ok.code, ok.stdout, ok.stderr], [0, '', '']);
+  assert.is(ok.output, 'sarif-file=irsa-lint.sarif\nerrors=0\nwarnings=0\nnotes=0\n');
+  assert.ok(ok.summary.includes('| 0 | 0 | 0 | 0 | 2 |\n\nNo problems found.\n'), ok.summary);
+  const bad = runEntry(ws, { 'fail-on': 'sometimes' });
+  assert.is(bad.code, 2);
+  assert.is(bad.stdout, '::error title=irsa-lint::irsa-lint: invalid input fail-on "sometimes" (expected error, warning, note, never)\n');
+  assert.is(bad.output, '');
+  const missing = runEntry(ws, { path: 'nope' });
+  assert.is(missing.code, 2);
+  assert.is(missing.stdout, '::error title=irsa-lint::irsa-lint: no such file or directory: nope\n');
+});
+
+test.run();

@@ -1,0 +1,76 @@
+/**
+ * The npm package: `npm pack` of the staged package, `npm install <tgz>` into an empty project
+ * (production dependencies only, offline first: the npm cache holds them), then the installed
+ * `irsa-lint` binary and the `import('irsa-lint')` API.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { VERSION } from '../../src/version.js';
+import { buildPackage, SA_YAML, scratch, TRUST_JSON } from './build.js';
+
+const NPM_ENV: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NO_COLOR: '1' };
+
+function run(cmd: string, args: string[], cwd: string) {
+  const r = spawnSync(cmd, args, { cwd, env: NPM_ENV, encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('npm pack, npm install the tarball, run the binary and the API', () => {
+  const pkg = buildPackage();
+  const tmp = scratch('npm');
+  const stage = path.join(tmp, 'stage');
+  // The staged package without its node_modules link.
+  fs.cpSync(pkg.dir, stage, { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+  const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], stage);
+  assert.is(packed.code, 0, packed.stderr);
+  const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
+  const files = info.files.map((f) => f.path);
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/src/cli.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/action/main.js', 'schemas/config.schema.json']) {
+    assert.ok(files.includes(f), `${f} is in the package`);
+  }
+  assert.ok(files.some((f) => f.startsWith('dist/rules/')), 'rules are in the package');
+  assert.not.ok(files.some((f) => /^(src|test|fixtures|examples|scripts)\//.test(f) || f.endsWith('.test.js')), 'no sources, tests or fixtures');
+
+  const app = path.join(tmp, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), '{ "name": "app", "private": true, "type": "module" }\n');
+  let inst = run('npm', ['install', path.join(tmp, info.filename), '--omit=dev', '--no-audit', '--no-fund', '--offline'], app);
+  if (inst.code !== 0) inst = run('npm', ['install', path.join(tmp, info.filename), '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], app);
+  assert.is(inst.code, 0, inst.stderr);
+  assert.ok(fs.existsSync(path.join(app, 'node_modules', 'irsa-lint', 'dist', 'src', 'api.d.ts')));
+
+  const version = run('npx', ['--no-install', 'irsa-lint', '--version'], app);
+  assert.equal([version.code, version.stdout], [0, `${VERSION}\n`]);
+
+  // A small repository with a configuration file (its JSON schema ships in the package).
+  const repo = path.join(tmp, 'repo');
+  fs.mkdirSync(path.join(repo, 'k8s'), { recursive: true });
+  fs.mkdirSync(path.join(repo, 'iam'));
+  fs.mkdirSync(path.join(repo, '.git'));
+  fs.writeFileSync(path.join(repo, '.irsa-lint.yaml'), 'failOn: error\n');
+  fs.writeFileSync(path.join(repo, 'k8s', 'sa.yaml'), SA_YAML.replace('name: app\n', 'name: app-v2\n'));
+  fs.writeFileSync(path.join(repo, 'iam', 'team-a-app.json'), TRUST_JSON);
+  const bin = path.join(app, 'node_modules', '.bin', 'irsa-lint');
+  const lint = run(bin, ['lint', '--no-color'], repo);
+  assert.is(lint.stderr, '');
+  assert.is(
+    lint.stdout,
+    'iam/team-a-app.json:13:87  error  trust policy admits ServiceAccount "app" in namespace "team-a", which is not among the ServiceAccounts defined in that namespace  irsa/trust-subject-exists\n' +
+      '    related: k8s/sa.yaml:4:9  ServiceAccounts of namespace "team-a" are defined here\n\n' +
+      '1 problem (1 error, 0 warnings, 0 notes) in 2 files\n',
+  );
+  assert.is(lint.code, 1);
+  const context = run(bin, ['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], repo);
+  assert.is(context.code, 1, 'the rename is reported from the trust policy side');
+
+  const script = `import('irsa-lint').then((m) => { const r = m.lint(['.'], { cwd: ${JSON.stringify(repo)}, configFile: '.irsa-lint.yaml' }); console.log(JSON.stringify([r.files.length, r.findings.map((f) => f.ruleId), m.RULES.length > 0])); })`;
+  const api = run(process.execPath, ['--input-type=module', '-e', script], app);
+  assert.is(api.stderr, '');
+  assert.is(api.stdout, '[2,["irsa/trust-subject-exists"],true]\n');
+});
+
+test.run();
