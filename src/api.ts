@@ -12,7 +12,7 @@ import type { LoadedConfig } from './config/types.js';
 import { finalize, runRules } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
-import { loadSources, readSource, type SourceFile } from './load/loader.js';
+import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
 import { applySuppressions, todayUtc } from './suppress/apply.js';
 
@@ -37,6 +37,11 @@ export interface LintOptions {
   readonly configFile?: string;
   /** Today (UTC, `YYYY-MM-DD`) for the expiry of `ignore:` entries (default: the current date). */
   readonly today?: string;
+  /**
+   * Load this directory (relative to `cwd`) as well, for cross-references, but report only the findings
+   * whose primary location or any related location is in one of `paths` (the pre-commit mode).
+   */
+  readonly context?: string;
 }
 
 export interface LintResult {
@@ -53,7 +58,9 @@ export function lint(paths: readonly string[], options: LintOptions = {}): LintR
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
-  const inputs = paths.length ? paths : ['.'];
+  const inputs = options.context !== undefined ? [options.context, ...paths] : paths.length ? paths : ['.'];
+  // With a context, the findings shown are those that touch one of the given files.
+  const given = options.context !== undefined ? new Set(discover(paths.filter((p) => p !== '-'), cwd).files.map((abs) => displayPath(abs, cwd))) : undefined;
   const discovered = discover(inputs.filter((p) => p !== '-'), cwd);
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
@@ -79,7 +86,7 @@ export function lint(paths: readonly string[], options: LintOptions = {}): LintR
     for (const p of [...readProblems, ...loaded.problems]) {
       findings.push({
         ruleId: PARSE_RULE, messageId: 'syntax', message: p.message, severity: parseLevel,
-        location: p.span, related: [], subject: `file:${p.span.file}`, fingerprint: '',
+        location: p.span, related: ((p as LoadProblem).related ?? []).map((r) => ({ location: r.span, label: r.label })), subject: `file:${p.span.file}`, fingerprint: '',
       });
     }
   }
@@ -95,7 +102,8 @@ export function lint(paths: readonly string[], options: LintOptions = {}): LintR
     judgeUnused: inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p))),
   });
   const all = [...findings, ...bookkeeping];
-  const shown = only ? all.filter((f) => only.includes(f.ruleId)) : all;
+  const touches = (f: Finding) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
+  const shown = all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f));
   return { findings: finalize(shown), files: loaded.files, missing, rules: RULES };
 }
 

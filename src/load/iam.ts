@@ -20,27 +20,33 @@ export function mayHoldIam(text: string): boolean {
   return /"(Statement|AssumeRolePolicyDocument|ClientIDList|Roles?)"/.test(text);
 }
 
-/** Recognise IAM shapes in one positioned document. Problems (a policy string that fails to parse) go to `problems`. */
-export function buildIam(doc: PNode, out: IamResource[], problems: ParseProblem[]): void {
+/**
+ * Recognise IAM shapes in one positioned document. Problems (a policy string that fails to parse) go to `problems`.
+ * `docIndex` (the document's index in its YAML stream, 0 for JSON) keys roles without a static ARN, so keys
+ * (and the fingerprints built from them) do not change when lines are inserted above.
+ */
+export function buildIam(doc: PNode, out: IamResource[], problems: ParseProblem[], docIndex = 0): void {
   if (!isMap(doc)) return;
   const file = doc.span.file;
   const roleObj = get(doc, 'Role');
   if (isMap(roleObj) && entry(roleObj, 'AssumeRolePolicyDocument')) {
-    out.push(roleFromDescription(roleObj, 'get-role', problems));
+    out.push(roleFromDescription(roleObj, 'get-role', problems, `${docIndex}/Role`));
     return;
   }
   const roles = get(doc, 'Roles');
   if (isSeq(roles)) {
-    for (const r of roles.items) if (isMap(r) && entry(r, 'AssumeRolePolicyDocument')) out.push(roleFromDescription(r, 'get-role', problems));
+    roles.items.forEach((r, i) => {
+      if (isMap(r) && entry(r, 'AssumeRolePolicyDocument')) out.push(roleFromDescription(r, 'get-role', problems, `${docIndex}/Roles/${i}`));
+    });
     return;
   }
   if (entry(doc, 'AssumeRolePolicyDocument')) {
-    out.push(roleFromDescription(doc, entry(doc, 'RoleName') ? 'ccoctl' : 'policy', problems));
+    out.push(roleFromDescription(doc, entry(doc, 'RoleName') ? 'ccoctl' : 'policy', problems, `${docIndex}`));
     return;
   }
   if (entry(doc, 'Statement') && isTrustPolicy(doc)) {
     const trust = parsePolicy(doc);
-    out.push({ kind: 'iam:Role', key: `iam:Role@${file}:${doc.span.line}`, file, span: doc.span, node: doc, label: `trust policy in ${file}`, trust, source: 'policy' });
+    out.push({ kind: 'iam:Role', key: `iam:Role@${file}#${docIndex}`, file, span: doc.span, node: doc, label: `trust policy in ${file}`, trust, source: 'policy' });
     return;
   }
   const url = get(doc, 'Url');
@@ -71,7 +77,8 @@ function isTrustPolicy(doc: PMap): boolean {
   return false;
 }
 
-function roleFromDescription(obj: PMap, source: string, problems: ParseProblem[]): Role {
+/** `pointer`: the document index and the JSON pointer of the role object in it (`0/Roles/2`). */
+function roleFromDescription(obj: PMap, source: string, problems: ParseProblem[], pointer: string): Role {
   const file = obj.span.file;
   const name = loc(get(obj, 'RoleName'));
   const arn = loc(get(obj, 'Arn'));
@@ -83,7 +90,7 @@ function roleFromDescription(obj: PMap, source: string, problems: ParseProblem[]
   const label = `role ${name?.value ?? arn?.value ?? '(unnamed)'}`;
   return {
     kind: 'iam:Role',
-    key: arn && !arn.unknown ? arn.value : `iam:Role/${name?.value ?? ''}@${file}:${obj.span.line}`,
+    key: arn && !arn.unknown ? arn.value : `iam:Role/${name?.value ?? ''}@${file}#${pointer}`,
     file,
     span: obj.span,
     node: obj,

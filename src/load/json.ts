@@ -15,7 +15,7 @@
  * document in well under a second.
  */
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
-import type { Span } from '../model/span.js';
+import { looksTemplated, type Span } from '../model/span.js';
 
 export interface JsonError {
   /** One line, e.g. `unexpected character '}' (expected a value)`. */
@@ -29,6 +29,8 @@ export interface JsonError {
 export interface JsonWarning {
   message: string;
   span: Span;
+  /** For a duplicate key: where the key first occurs. */
+  first?: Span;
 }
 
 export interface JsonResult {
@@ -316,7 +318,10 @@ class Parser {
     const r = readString(this.s, start, undefined);
     this.i = r.end;
     const span = this.span(start, r.end);
-    return r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span) } : { type: 'scalar', value: r.value, span };
+    // A placeholder (`${VAR}`, `{{ .Values.x }}`) is filled in later: unknown, as in the YAML loader.
+    const unknown = looksTemplated(r.value);
+    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span) } : { type: 'scalar', value: r.value, span };
+    return unknown ? { ...node, unknown } : node;
   }
 
   private number(): PScalar {
@@ -381,7 +386,7 @@ class Parser {
         if (!index && entries.length === 16) index = new Map(entries.map((e, k) => [e.key.value as string, k]));
       } else {
         const first = entries[prev].key.span;
-        this.warnings.push({ message: `duplicate key ${JSON.stringify(name)} (first at line ${first.line}, column ${first.column}); the last value is used`, span: key.span });
+        this.warnings.push({ message: `duplicate key ${JSON.stringify(name)}; the last value is used`, span: key.span, first });
         entries[prev] = { key, value };
       }
       this.ws();

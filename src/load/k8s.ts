@@ -16,6 +16,8 @@ export const K8S_KINDS = new Set<string>([
 export interface K8sContext {
   /** Namespace for objects without `metadata.namespace` (kustomize `namespace:` or configuration). */
   defaultNamespace(file: string): string;
+  /** What kustomize does to the objects of this file, when a loaded kustomization builds it (see kustomize.ts). */
+  kustomize?(file: string): { readonly namespace?: string; readonly unknown: boolean; readonly renamed: boolean } | undefined;
 }
 
 type AnyK8s = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig;
@@ -63,10 +65,22 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
   const kindName = loc(kindNode);
   if (!kindName) return undefined;
   const m = get(doc, 'metadata');
-  const name = loc(get(m, 'name'));
+  const written = loc(get(m, 'name'));
   const nsNode = loc(get(m, 'namespace'));
-  const namespace = nsNode?.value ?? ctx.defaultNamespace(doc.span.file);
-  const namespaceUnknown = nsNode ? !!nsNode.unknown : looksTemplated(namespace);
+  let namespace = nsNode?.value ?? ctx.defaultNamespace(doc.span.file);
+  let namespaceUnknown = nsNode ? !!nsNode.unknown : looksTemplated(namespace);
+  // kustomize: its namespace replaces the written one (a different written one is left unknown
+  // rather than silently moved); a renamed object's name is unknown.
+  const kz = ctx.kustomize?.(doc.span.file);
+  if (kz && (kz.namespace !== undefined || kz.unknown)) {
+    if (kz.unknown || (nsNode && nsNode.value !== kz.namespace)) namespaceUnknown = true;
+    else {
+      namespace = kz.namespace!;
+      namespaceUnknown = looksTemplated(namespace);
+    }
+  }
+  if (kz?.renamed) namespaceUnknown = true;
+  const name = written && kz?.renamed ? located(written.value, written.span, true, written.inner) : written;
   const nm = name?.value ?? '<unnamed>';
   return {
     key: `k8s:${kindName.value}/${namespace}/${nm}`,

@@ -9,10 +9,12 @@ import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
+import { kustomizeNamespaces } from './kustomize.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
 import { parseYaml, type ParseProblem } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
+import type { Span } from '../model/span.js';
 
 export interface SourceFile {
   /** Display path (relative, `/`-separated) or `<stdin>`. */
@@ -22,9 +24,14 @@ export interface SourceFile {
   readonly text: string;
 }
 
+/** A parse problem, with the other places it concerns (the first occurrence of a duplicate key). */
+export interface LoadProblem extends ParseProblem {
+  readonly related?: readonly { readonly span: Span; readonly label: string }[];
+}
+
 export interface LoadResult {
   readonly resources: Resource[];
-  readonly problems: ParseProblem[];
+  readonly problems: LoadProblem[];
   /** Every file that was read, with its text (for suppression comments and snippets). */
   readonly files: SourceFile[];
 }
@@ -45,8 +52,9 @@ export function wantYamlChunk(chunk: string): boolean {
 
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
-  const problems: ParseProblem[] = [];
-  const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default' };
+  const problems: LoadProblem[] = [];
+  const kustomized = kustomizeNamespaces(sources);
+  const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
   for (const src of sources) loadOne(src, ctx, resources, problems);
   return { resources, problems, files: [...sources] };
 }
@@ -67,7 +75,7 @@ function isJsonText(path: string, text: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
-function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: ParseProblem[]): void {
+function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
   const { text, path } = src;
   if (text.trim() === '') return;
   if (/\.ts$/i.test(path)) {
@@ -91,16 +99,18 @@ function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], proble
         return;
       }
     }
-    for (const w of r.warnings ?? []) problems.push({ message: w.message, code: 'DUPLICATE_KEY', span: w.span });
-    addDocument(r.node!, ctx, resources, problems);
+    for (const w of r.warnings ?? []) {
+      problems.push({ message: w.message, code: 'DUPLICATE_KEY', span: w.span, ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}) });
+    }
+    addDocument(r.node!, ctx, resources, problems, 0);
     return;
   }
   const y = parseYaml(text, path, wantYamlChunk);
   problems.push(...y.problems);
-  for (const d of y.docs) addDocument(d.node, ctx, resources, problems);
+  for (const d of y.docs) addDocument(d.node, ctx, resources, problems, d.index);
 }
 
-function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[]): void {
+function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[], docIndex: number): void {
   if (isCfnTemplate(node)) {
     buildCloudFormation(node, resources as IamResource[], problems);
     return;
@@ -111,5 +121,5 @@ function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], proble
   }
   const before = resources.length;
   buildK8s(node, ctx, resources as never[]);
-  if (resources.length === before) buildIam(node, resources as IamResource[], problems);
+  if (resources.length === before) buildIam(node, resources as IamResource[], problems, docIndex);
 }

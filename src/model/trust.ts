@@ -82,3 +82,17 @@ export function parseSubject(sub: string): { namespace: string; name: string } |
   const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub);
   return m ? { namespace: m[1], name: m[2] } : undefined;
 }
+
+/**
+ * The provider (issuer host/path) of a `Principal.Federated` value when that part is static, even if
+ * the rest is not: `arn:aws:iam::${AWS::AccountId}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`
+ * (CloudFormation, CDK) gives `oidc.eks.us-east-1.amazonaws.com/id/ABC`. Undefined for anything
+ * else (not an `oidc-provider` ARN, a templated or empty provider part).
+ */
+export function staticProviderOf(federated: { readonly value: string; readonly unknown?: boolean }): string | undefined {
+  const v = federated.value;
+  if (typeof v !== 'string') return undefined;
+  const p = providerOfFederated(v);
+  if (p === undefined || p === '' || /[${}*?\s]/.test(p) || p.includes('//')) return undefined;
+  return p;
+}

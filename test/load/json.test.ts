@@ -249,16 +249,13 @@ test('URL-encoded documents', () => {
   assert.equal(keyOf(r.node, 'Version').span, span);
 });
 
-test('a 5 MB document parses quickly', () => {
+test('a 5 MB document parses with exact positions (speed is measured by npm run bench)', () => {
   const item = (i: number) => `{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.example.com\\/id"},"Action":["sts:AssumeRoleWithWebIdentity"],"n":${i}}`;
   const text = '[\n' + Array.from({ length: 33_000 }, (_, i) => item(i)).join(',\n') + '\n]';
   assert.ok(text.length > 5_000_000);
-  const t0 = performance.now();
   const r = parseJson(text, 'big.json');
-  const ms = performance.now() - t0;
   assert.is(r.error, undefined);
   assert.equal(pos(get(r.node, 32_999, 'n')!.span)[0], 33_001);
-  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`); // generous for slow CI machines; ~0.4 s locally
 });
 
 test.run();
