@@ -3,9 +3,9 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/irsa-lint/irsa-lint/blob/main/schemas/config.schema.json","title":"irsa-lint configuration","description":"The .irsa-lint.yaml / .irsa-lint.yml / .irsa-lint.json file. Paths and globs are relative to the directory of the file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"extends":{"description":"Built-in preset applied before everything else in this file. recommended: every rule at its default level. strict: every rule that is on is at least a warning, and failOn defaults to warning.","enum":["recommended","strict"]},"rules":{"description":"Level per rule id, or per domain with `domain/*` (an exact id wins over a domain entry). A level, or [level, options] for rules that take options.","type":"object","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},"additionalProperties":{"$ref":"#/definitions/ruleSetting"}},"include":{"description":"Only files matching one of these globs are read (default: every .yaml, .yml and .json file).","$ref":"#/definitions/globs"},"exclude":{"description":"Files matching one of these globs are not read.","$ref":"#/definitions/globs"},"failOn":{"description":"The lowest level that makes the exit status 1 (default error; `never` always exits 0). The --fail-on option wins.","enum":["error","warning","note","never"]},"maxWarnings":{"description":"Exit 1 when there are more than this many warnings (not suppressed, not in the baseline), like ESLint's --max-warnings. -1 means no limit (the default). The --max-warnings option wins.","type":"integer","minimum":-1},"facts":{"$ref":"#/definitions/facts"},"ignore":{"description":"Suppressions kept outside the files they apply to (the way to suppress in JSON, which has no comments). Every condition given must hold.","type":"array","items":{"$ref":"#/definitions/ignoreEntry"}}},"definitions":{"level":{"enum":["off","note","warning","error"]},"ruleSetting":{"oneOf":[{"$ref":"#/definitions/level"},{"type":"array","items":[{"$ref":"#/definitions/level"},{"type":"object"}],"minItems":1,"maxItems":2}]},"globs":{"type":"array","items":{"type":"string","pattern":"\\S"}},"facts":{"description":"What the repository cannot tell. Rules use these when the manifests do not say.","type":"object","additionalProperties":false,"properties":{"defaultNamespace":{"description":"Namespace of objects without metadata.namespace (default `default`).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"ccoctlPrefix":{"description":"ccoctl --name: the prefix of the role names it creates.","type":"string","pattern":"\\S"},"annotationPrefix":{"description":"The pod-identity webhook's --annotation-prefix (default eks.amazonaws.com).","type":"string","pattern":"\\S"},"tokenAudience":{"description":"The pod-identity webhook's --token-audience (default sts.amazonaws.com).","type":"string","pattern":"\\S"},"defaultRegion":{"description":"The pod-identity webhook's --aws-default-region.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"serviceAccountIssuer":{"description":"The cluster's service-account issuer URL (kube-apiserver --service-account-issuer; OpenShift Authentication spec.serviceAccountIssuer).","type":"string","pattern":"^https://[^\\s]+$"},"oidcProviders":{"description":"IAM OIDC identity providers that exist in the account but not in the repository.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"arn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/[^\\s]+$"},"issuer":{"type":"string","pattern":"\\S"},"clientIds":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}},"accounts":{"description":"AWS account ids (12 digits, quoted) that roles may live in.","type":"array","items":{"type":"string","pattern":"^[0-9]{12}$"}}}},"ignoreEntry":{"type":"object","additionalProperties":false,"required":["rule"],"properties":{"rule":{"description":"Rule id, or `domain/*`.","type":"string","pattern":"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},"file":{"description":"Glob of the file the finding is in.","type":"string","pattern":"\\S"},"pointer":{"description":"JSON pointer (RFC 6901) of the node the finding is in, or an ancestor of it: /Statement/0/Condition.","type":"string","pattern":"^#?(/([^~]|~[01])*)*$"},"sid":{"description":"Sid of the IAM policy statement the finding is in.","type":"string","pattern":"\\S"},"resource":{"description":"Key of the resource the finding is about: ServiceAccount/<namespace>/<name>, Deployment/<namespace>/<name>, a role ARN. Wildcards allowed.","type":"string","pattern":"\\S"},"reason":{"description":"Why the finding is acceptable. Required (a missing reason is reported).","type":"string"},"expires":{"description":"Last day (UTC, YYYY-MM-DD) on which the entry applies. After it the finding comes back and the entry is reported.","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}},"anyOf":[{"required":["file"]},{"required":["resource"]}]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/irsa-lint/irsa-lint/blob/main/schemas/config.schema.json","title":"irsa-lint configuration","description":"The .irsa-lint.yaml / .irsa-lint.yml / .irsa-lint.json file. Paths and globs are relative to the directory of the file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"extends":{"description":"Built-in preset applied before everything else in this file. recommended: every rule at its default level. strict: every rule that is on is at least a warning, and failOn defaults to warning.","enum":["recommended","strict"]},"rules":{"description":"Level per rule id, or per domain with `domain/*` (an exact id wins over a domain entry). A level, or [level, options] for rules that take options.","type":"object","propertyNames":{"pattern":"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},"additionalProperties":{"$ref":"#/definitions/ruleSetting"}},"include":{"description":"Only files matching one of these globs are read (default: every .yaml, .yml and .json file).","$ref":"#/definitions/globs"},"exclude":{"description":"Files matching one of these globs are not read.","$ref":"#/definitions/globs"},"failOn":{"description":"The lowest level that makes the exit status 1 (default error; `never` always exits 0). The --fail-on option wins.","enum":["error","warning","note","never"]},"maxWarnings":{"description":"Exit 1 when there are more than this many warnings (not suppressed, not in the baseline), like ESLint's --max-warnings. -1 means no limit (the default). The --max-warnings option wins.","type":"integer","minimum":-1},"facts":{"$ref":"#/definitions/facts"},"ignore":{"description":"Suppressions kept outside the files they apply to (the way to suppress in JSON, which has no comments). Every condition given must hold.","type":"array","items":{"$ref":"#/definitions/ignoreEntry"}}},"definitions":{"level":{"enum":["off","note","warning","error"]},"ruleSetting":{"oneOf":[{"$ref":"#/definitions/level"},{"type":"array","items":[{"$ref":"#/definitions/level"},{"type":"object"}],"minItems":1,"maxItems":2}]},"globs":{"type":"array","items":{"type":"string","pattern":"\\S"}},"facts":{"description":"What the repository cannot tell. Rules use these when the manifests do not say.","type":"object","additionalProperties":false,"properties":{"defaultNamespace":{"description":"Namespace of objects without metadata.namespace (default `default`).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"ccoctlPrefix":{"description":"ccoctl --name: the prefix of the role names it creates.","type":"string","pattern":"\\S"},"annotationPrefix":{"description":"The pod-identity webhook's --annotation-prefix (default eks.amazonaws.com).","type":"string","pattern":"\\S"},"tokenAudience":{"description":"The pod-identity webhook's --token-audience (default sts.amazonaws.com).","type":"string","pattern":"\\S"},"defaultRegion":{"description":"The pod-identity webhook's --aws-default-region.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"serviceAccountIssuer":{"description":"The cluster's service-account issuer URL (kube-apiserver --service-account-issuer; OpenShift Authentication spec.serviceAccountIssuer).","type":"string","pattern":"^https://[^\\s]+$"},"oidcProviders":{"description":"IAM OIDC identity providers that exist in the account but not in the repository.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"arn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/[^\\s]+$"},"issuer":{"type":"string","pattern":"\\S"},"clientIds":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}},"accounts":{"description":"AWS account ids (12 digits, quoted) that roles may live in.","type":"array","items":{"type":"string","pattern":"^[0-9]{12}$"}},"trustPolicySizeQuota":{"description":"The account's role trust policy length quota in characters without whitespace (IAM default 2048; raised through Service Quotas).","type":"integer","minimum":1}}},"ignoreEntry":{"type":"object","additionalProperties":false,"required":["rule"],"properties":{"rule":{"description":"Rule id, or `domain/*`.","type":"string","pattern":"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},"file":{"description":"Glob of the file the finding is in.","type":"string","pattern":"\\S"},"pointer":{"description":"JSON pointer (RFC 6901) of the node the finding is in, or an ancestor of it: /Statement/0/Condition.","type":"string","pattern":"^#?(/([^~]|~[01])*)*$"},"sid":{"description":"Sid of the IAM policy statement the finding is in.","type":"string","pattern":"\\S"},"resource":{"description":"Key of the resource the finding is about: ServiceAccount/<namespace>/<name>, Deployment/<namespace>/<name>, a role ARN. Wildcards allowed.","type":"string","pattern":"\\S"},"reason":{"description":"Why the finding is acceptable. Required (a missing reason is reported).","type":"string"},"expires":{"description":"Last day (UTC, YYYY-MM-DD) on which the entry applies. After it the finding comes back and the entry is reported.","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}},"anyOf":[{"required":["file"]},{"required":["resource"]}]}}};
 const schema15 = {"type":"array","items":{"type":"string","pattern":"\\S"}};
-const schema17 = {"description":"What the repository cannot tell. Rules use these when the manifests do not say.","type":"object","additionalProperties":false,"properties":{"defaultNamespace":{"description":"Namespace of objects without metadata.namespace (default `default`).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"ccoctlPrefix":{"description":"ccoctl --name: the prefix of the role names it creates.","type":"string","pattern":"\\S"},"annotationPrefix":{"description":"The pod-identity webhook's --annotation-prefix (default eks.amazonaws.com).","type":"string","pattern":"\\S"},"tokenAudience":{"description":"The pod-identity webhook's --token-audience (default sts.amazonaws.com).","type":"string","pattern":"\\S"},"defaultRegion":{"description":"The pod-identity webhook's --aws-default-region.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"serviceAccountIssuer":{"description":"The cluster's service-account issuer URL (kube-apiserver --service-account-issuer; OpenShift Authentication spec.serviceAccountIssuer).","type":"string","pattern":"^https://[^\\s]+$"},"oidcProviders":{"description":"IAM OIDC identity providers that exist in the account but not in the repository.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"arn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/[^\\s]+$"},"issuer":{"type":"string","pattern":"\\S"},"clientIds":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}},"accounts":{"description":"AWS account ids (12 digits, quoted) that roles may live in.","type":"array","items":{"type":"string","pattern":"^[0-9]{12}$"}}}};
+const schema17 = {"description":"What the repository cannot tell. Rules use these when the manifests do not say.","type":"object","additionalProperties":false,"properties":{"defaultNamespace":{"description":"Namespace of objects without metadata.namespace (default `default`).","type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},"ccoctlPrefix":{"description":"ccoctl --name: the prefix of the role names it creates.","type":"string","pattern":"\\S"},"annotationPrefix":{"description":"The pod-identity webhook's --annotation-prefix (default eks.amazonaws.com).","type":"string","pattern":"\\S"},"tokenAudience":{"description":"The pod-identity webhook's --token-audience (default sts.amazonaws.com).","type":"string","pattern":"\\S"},"defaultRegion":{"description":"The pod-identity webhook's --aws-default-region.","type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"serviceAccountIssuer":{"description":"The cluster's service-account issuer URL (kube-apiserver --service-account-issuer; OpenShift Authentication spec.serviceAccountIssuer).","type":"string","pattern":"^https://[^\\s]+$"},"oidcProviders":{"description":"IAM OIDC identity providers that exist in the account but not in the repository.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"arn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/[^\\s]+$"},"issuer":{"type":"string","pattern":"\\S"},"clientIds":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}},"accounts":{"description":"AWS account ids (12 digits, quoted) that roles may live in.","type":"array","items":{"type":"string","pattern":"^[0-9]{12}$"}},"trustPolicySizeQuota":{"description":"The account's role trust policy length quota in characters without whitespace (IAM default 2048; raised through Service Quotas).","type":"integer","minimum":1}}};
 const schema18 = {"type":"object","additionalProperties":false,"required":["rule"],"properties":{"rule":{"description":"Rule id, or `domain/*`.","type":"string","pattern":"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},"file":{"description":"Glob of the file the finding is in.","type":"string","pattern":"\\S"},"pointer":{"description":"JSON pointer (RFC 6901) of the node the finding is in, or an ancestor of it: /Statement/0/Condition.","type":"string","pattern":"^#?(/([^~]|~[01])*)*$"},"sid":{"description":"Sid of the IAM policy statement the finding is in.","type":"string","pattern":"\\S"},"resource":{"description":"Key of the resource the finding is about: ServiceAccount/<namespace>/<name>, Deployment/<namespace>/<name>, a role ARN. Wildcards allowed.","type":"string","pattern":"\\S"},"reason":{"description":"Why the finding is acceptable. Required (a missing reason is reported).","type":"string"},"expires":{"description":"Last day (UTC, YYYY-MM-DD) on which the entry applies. After it the finding comes back and the entry is reported.","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}},"anyOf":[{"required":["file"]},{"required":["resource"]}]};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$", "u");
@@ -352,7 +352,7 @@ if(data.facts !== undefined){
 let data10 = data.facts;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key3 in data10){
-if(!((((((((key3 === "defaultNamespace") || (key3 === "ccoctlPrefix")) || (key3 === "annotationPrefix")) || (key3 === "tokenAudience")) || (key3 === "defaultRegion")) || (key3 === "serviceAccountIssuer")) || (key3 === "oidcProviders")) || (key3 === "accounts"))){
+if(!(func2.call(schema17.properties, key3))){
 const err15 = {instancePath:instancePath+"/facts",schemaPath:"#/definitions/facts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err15];
@@ -688,9 +688,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/facts",schemaPath:"#/definitions/facts/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.trustPolicySizeQuota !== undefined){
+let data25 = data10.trustPolicySizeQuota;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err41 = {instancePath:instancePath+"/facts/trustPolicySizeQuota",schemaPath:"#/definitions/facts/properties/trustPolicySizeQuota/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -699,19 +700,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data.ignore !== undefined){
-let data25 = data.ignore;
-if(Array.isArray(data25)){
-const len5 = data25.length;
-for(let i5=0; i5<len5; i5++){
-let data26 = data25[i5];
-const _errs61 = errors;
-let valid21 = false;
-const _errs62 = errors;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.file === undefined){
-const err42 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf/0/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err42 = {instancePath:instancePath+"/facts/trustPolicySizeQuota",schemaPath:"#/definitions/facts/properties/trustPolicySizeQuota/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -721,13 +712,10 @@ vErrors.push(err42);
 errors++;
 }
 }
-var _valid0 = _errs62 === errors;
-valid21 = valid21 || _valid0;
-if(!valid21){
-const _errs63 = errors;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.resource === undefined){
-const err43 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf/1/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'"};
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/facts",schemaPath:"#/definitions/facts/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -737,11 +725,18 @@ vErrors.push(err43);
 errors++;
 }
 }
-var _valid0 = _errs63 === errors;
-valid21 = valid21 || _valid0;
-}
-if(!valid21){
-const err44 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.ignore !== undefined){
+let data26 = data.ignore;
+if(Array.isArray(data26)){
+const len5 = data26.length;
+for(let i5=0; i5<len5; i5++){
+let data27 = data26[i5];
+const _errs63 = errors;
+let valid21 = false;
+const _errs64 = errors;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.file === undefined){
+const err44 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf/0/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -750,20 +745,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-errors = _errs61;
-if(vErrors !== null){
-if(_errs61){
-vErrors.length = _errs61;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.rule === undefined){
-const err45 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
+var _valid0 = _errs64 === errors;
+valid21 = valid21 || _valid0;
+if(!valid21){
+const _errs65 = errors;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.resource === undefined){
+const err45 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf/1/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -772,9 +761,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-for(const key5 in data26){
-if(!(((((((key5 === "rule") || (key5 === "file")) || (key5 === "pointer")) || (key5 === "sid")) || (key5 === "resource")) || (key5 === "reason")) || (key5 === "expires"))){
-const err46 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+var _valid0 = _errs65 === errors;
+valid21 = valid21 || _valid0;
+}
+if(!valid21){
+const err46 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -783,12 +775,20 @@ vErrors.push(err46);
 }
 errors++;
 }
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
 }
-if(data26.rule !== undefined){
-let data27 = data26.rule;
-if(typeof data27 === "string"){
-if(!pattern0.test(data27)){
-const err47 = {instancePath:instancePath+"/ignore/" + i5+"/rule",schemaPath:"#/definitions/ignoreEntry/properties/rule/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"+"\""};
+else {
+vErrors = null;
+}
+}
+}
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.rule === undefined){
+const err47 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -797,9 +797,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/ignore/" + i5+"/rule",schemaPath:"#/definitions/ignoreEntry/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data27){
+if(!(((((((key5 === "rule") || (key5 === "file")) || (key5 === "pointer")) || (key5 === "sid")) || (key5 === "resource")) || (key5 === "reason")) || (key5 === "expires"))){
+const err48 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -809,11 +809,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data26.file !== undefined){
-let data28 = data26.file;
+if(data27.rule !== undefined){
+let data28 = data27.rule;
 if(typeof data28 === "string"){
-if(!pattern1.test(data28)){
-const err49 = {instancePath:instancePath+"/ignore/" + i5+"/file",schemaPath:"#/definitions/ignoreEntry/properties/file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern0.test(data28)){
+const err49 = {instancePath:instancePath+"/ignore/" + i5+"/rule",schemaPath:"#/definitions/ignoreEntry/properties/rule/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9-]*/([a-z0-9][a-z0-9-]*|\\*)$"+"\""};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -824,7 +824,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/ignore/" + i5+"/file",schemaPath:"#/definitions/ignoreEntry/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err50 = {instancePath:instancePath+"/ignore/" + i5+"/rule",schemaPath:"#/definitions/ignoreEntry/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -834,11 +834,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data26.pointer !== undefined){
-let data29 = data26.pointer;
+if(data27.file !== undefined){
+let data29 = data27.file;
 if(typeof data29 === "string"){
-if(!pattern15.test(data29)){
-const err51 = {instancePath:instancePath+"/ignore/" + i5+"/pointer",schemaPath:"#/definitions/ignoreEntry/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^#?(/([^~]|~[01])*)*$"},message:"must match pattern \""+"^#?(/([^~]|~[01])*)*$"+"\""};
+if(!pattern1.test(data29)){
+const err51 = {instancePath:instancePath+"/ignore/" + i5+"/file",schemaPath:"#/definitions/ignoreEntry/properties/file/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -849,7 +849,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/ignore/" + i5+"/pointer",schemaPath:"#/definitions/ignoreEntry/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err52 = {instancePath:instancePath+"/ignore/" + i5+"/file",schemaPath:"#/definitions/ignoreEntry/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -859,11 +859,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data26.sid !== undefined){
-let data30 = data26.sid;
+if(data27.pointer !== undefined){
+let data30 = data27.pointer;
 if(typeof data30 === "string"){
-if(!pattern1.test(data30)){
-const err53 = {instancePath:instancePath+"/ignore/" + i5+"/sid",schemaPath:"#/definitions/ignoreEntry/properties/sid/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(!pattern15.test(data30)){
+const err53 = {instancePath:instancePath+"/ignore/" + i5+"/pointer",schemaPath:"#/definitions/ignoreEntry/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^#?(/([^~]|~[01])*)*$"},message:"must match pattern \""+"^#?(/([^~]|~[01])*)*$"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -874,7 +874,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/ignore/" + i5+"/sid",schemaPath:"#/definitions/ignoreEntry/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err54 = {instancePath:instancePath+"/ignore/" + i5+"/pointer",schemaPath:"#/definitions/ignoreEntry/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -884,11 +884,11 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data26.resource !== undefined){
-let data31 = data26.resource;
+if(data27.sid !== undefined){
+let data31 = data27.sid;
 if(typeof data31 === "string"){
 if(!pattern1.test(data31)){
-const err55 = {instancePath:instancePath+"/ignore/" + i5+"/resource",schemaPath:"#/definitions/ignoreEntry/properties/resource/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+const err55 = {instancePath:instancePath+"/ignore/" + i5+"/sid",schemaPath:"#/definitions/ignoreEntry/properties/sid/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -899,7 +899,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/ignore/" + i5+"/resource",schemaPath:"#/definitions/ignoreEntry/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/ignore/" + i5+"/sid",schemaPath:"#/definitions/ignoreEntry/properties/sid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -909,9 +909,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data26.reason !== undefined){
-if(typeof data26.reason !== "string"){
-const err57 = {instancePath:instancePath+"/ignore/" + i5+"/reason",schemaPath:"#/definitions/ignoreEntry/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27.resource !== undefined){
+let data32 = data27.resource;
+if(typeof data32 === "string"){
+if(!pattern1.test(data32)){
+const err57 = {instancePath:instancePath+"/ignore/" + i5+"/resource",schemaPath:"#/definitions/ignoreEntry/properties/resource/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -921,11 +923,8 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data26.expires !== undefined){
-let data33 = data26.expires;
-if(typeof data33 === "string"){
-if(!pattern18.test(data33)){
-const err58 = {instancePath:instancePath+"/ignore/" + i5+"/expires",schemaPath:"#/definitions/ignoreEntry/properties/expires/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"+"\""};
+else {
+const err58 = {instancePath:instancePath+"/ignore/" + i5+"/resource",schemaPath:"#/definitions/ignoreEntry/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -935,8 +934,9 @@ vErrors.push(err58);
 errors++;
 }
 }
-else {
-const err59 = {instancePath:instancePath+"/ignore/" + i5+"/expires",schemaPath:"#/definitions/ignoreEntry/properties/expires/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27.reason !== undefined){
+if(typeof data27.reason !== "string"){
+const err59 = {instancePath:instancePath+"/ignore/" + i5+"/reason",schemaPath:"#/definitions/ignoreEntry/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -946,9 +946,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27.expires !== undefined){
+let data34 = data27.expires;
+if(typeof data34 === "string"){
+if(!pattern18.test(data34)){
+const err60 = {instancePath:instancePath+"/ignore/" + i5+"/expires",schemaPath:"#/definitions/ignoreEntry/properties/expires/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"+"\""};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -958,9 +960,8 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
 else {
-const err61 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err61 = {instancePath:instancePath+"/ignore/" + i5+"/expires",schemaPath:"#/definitions/ignoreEntry/properties/expires/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -972,12 +973,36 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err62 = {instancePath:instancePath+"/ignore/" + i5,schemaPath:"#/definitions/ignoreEntry/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err62];
 }
 else {
 vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }

@@ -61,6 +61,8 @@ export interface Facts {
   readonly oidcProviders?: readonly { readonly arn?: string; readonly issuer?: string; readonly clientIds?: readonly string[] }[];
   /** Accounts roles may live in. */
   readonly accounts?: readonly string[];
+  /** Role trust policy length quota, characters without whitespace (IAM default 2048). */
+  readonly trustPolicySizeQuota?: number;
 }
 
 export interface RuleContext<M extends string> {

@@ -1,0 +1,98 @@
+import { defineRule } from '../../src/engine/types.js';
+import type { PolicyDocument, Role } from '../../src/model/iam.js';
+import type { PNode } from '../../src/model/pnode.js';
+import type { Span } from '../../src/model/span.js';
+
+/** IAM's default "Role trust policy length" quota (IAM reference_iam-quotas.md), in characters without whitespace. */
+const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+
+/**
+ * Characters of the node's JSON without whitespace, as IAM counts them. A value that is not static
+ * counts as the smallest JSON it could become (`""`), so the result is a lower bound; `exact` says
+ * whether it is the size itself.
+ */
+function compactLength(n: PNode): { size: number; exact: boolean } {
+  if (n.unknown) return { size: 2, exact: false };
+  switch (n.type) {
+    case 'scalar':
+      return { size: JSON.stringify(n.value).replace(/\s/g, '').length, exact: true };
+    case 'seq': {
+      let size = 2 + Math.max(0, n.items.length - 1);
+      let exact = true;
+      for (const i of n.items) {
+        const r = compactLength(i);
+        size += r.size;
+        exact &&= r.exact;
+      }
+      return { size, exact };
+    }
+    case 'map': {
+      let size = 2 + Math.max(0, n.entries.length - 1);
+      let exact = true;
+      for (const e of n.entries) {
+        const k = compactLength(e.key);
+        const v = compactLength(e.value);
+        size += k.size + 1 + v.size;
+        exact &&= k.exact && v.exact;
+      }
+      return { size, exact };
+    }
+  }
+}
+
+/**
+ * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
+ * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
+ * principal is a resource policy, with other rules).
+ */
+function isRoleTrustPolicy(role: Role): boolean {
+  const trust = role.trust;
+  if (!trust || trust.node.unknown) return false;
+  if (role.source !== 'policy') return true;
+  const actions = trust.statements.flatMap((s) => s.actions);
+  return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
+}
+
+/** Where to point: the key holding the document in the role (e.g. `AssumeRolePolicyDocument`), else its `Statement` key. */
+function documentKey(role: Role, trust: PolicyDocument): Span {
+  const n = role.node;
+  if (n.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
+  return trust.statementEntry?.key.span ?? trust.span;
+}
+
+export default defineRule<'tooLarge' | 'atLeastTooLarge', Role>({
+  meta: {
+    id: 'iam/trust-policy-size',
+    type: 'problem',
+    severity: 'error',
+    tags: ['iam', 'trust-policy', 'quota'],
+    docs: {
+      description: 'Keep trust policies within the role trust policy length quota',
+      whatItChecks:
+        'The length of each trust policy, counted as IAM counts it (the JSON document without whitespace), must not exceed the role trust policy length quota: 2,048 characters by default, or the `trustPolicySizeQuota` fact when the account has a raised quota. Values that are not static count as the shortest value they could be, so a templated policy is reported only when it is too long whatever the templates expand to.',
+      whyItMatters:
+        'IAM refuses a trust policy above the quota with "LimitExceeded: Cannot exceed quota for ACLSizePerRole: 2048" (kubeflow/kubeflow#6687; Access Analyzer POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA), so the role is not created or not updated and the service accounts added last never get access. It typically happens when one role trusts many service accounts or clusters, one statement per `sub`.',
+      howToFix:
+        'Shorten the policy: list several `sub` values in one `StringEquals` array instead of one statement each, or use a `StringLike` pattern for service account names in one namespace; split unrelated workloads onto separate roles. The quota can be raised through Service Quotas (up to 4,096 in the IAM quota table, later reports mention 8,192); set the `trustPolicySizeQuota` fact to the account\'s quota.',
+      references: [
+        'IAM reference_iam-quotas.md ("Role trust policy length", 2,048 characters by default; whitespace is not counted)',
+        'IAM access-analyzer-reference-policy-checks.md (POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA)',
+        'kubeflow/kubeflow#6687 (LimitExceeded: Cannot exceed quota for ACLSizePerRole: 2048)',
+      ],
+    },
+    appliesTo: ['iam:Role'],
+    messages: {
+      tooLarge: 'trust policy is {{size}} characters without whitespace, above the {{quota}}-character role trust policy quota, so IAM rejects it: shorten the policy or split the role',
+      atLeastTooLarge: 'trust policy is at least {{size}} characters without whitespace, above the {{quota}}-character role trust policy quota, so IAM rejects it: shorten the policy or split the role',
+    },
+  },
+  check(role, ctx) {
+    const trust = role.trust;
+    if (!trust || !isRoleTrustPolicy(role)) return;
+    const fact = ctx.facts.trustPolicySizeQuota;
+    const quota = typeof fact === 'number' && Number.isInteger(fact) && fact > 0 ? fact : DEFAULT_TRUST_POLICY_QUOTA;
+    const { size, exact } = compactLength(trust.node);
+    if (size <= quota) return;
+    ctx.report({ at: documentKey(role, trust), messageId: exact ? 'tooLarge' : 'atLeastTooLarge', data: { size, quota } });
+  },
+});
