@@ -1,0 +1,141 @@
+/**
+ * Shared semantics of the pod identity webhook for the `webhook/*` rules (not a rule itself).
+ * Sources: aws/amazon-eks-pod-identity-webhook pkg/annotations.go, pkg/cache/cache.go, pkg/handler/handler.go.
+ */
+import type { RuleContext } from '../../src/engine/types.js';
+import type { Annotation, Container, EnvVar, PodSpec, ServiceAccount, VolumeMount, Workload } from '../../src/model/k8s.js';
+import { looksTemplated, subSpan, type Located, type Span } from '../../src/model/span.js';
+
+export const DEFAULT_PREFIX = 'eks.amazonaws.com';
+/** W main.go `--token-mount-path` default; handler.go volume name and token file name. */
+export const WEBHOOK_MOUNT_PATH = '/var/run/secrets/eks.amazonaws.com/serviceaccount';
+export const WEBHOOK_VOLUME = 'aws-iam-token';
+export const WEBHOOK_TOKEN_PATH = 'token';
+export const WEBHOOK_TOKEN_FILE = `${WEBHOOK_MOUNT_PATH}/${WEBHOOK_TOKEN_PATH}`;
+
+/** Annotation names (W pkg/annotations.go) and where the webhook reads them. */
+export const SA_ONLY_ANNOTATIONS = ['role-arn', 'audience', 'sts-regional-endpoints'] as const;
+export const POD_ANNOTATIONS = ['token-expiration', 'skip-containers'] as const;
+export const ANNOTATION_NAMES = ['role-arn', 'audience', 'sts-regional-endpoints', 'token-expiration', 'skip-containers'] as const;
+
+export function prefixOf(ctx: RuleContext<string>): string {
+  return ctx.facts.annotationPrefix ?? DEFAULT_PREFIX;
+}
+
+/** Not static: marked unknown by the loader, or a placeholder kept as written. */
+export function isUnknown(l: Located<string> | undefined): boolean {
+  return !!l && (!!l.unknown || looksTemplated(l.value));
+}
+
+export function lastEnv(c: Container, name: string): EnvVar | undefined {
+  let found: EnvVar | undefined;
+  for (const e of c.env) if (e.name.value === name) found = e;
+  return found;
+}
+
+/** Collapse duplicate slashes and `.` segments, drop a trailing slash. */
+export function normPath(p: string): string {
+  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
+  return (p.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+/** The file a mount exposes for a path inside its volume, or undefined when a subPath hides it. */
+export function fileIn(mount: VolumeMount, pathInVolume: string): string | undefined {
+  const rel = normPath(pathInVolume).replace(/^\/+/, '');
+  const sub = mount.subPath ? normPath(mount.subPath.value).replace(/^\/+/, '') : '';
+  if (sub === '') return normPath(`${mount.mountPath.value}/${rel}`);
+  if (rel === sub) return normPath(mount.mountPath.value);
+  if (rel.startsWith(`${sub}/`)) return normPath(`${mount.mountPath.value}/${rel.slice(sub.length + 1)}`);
+  return undefined;
+}
+
+export function isWindows(spec: PodSpec): boolean {
+  return ['kubernetes.io/os', 'beta.kubernetes.io/os'].some((k) => spec.nodeSelector.get(k)?.value.value === 'windows');
+}
+
+/** The ServiceAccount the webhook looks up for this pod, when it is static and in the repository. */
+export function podServiceAccount(w: Workload, ctx: RuleContext<string>): ServiceAccount | undefined {
+  if (w.namespaceUnknown || w.podSpec.serviceAccountUnknown) return undefined;
+  return ctx.index.serviceAccount(w.namespace, w.podSpec.effectiveServiceAccount);
+}
+
+export interface Mutation {
+  /** yes: the SA is in the repository with a static, non-empty role-arn annotation. */
+  readonly state: 'yes' | 'no' | 'maybe';
+  readonly sa?: ServiceAccount;
+  readonly roleArn?: Annotation;
+}
+
+/** Does the webhook mutate this pod (its ServiceAccount has a non-empty role-arn annotation, handler.go `if podRole == ""`)? */
+export function mutation(w: Workload, ctx: RuleContext<string>): Mutation {
+  const sa = podServiceAccount(w, ctx);
+  if (!sa) return { state: 'maybe' };
+  const a = sa.annotations.get(`${prefixOf(ctx)}/role-arn`);
+  if (!a) return { state: 'no', sa };
+  if (isUnknown(a.value)) return { state: 'maybe', sa, roleArn: a };
+  return a.value.value !== '' ? { state: 'yes', sa, roleArn: a } : { state: 'no', sa, roleArn: a };
+}
+
+export interface SkipEntry {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Entries of `<prefix>/skip-containers` as the webhook reads them: one record of Go `encoding/csv`
+ * (no trimming). Undefined when the value is not static or uses CSV quoting or several lines
+ * (not modelled here).
+ */
+export function skipEntries(a: Annotation | undefined): SkipEntry[] | undefined {
+  if (!a) return [];
+  if (isUnknown(a.value)) return undefined;
+  const v = a.value.value;
+  if (/["\r\n]/.test(v)) return undefined;
+  const out: SkipEntry[] = [];
+  let start = 0;
+  for (const part of v.split(',')) {
+    out.push({ name: part, start, end: start + part.length });
+    start += part.length + 1;
+  }
+  return out;
+}
+
+/** Is the container listed in `skip-containers`? undefined when that cannot be told. */
+export function skipped(c: Container, spec: PodSpec, prefix: string): boolean | undefined {
+  const entries = skipEntries(spec.podAnnotations.get(`${prefix}/skip-containers`));
+  if (!entries) return undefined;
+  if (entries.length === 0) return false;
+  if (isUnknown(c.name)) return undefined;
+  return entries.some((e) => e.name === c.name.value);
+}
+
+/** Does the container's own `env` hold AWS_ROLE_ARN or AWS_WEB_IDENTITY_TOKEN_FILE (then the webhook injects neither)? */
+export function setsWebIdentityEnv(c: Container): boolean {
+  return c.env.some((e) => e.name.value === 'AWS_ROLE_ARN' || e.name.value === 'AWS_WEB_IDENTITY_TOKEN_FILE');
+}
+
+/** addEnvToContainer returns early (no env, no mount) when web identity, region and STS variables are all set. */
+export function hasAllEnv(c: Container): boolean {
+  const names = new Set(c.env.map((e) => e.name.value));
+  return setsWebIdentityEnv(c) && (names.has('AWS_REGION') || names.has('AWS_DEFAULT_REGION')) && names.has('AWS_STS_REGIONAL_ENDPOINTS');
+}
+
+/**
+ * The span of characters [start, end) of a located string: `subSpan` when the loader mapped
+ * positions inside it; otherwise derived from a one-line token that is the value plus the same
+ * number of quote characters on each side; anything else: the whole value.
+ */
+export function partSpan(l: Located<string>, start: number, end: number): Span {
+  if (l.inner) return subSpan(l, start, end);
+  const s = l.span;
+  const extra = s.endColumn - s.column - l.value.length;
+  if (s.line !== s.endLine || ![0, 2].includes(extra) || start < 0 || end > l.value.length || start > end) return s;
+  const q = extra / 2;
+  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
+}
+
+/** Human name of the pod metadata for messages. */
+export function podMetadataName(w: Workload): string {
+  return w.kind === 'k8s:Pod' ? 'Pod metadata' : 'pod template metadata';
+}
