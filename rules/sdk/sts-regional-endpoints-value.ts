@@ -1,0 +1,78 @@
+/**
+ * What it checks: `AWS_STS_REGIONAL_ENDPOINTS` (env, or an env-file Secret/ConfigMap key) and the
+ * `sts_regional_endpoints` profile setting must be `regional` or `legacy`.
+ * Why it matters: botocore raises InvalidSTSRegionalEndpointsConfigError for anything else.
+ * How to fix: write `regional`.
+ */
+import { defineRule, type RuleContext } from '../../src/engine/types.js';
+import type { SecretLike, Workload } from '../../src/model/k8s.js';
+import type { Span } from '../../src/model/span.js';
+import { looksTemplated } from '../../src/model/span.js';
+import { containersOf, isUnknown, literalEnv } from './_environment.js';
+
+type M = 'envValue' | 'dataValue' | 'profileValue';
+
+const VARIABLE = 'AWS_STS_REGIONAL_ENDPOINTS';
+const SETTING = 'sts_regional_endpoints';
+/** botocore `args.py` VALID_REGIONAL_ENDPOINTS_CONFIG; compared case-sensitively, '' means unset. */
+const VALID = new Set(['regional', 'legacy']);
+
+function invalid(value: string): boolean {
+  return value !== '' && !VALID.has(value) && !looksTemplated(value);
+}
+
+function checkSecretLike(r: SecretLike, ctx: RuleContext<M>): void {
+  const kind = r.kindName.value;
+  const d = r.entries.get(VARIABLE);
+  if (d && !d.unknown && !d.key.unknown && d.text !== undefined && invalid(d.text)) {
+    const at: Span = d.valueSpan;
+    ctx.report({ at, messageId: 'dataValue', data: { kind, value: d.text.replace(/\r?\n/g, '\\n') } });
+  }
+  for (const [key, profiles] of r.awsProfiles) {
+    for (const p of profiles) {
+      for (const s of p.settings.values()) {
+        if (s.key.value.toLowerCase() !== SETTING || isUnknown(s.value) || !invalid(s.value.value)) continue;
+        ctx.report({ at: s.value, messageId: 'profileValue', data: { kind, key, profile: p.name, value: s.value.value } });
+      }
+    }
+  }
+}
+
+export default defineRule<M, SecretLike | Workload>({
+  meta: {
+    id: 'sdk/sts-regional-endpoints-value',
+    type: 'problem',
+    severity: 'error',
+    tags: ['sdk', 'sts'],
+    docs: {
+      description: 'Set AWS_STS_REGIONAL_ENDPOINTS and sts_regional_endpoints to "regional" or "legacy"',
+      whatItChecks:
+        'Literal `AWS_STS_REGIONAL_ENDPOINTS` values in container and init container `env`, `AWS_STS_REGIONAL_ENDPOINTS` keys of Secrets and ConfigMaps (env files used through `envFrom`), and the `sts_regional_endpoints` setting (key in any case) of every profile in AWS shared config/credentials text held by a Secret or ConfigMap. The value must be exactly `regional` or `legacy`, in lower case. Empty and templated values are skipped.',
+      whyItMatters:
+        'botocore (boto3, AWS CLI v1) accepts only these two strings, compared case-sensitively, and raises `InvalidSTSRegionalEndpointsConfigError` whenever it creates an STS client, which includes every web identity credential refresh (`botocore/args.py`, `_get_sts_regional_endpoints_config`). A boolean such as `true` (the form of the webhook\'s `eks.amazonaws.com/sts-regional-endpoints` annotation) is therefore fatal in the environment. The Go v1 SDK also rejects unknown values when it loads the environment.',
+      howToFix:
+        'Use `regional` (the default since botocore 1.40.0 and the value the pod identity webhook injects), or `legacy` to keep the global endpoint in the legacy regions. On a ServiceAccount, use the annotation `eks.amazonaws.com/sts-regional-endpoints: "true"` instead and let the webhook write the variable.',
+      references: [
+        'boto/botocore botocore/args.py (VALID_REGIONAL_ENDPOINTS_CONFIG, InvalidSTSRegionalEndpointsConfigError), botocore/configprovider.py (sts_regional_endpoints)',
+        'aws/aws-sdk-go aws/endpoints (GetSTSRegionalEndpoint)',
+        'aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go (injects AWS_STS_REGIONAL_ENDPOINTS=regional)',
+      ],
+    },
+    appliesTo: ['k8s:Secret', 'k8s:ConfigMap', 'k8s:PodSpecOwner'],
+    messages: {
+      envValue: 'AWS_STS_REGIONAL_ENDPOINTS "{{value}}" of container "{{container}}" is not a valid setting: expected "regional" or "legacy"',
+      dataValue: '{{kind}} key AWS_STS_REGIONAL_ENDPOINTS is "{{value}}", not a valid setting: expected "regional" or "legacy"',
+      profileValue: 'sts_regional_endpoints "{{value}}" of profile "{{profile}}" in {{kind}} key "{{key}}" is not a valid setting: expected "regional" or "legacy"',
+    },
+  },
+  check(r, ctx) {
+    if (r.kind === 'k8s:Secret' || r.kind === 'k8s:ConfigMap') {
+      checkSecretLike(r, ctx);
+      return;
+    }
+    for (const c of containersOf(r as Workload)) {
+      const v = literalEnv(c, VARIABLE);
+      if (v && invalid(v.value)) ctx.report({ at: v, messageId: 'envValue', data: { value: v.value, container: c.name.value } });
+    }
+  },
+});
