@@ -98,4 +98,13 @@ test('the configuration example in the project README is a valid configuration',
   assert.ok(cfg, 'parsed');
 });
 
+test('irsa-lint init prints the same workflow and pre-commit snippets as docs/integrations.md', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { WORKFLOW_SNIPPET, PRE_COMMIT_SNIPPET } = await import('../src/config/commands.js');
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'integrations.md'), 'utf8');
+  assert.ok(doc.includes(WORKFLOW_SNIPPET), 'workflow snippet');
+  assert.ok(doc.includes(PRE_COMMIT_SNIPPET.split('\n').slice(1).join('\n')), 'pre-commit snippet');
+});
+
 test.run();

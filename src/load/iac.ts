@@ -149,7 +149,8 @@ export function makeRole(p: RoleParts): Role {
   const shown = name && !name.unknown ? name.value : p.id;
   return {
     kind: 'iam:Role',
-    key: arn && !arn.unknown ? arn.value : `iam:Role/${name && !name.unknown ? name.value : p.id}@${p.file}:${p.span.line}`,
+    // Keyed by logical id, not line: fingerprints and baselines must survive inserted lines.
+    key: arn && !arn.unknown ? arn.value : `iam:Role/${name && !name.unknown ? name.value : p.id}@${p.file}#${p.id}`,
     file: p.file,
     span: p.span,
     node: p.node,
@@ -179,7 +180,7 @@ export function makeProvider(p: ProviderParts): OidcProvider {
   const host = url && !url.unknown ? issuerHost(url.value) : undefined;
   return {
     kind: 'iam:OIDCProvider',
-    key: `iam:OIDCProvider/${host ?? `${p.id}@${p.file}:${p.span.line}`}`,
+    key: `iam:OIDCProvider/${host ?? `${p.id}@${p.file}`}`,
     file: p.file,
     span: p.span,
     node: p.node,

@@ -112,7 +112,7 @@ export function buildTerraform(doc: PMap, out: IamResource[], problems: ParsePro
     if (c === undefined || rolePolicies.has(c) || !isTrustPolicyJs(JSON.parse(c))) continue;
     const trust = policyFromNode(json, problems, 'json');
     if (!trust) continue;
-    out.push({ kind: 'iam:Role', key: `iam:Role@${file}:${json.span.line}`, file, span: r.node.span, node: r.node, label: `trust policy ${r.address}`, trust, source: 'terraform' });
+    out.push({ kind: 'iam:Role', key: `iam:Role@${file}#${r.address}`, file, span: r.node.span, node: r.node, label: `trust policy ${r.address}`, trust, source: 'terraform' });
   }
 }
 

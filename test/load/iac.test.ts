@@ -136,7 +136,7 @@ test('CloudFormation YAML: !Sub, !Ref and !GetAtt resolved with the spans of the
   assert.is(r.text(app.name!), '"${Namespace}-app"');
   assert.is(app.path?.value, '/irsa/');
   assert.is(app.arn, undefined);
-  assert.is(app.key, 'iam:Role/team-a-app@t.yaml:22');
+  assert.is(app.key, 'iam:Role/team-a-app@t.yaml#AppRole');
   // !GetAtt Provider.Arn: the issuer host is known, the account is not.
   const fed = app.trust!.statements[0].federated[0];
   assert.is(fed.value, `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${HOST}`);
