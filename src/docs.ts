@@ -435,7 +435,7 @@ status 2 and \`file:line:column: message\`. Globs are relative to the configurat
 | \`include\` / \`exclude\` | globs of files to read / skip (\`*\`, \`?\`, \`**\`, \`[a-z]\`, \`{a,b}\`; a pattern without \`/\` matches at any depth; a directory matches everything below it) |
 | \`failOn\` | lowest level that makes the exit status 1: \`error\` (default), \`warning\`, \`note\`, \`never\`; \`--fail-on\` wins |
 | \`maxWarnings\` | exit 1 when more than this many warnings remain (suppressed and baselined findings do not count); \`--max-warnings\` wins |
-| \`facts\` | what the repository cannot tell: \`oidcProviders\` (\`arn\`, \`issuer\`, \`clientIds\`), \`serviceAccountIssuer\`, \`annotationPrefix\`, \`tokenAudience\`, \`defaultRegion\`, \`ccoctlPrefix\`, \`defaultNamespace\`, \`accounts\` (quoted 12-digit ids) |
+| \`facts\` | what the repository cannot tell: \`oidcProviders\` (\`arn\`, \`issuer\`, \`clientIds\`), \`serviceAccountIssuer\`, \`annotationPrefix\`, \`tokenAudience\`, \`defaultRegion\`, \`ccoctlPrefix\`, \`defaultNamespace\`, \`accounts\` (quoted 12-digit ids), \`trustPolicySizeQuota\` (default 2048) |
 | \`ignore\` | suppressions kept outside the files (see below) |
 
 ## Suppressing findings
@@ -535,6 +535,7 @@ export function initConfigText(rules: readonly Rule[]): string {
     '#   ccoctlPrefix: mycluster               # ccoctl --name',
     '#   defaultNamespace: default',
     '#   accounts: ["123456789012"]',
+    '#   trustPolicySizeQuota: 2048            # raised through Service Quotas',
     '',
     '# Suppressions for files without comments (JSON). Each needs a reason; expires is optional.',
     '# ignore:',

@@ -9,20 +9,6 @@ import { isWebIdentityPolicy } from '../../src/model/trust.js';
 /** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
 const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
 
-/**
- * The span of characters [start, end) of a located string. `subSpan` when the loader mapped
- * positions inside it; otherwise derived from a one-line token that is the value plus the same
- * number of quote characters on each side (`"…"` or `\"…\"`). Anything else: the whole value.
- */
-function partSpan(l: Located<string>, start: number, end: number): Span {
-  if (l.inner) return subSpan(l, start, end);
-  const s = l.span;
-  const extra = s.endColumn - s.column - l.value.length;
-  if (s.line !== s.endLine || ![0, 2, 4].includes(extra) || start < 0 || end > l.value.length || start > end) return s;
-  const q = extra / 2;
-  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
-}
-
 /** A role ARN with a valid partition and account, where it was written. */
 interface RoleArnSource {
   at: Located<string>;
@@ -106,9 +92,9 @@ export default defineRule<'accountMismatch' | 'partitionMismatch' | 'issuerParti
         if (!p.partition || !p.account || p.problems.some((x) => ['prefix', 'partition', 'account', 'resource-type', 'whitespace'].includes(x.code))) continue;
         const fields = f.value.split(':');
         const partitionStart = fields[0].length + 1;
-        const partitionSpan = partSpan(f, partitionStart, partitionStart + p.partition.length);
+        const partitionSpan = subSpan(f, partitionStart, partitionStart + p.partition.length);
         const accountStart = fields.slice(0, 4).join(':').length + 1;
-        const accountSpan = partSpan(f, accountStart, accountStart + p.account.length);
+        const accountSpan = subSpan(f, accountStart, accountStart + p.account.length);
 
         if (roleArn === null) roleArn = roleArnOf(role, ctx.index, annotationKey);
         if (roleArn) {

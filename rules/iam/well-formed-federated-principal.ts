@@ -7,21 +7,6 @@ import { grantsAction, isWebIdentityPolicy, WEB_IDENTITY_ACTION } from '../../sr
 /** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
 const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
 
-/**
- * The span of characters [start, end) of a located string. `subSpan` when the loader mapped
- * positions inside it; otherwise (a JSON string without escapes, which has no position map) derived
- * from a one-line token that is the value plus the same number of quote characters on each side
- * (`"…"`, or `\"…\"` inside a JSON-encoded policy string). Anything else: the whole value.
- */
-function partSpan(l: Located<string>, start: number, end: number): Span {
-  if (l.inner) return subSpan(l, start, end);
-  const s = l.span;
-  const extra = s.endColumn - s.column - l.value.length;
-  if (s.line !== s.endLine || ![0, 2, 4].includes(extra) || start < 0 || end > l.value.length || start > end) return s;
-  const q = extra / 2;
-  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
-}
-
 export default defineRule<'invalidArn' | 'notAnArn' | 'issuerUrl', Role>({
   meta: {
     id: 'iam/well-formed-federated-principal',
@@ -66,7 +51,7 @@ export default defineRule<'invalidArn' | 'notAnArn' | 'issuerUrl', Role>({
             continue;
           }
           for (const p of problems) {
-            ctx.report({ at: partSpan(f, p.start, p.end), messageId: 'invalidArn', data: { problem: p.message } });
+            ctx.report({ at: subSpan(f, p.start, p.end), messageId: 'invalidArn', data: { problem: p.message } });
           }
         } else if (/^\s*https?:\/\//i.test(text) && grantsAction(s, WEB_IDENTITY_ACTION)) {
           const host = text.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '');

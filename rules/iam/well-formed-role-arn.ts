@@ -10,21 +10,6 @@ type Ctx = RuleContext<MessageId>;
 /** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
 const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
 
-/**
- * The span of characters [start, end) of a located string. `subSpan` when the loader mapped
- * positions inside it; otherwise (a JSON string without escapes, which has no position map) derived
- * from a one-line token that is the value plus the same number of quote characters on each side
- * (`"…"`, or `\"…\"` inside a JSON-encoded string). Anything else: the whole value.
- */
-function partSpan(l: Located<string>, start: number, end: number): Span {
-  if (l.inner) return subSpan(l, start, end);
-  const s = l.span;
-  const extra = s.endColumn - s.column - l.value.length;
-  if (s.line !== s.endLine || ![0, 2, 4].includes(extra) || start < 0 || end > l.value.length || start > end) return s;
-  const q = extra / 2;
-  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
-}
-
 /** Reports every defect of a role ARN at the part it concerns. Empty and templated values are skipped. */
 function checkArn(ctx: Ctx, l: Located<string>, where: string): void {
   if (unknownText(l) || l.value.trim() === '') return;
@@ -35,7 +20,7 @@ function checkArn(ctx: Ctx, l: Located<string>, where: string): void {
     return;
   }
   for (const p of problems) {
-    ctx.report({ at: partSpan(l, p.start, p.end), messageId: 'invalidArn', data: { where, problem: p.message } });
+    ctx.report({ at: subSpan(l, p.start, p.end), messageId: 'invalidArn', data: { where, problem: p.message } });
   }
 }
 

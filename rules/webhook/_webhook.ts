@@ -121,19 +121,8 @@ export function hasAllEnv(c: Container): boolean {
   return setsWebIdentityEnv(c) && (names.has('AWS_REGION') || names.has('AWS_DEFAULT_REGION')) && names.has('AWS_STS_REGIONAL_ENDPOINTS');
 }
 
-/**
- * The span of characters [start, end) of a located string: `subSpan` when the loader mapped
- * positions inside it; otherwise derived from a one-line token that is the value plus the same
- * number of quote characters on each side; anything else: the whole value.
- */
-export function partSpan(l: Located<string>, start: number, end: number): Span {
-  if (l.inner) return subSpan(l, start, end);
-  const s = l.span;
-  const extra = s.endColumn - s.column - l.value.length;
-  if (s.line !== s.endLine || ![0, 2].includes(extra) || start < 0 || end > l.value.length || start > end) return s;
-  const q = extra / 2;
-  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
-}
+/** The span of characters [start, end) of a located string (see subSpan). */
+export const partSpan = subSpan;
 
 /** Human name of the pod metadata for messages. */
 export function podMetadataName(w: Workload): string {

@@ -29,10 +29,20 @@ export function located<T>(value: T, span: Span, unknown?: boolean, inner?: Loca
   return l;
 }
 
-/** The span of characters [start, end) of a located string; the whole span when positions inside are not known. */
+/**
+ * The span of characters [start, end) of a located string. Uses the loader's position map when
+ * there is one; otherwise, for a one-line token that is the value plus the same number of quote
+ * characters on each side (`"…"`, `'…'`, or `\"…\"` inside a JSON-encoded string), derives it
+ * from the columns. Anything else: the whole span.
+ */
 export function subSpan(l: Located<string>, start: number, end: number): Span {
-  if (!l.inner || start < 0 || end > l.value.length || start > end) return l.span;
-  return l.inner.spanOf(start, end);
+  if (start < 0 || end > l.value.length || start > end) return l.span;
+  if (l.inner) return l.inner.spanOf(start, end);
+  const s = l.span;
+  const extra = s.endColumn - s.column - l.value.length;
+  if (s.line !== s.endLine || ![0, 2, 4].includes(extra)) return s;
+  const q = extra / 2;
+  return { file: s.file, line: s.line, column: s.column + q + start, endLine: s.line, endColumn: s.column + q + end };
 }
 
 export function compareSpans(a: Span, b: Span): number {
