@@ -1,18 +1,6 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
-
-/**
- * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
- * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
- * principal is a resource policy, where `Resource` belongs).
- */
-function isRoleTrustPolicy(role: Role): boolean {
-  const trust = role.trust;
-  if (!trust || trust.node.unknown) return false;
-  if (role.source !== 'policy') return true;
-  const actions = trust.statements.flatMap((s) => s.actions);
-  return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
-}
+import { isRoleTrustPolicy } from '../../src/model/trust.js';
 
 export default defineRule<'prohibitedField', Role>({
   meta: {

@@ -1,10 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
-import { looksTemplated, type Located } from '../../src/model/span.js';
 import { isWebIdentityPolicy } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+import { unknownText } from '../../src/model/span.js';
 
 /** The Like operator that honours the wildcards, keeping the set qualifier and `IfExists`. */
 function likeOperator(raw: string): string {

@@ -1,22 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Condition, Role } from '../../src/model/iam.js';
-import { looksTemplated, type Located } from '../../src/model/span.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
-
-/**
- * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
- * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
- * principal is a resource policy, where `Resource` and `Principal: "*"` have other meanings).
- */
-function isRoleTrustPolicy(role: Role): boolean {
-  const trust = role.trust;
-  if (!trust || trust.node.unknown) return false;
-  if (role.source !== 'policy') return true;
-  const actions = trust.statements.flatMap((s) => s.actions);
-  return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
-}
+import { isRoleTrustPolicy } from '../../src/model/trust.js';
+import { unknownText } from '../../src/model/span.js';
 
 /** Global condition keys that restrict who the calling principal is (IAM reference_policies_condition-keys.md). */
 const PRINCIPAL_KEYS = new Set([

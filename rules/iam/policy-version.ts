@@ -2,19 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { PolicyDocument, Role } from '../../src/model/iam.js';
 import type { Span } from '../../src/model/span.js';
 import { looksTemplated } from '../../src/model/span.js';
-
-/**
- * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
- * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
- * principal is a resource policy, with other rules).
- */
-function isRoleTrustPolicy(role: Role): boolean {
-  const trust = role.trust;
-  if (!trust || trust.node.unknown) return false;
-  if (role.source !== 'policy') return true;
-  const actions = trust.statements.flatMap((s) => s.actions);
-  return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
-}
+import { isRoleTrustPolicy } from '../../src/model/trust.js';
 
 /** Where to point for a missing `Version`: the key holding the document in the role (e.g. `AssumeRolePolicyDocument`), else its `Statement` key. */
 function documentKey(role: Role, trust: PolicyDocument): Span {

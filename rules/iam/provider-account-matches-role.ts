@@ -3,11 +3,9 @@ import { parseOidcProviderArn, parseRoleArn, partitionOfDnsSuffix } from '../../
 import type { Role } from '../../src/model/iam.js';
 import type { Index } from '../../src/model/index.js';
 import type { CredentialsRequest, ServiceAccount } from '../../src/model/k8s.js';
-import { looksTemplated, subSpan, type Located, type Span } from '../../src/model/span.js';
+import { subSpan, type Located } from '../../src/model/span.js';
 import { isWebIdentityPolicy } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+import { unknownText } from '../../src/model/span.js';
 
 /** A role ARN with a valid partition and account, where it was written. */
 interface RoleArnSource {

@@ -1,32 +1,10 @@
 import { defineRule } from '../../src/engine/types.js';
-import { parseOidcProviderArn } from '../../src/iam/arn.js';
 import { evaluateOperator } from '../../src/iam/conditions.js';
 import type { Role, Statement } from '../../src/model/iam.js';
 import { isMap } from '../../src/model/pnode.js';
-import { looksTemplated, type Located } from '../../src/model/span.js';
 import { providerOfFederated, webIdentityStatements } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
-
-/** Claims IAM exposes as `<issuer>:<claim>` condition keys for an OIDC provider. */
-const OIDC_CLAIMS = new Set(['sub', 'aud', 'amr', 'azp']);
-
-/**
- * The OIDC providers (issuer host and path) a statement trusts, or undefined when one of its
- * `oidc-provider` ARNs has a malformed provider part (empty, `https://`, a wildcard, a trailing
- * `/`): iam/well-formed-federated-principal reports that, and condition keys cannot be judged against it.
- */
-function statementProviders(s: Statement): string[] | undefined {
-  const out: string[] = [];
-  for (const f of s.federated) {
-    const p = providerOfFederated(f.value);
-    if (p === undefined) continue;
-    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
-    out.push(p);
-  }
-  return out;
-}
+import { statementProviders, OIDC_CLAIMS } from '../../src/model/trust.js';
+import { unknownText } from '../../src/model/span.js';
 
 /** The `Condition` block is absent or a map of operator maps, none of them computed (CDK `CfnJson`, CloudFormation `Fn::If`). */
 function conditionsStatic(s: Statement): boolean {

@@ -1,29 +1,15 @@
 import { defineRule } from '../../src/engine/types.js';
-import { issuerHost, parseOidcProviderArn } from '../../src/iam/arn.js';
-import type { Condition, Role, Statement } from '../../src/model/iam.js';
-import { looksTemplated, type Located } from '../../src/model/span.js';
-import { providerOfFederated, webIdentityStatements } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+import { issuerHost } from '../../src/iam/arn.js';
+import type { Condition, Role } from '../../src/model/iam.js';
+import { webIdentityStatements } from '../../src/model/trust.js';
+import { statementProviders } from '../../src/model/trust.js';
+import { unknownText } from '../../src/model/span.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
 /** Namespace: a DNS label (RFC 1123), at most 63 characters. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account name: a DNS subdomain (RFC 1123), at most 253 characters. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** The OIDC providers of a statement, or undefined when one of its ARNs is malformed. */
-function statementProviders(s: Statement): string[] | undefined {
-  const out: string[] = [];
-  for (const f of s.federated) {
-    const p = providerOfFederated(f.value);
-    if (p === undefined) continue;
-    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
-    out.push(p);
-  }
-  return out;
-}
 
 type MessageId = 'notServiceAccount' | 'upperCase' | 'whitespace' | 'invalidNamespace' | 'invalidName' | 'invalidChar';
 

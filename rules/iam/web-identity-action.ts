@@ -1,11 +1,8 @@
 import { defineRule } from '../../src/engine/types.js';
 import { entry } from '../../src/model/pnode.js';
 import type { Role } from '../../src/model/iam.js';
-import { looksTemplated, type Located } from '../../src/model/span.js';
 import { grantsAction, isWebIdentityPolicy, providerOfFederated, WEB_IDENTITY_ACTION } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+import { unknownText } from '../../src/model/span.js';
 
 export default defineRule<'wrongAction' | 'noAction', Role>({
   meta: {

@@ -1,11 +1,9 @@
 import { defineRule } from '../../src/engine/types.js';
 import { parseOidcProviderArn } from '../../src/iam/arn.js';
 import type { Role } from '../../src/model/iam.js';
-import { looksTemplated, subSpan, type Located, type Span } from '../../src/model/span.js';
+import { subSpan } from '../../src/model/span.js';
 import { grantsAction, isWebIdentityPolicy, WEB_IDENTITY_ACTION } from '../../src/model/trust.js';
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+import { unknownText } from '../../src/model/span.js';
 
 export default defineRule<'invalidArn' | 'notAnArn' | 'issuerUrl', Role>({
   meta: {

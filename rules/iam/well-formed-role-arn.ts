@@ -2,13 +2,11 @@ import { defineRule, type RuleContext } from '../../src/engine/types.js';
 import { parseRoleArn } from '../../src/iam/arn.js';
 import type { Resource } from '../../src/model/index.js';
 import type { Workload } from '../../src/model/k8s.js';
-import { looksTemplated, subSpan, type Located, type Span } from '../../src/model/span.js';
+import { subSpan, type Located } from '../../src/model/span.js';
+import { unknownText } from '../../src/model/span.js';
 
 type MessageId = 'invalidArn' | 'notAnArn' | 'emptyAnnotation';
 type Ctx = RuleContext<MessageId>;
-
-/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
-const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
 
 /** Reports every defect of a role ARN at the part it concerns. Empty and templated values are skipped. */
 function checkArn(ctx: Ctx, l: Located<string>, where: string): void {

@@ -4,7 +4,7 @@
  */
 import type { RuleContext } from '../../src/engine/types.js';
 import type { Annotation, Container, EnvVar, PodSpec, ServiceAccount, VolumeMount, Workload } from '../../src/model/k8s.js';
-import { looksTemplated, subSpan, type Located, type Span } from '../../src/model/span.js';
+import { looksTemplated, subSpan, type Located } from '../../src/model/span.js';
 
 export const DEFAULT_PREFIX = 'eks.amazonaws.com';
 /** W main.go `--token-mount-path` default; handler.go volume name and token file name. */

@@ -60,3 +60,6 @@ const TEMPLATE_RE = /\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
 export function looksTemplated(text: string): boolean {
   return TEMPLATE_RE.test(text);
 }
+
+/** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
+export const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);

@@ -1,5 +1,6 @@
 /** Trust-policy semantics shared by every rule: which statements grant web identity, and whom they admit. */
 import { evaluateConditions, likeMatch, type ContextValue } from '../iam/conditions.js';
+import { parseOidcProviderArn } from '../iam/arn.js';
 import type { PolicyDocument, Role, Statement } from './iam.js';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
@@ -95,4 +96,36 @@ export function staticProviderOf(federated: { readonly value: string; readonly u
   const p = providerOfFederated(v);
   if (p === undefined || p === '' || /[${}*?\s]/.test(p) || p.includes('//')) return undefined;
   return p;
+}
+
+/** Claims IAM exposes as `<issuer>:<claim>` condition keys for an OIDC provider. */
+export const OIDC_CLAIMS: ReadonlySet<string> = new Set(['sub', 'aud', 'amr', 'azp']);
+
+/**
+ * The OIDC providers (issuer host and path) a statement trusts, or undefined when one of its
+ * `oidc-provider` ARNs has a malformed provider part (empty, `https://`, a wildcard, a trailing
+ * `/`): iam/well-formed-federated-principal reports that, and condition keys cannot be judged against it.
+ */
+export function statementProviders(s: Statement): string[] | undefined {
+  const out: string[] = [];
+  for (const f of s.federated) {
+    const p = providerOfFederated(f.value);
+    if (p === undefined) continue;
+    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
+ * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
+ * principal is a resource policy, with rules of its own).
+ */
+export function isRoleTrustPolicy(role: Role): boolean {
+  const trust = role.trust;
+  if (!trust || trust.node.unknown) return false;
+  if (role.source !== 'policy') return true;
+  const actions = trust.statements.flatMap((s) => s.actions);
+  return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
 }
