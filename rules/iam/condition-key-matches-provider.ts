@@ -1,32 +1,6 @@
 import { defineRule } from '../../src/engine/types.js';
-import { evaluateOperator } from '../../src/iam/conditions.js';
-import type { Condition, Role, Statement } from '../../src/model/iam.js';
-import { isWebIdentityPolicy, providerOfFederated } from '../../src/model/trust.js';
-import { statementProviders, OIDC_CLAIMS } from '../../src/model/trust.js';
-import { unknownText } from '../../src/model/span.js';
-
-/**
- * Conditions of an `Allow` statement for OIDC providers whose key is `<issuer>:<claim>` with an
- * issuer (a prefix with `.` or `/`) that is none of the statement's providers, together with what
- * the clause evaluates to when its key is absent from the request (`false`: the statement never
- * matches; `true`: the clause always passes). Key names compare case-insensitively, as in IAM.
- */
-function foreignKeyConditions(s: Statement): { condition: Condition; providers: string[]; whenAbsent: boolean }[] {
-  if (s.effect?.value !== 'Allow' || s.effect.unknown) return [];
-  if (s.federated.some(unknownText)) return [];
-  const providers = statementProviders(s);
-  if (!providers || providers.length === 0) return [];
-  const known = new Set(providers.map((p) => p.toLowerCase()));
-  const out: { condition: Condition; providers: string[]; whenAbsent: boolean }[] = [];
-  for (const c of s.conditions) {
-    if (unknownText(c.key) || !OIDC_CLAIMS.has(c.claim.toLowerCase())) continue;
-    if (!/[./]/.test(c.keyPrefix) || known.has(c.keyPrefix.toLowerCase())) continue;
-    if (!c.op.known || (c.op.family === 'null' && c.unknown)) continue;
-    const whenAbsent = evaluateOperator(c.operator.value, c.values.map((v) => v.value), undefined);
-    if (whenAbsent !== undefined) out.push({ condition: c, providers, whenAbsent });
-  }
-  return out;
-}
+import type { Role } from '../../src/model/iam.js';
+import { foreignKeyConditions, isWebIdentityPolicy, providerOfFederated } from '../../src/model/trust.js';
 
 export default defineRule<'nobodyCanAssume', Role>({
   meta: {

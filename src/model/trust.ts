@@ -1,7 +1,8 @@
 /** Trust-policy semantics shared by every rule: which statements grant web identity, and whom they admit. */
-import { evaluateConditions, likeMatch, type ContextValue } from '../iam/conditions.js';
+import { evaluateConditions, evaluateOperator, likeMatch, type ContextValue } from '../iam/conditions.js';
 import { parseOidcProviderArn } from '../iam/arn.js';
-import type { PolicyDocument, Role, Statement } from './iam.js';
+import { unknownText } from './span.js';
+import type { Condition, PolicyDocument, Role, Statement } from './iam.js';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -128,4 +129,27 @@ export function isRoleTrustPolicy(role: Role): boolean {
   if (role.source !== 'policy') return true;
   const actions = trust.statements.flatMap((s) => s.actions);
   return actions.length > 0 && actions.every((a) => !a.unknown && /^sts:/i.test(a.value));
+}
+
+/**
+ * Conditions of an `Allow` statement for OIDC providers whose key is `<issuer>:<claim>` with an
+ * issuer (a prefix with `.` or `/`) that is none of the statement's providers, together with what
+ * the clause evaluates to when its key is absent from the request (`false`: the statement never
+ * matches; `true`: the clause always passes). Key names compare case-insensitively, as in IAM.
+ */
+export function foreignKeyConditions(s: Statement): { condition: Condition; providers: string[]; whenAbsent: boolean }[] {
+  if (s.effect?.value !== 'Allow' || s.effect.unknown) return [];
+  if (s.federated.some(unknownText)) return [];
+  const providers = statementProviders(s);
+  if (!providers || providers.length === 0) return [];
+  const known = new Set(providers.map((p) => p.toLowerCase()));
+  const out: { condition: Condition; providers: string[]; whenAbsent: boolean }[] = [];
+  for (const c of s.conditions) {
+    if (unknownText(c.key) || !OIDC_CLAIMS.has(c.claim.toLowerCase())) continue;
+    if (!/[./]/.test(c.keyPrefix) || known.has(c.keyPrefix.toLowerCase())) continue;
+    if (!c.op.known || (c.op.family === 'null' && c.unknown)) continue;
+    const whenAbsent = evaluateOperator(c.operator.value, c.values.map((v) => v.value), undefined);
+    if (whenAbsent !== undefined) out.push({ condition: c, providers, whenAbsent });
+  }
+  return out;
 }
