@@ -13,6 +13,7 @@ import iamNoWildcardPrincipal from './iam/no-wildcard-principal.js';
 import iamPolicyVersion from './iam/policy-version.js';
 import iamProviderAccountMatchesRole from './iam/provider-account-matches-role.js';
 import iamRequireSubCondition from './iam/require-sub-condition.js';
+import iamRoleAccountAllowed from './iam/role-account-allowed.js';
 import iamSubFormat from './iam/sub-format.js';
 import iamTrustPolicySize from './iam/trust-policy-size.js';
 import iamWebIdentityAction from './iam/web-identity-action.js';
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   iamPolicyVersion,
   iamProviderAccountMatchesRole,
   iamRequireSubCondition,
+  iamRoleAccountAllowed,
   iamSubFormat,
   iamTrustPolicySize,
   iamWebIdentityAction,
