@@ -40,6 +40,7 @@ import parseSyntax from './parse/syntax.js';
 import sdkAccessKeyWithoutSecret from './sdk/access-key-without-secret.js';
 import sdkProfileResolution from './sdk/profile-resolution.js';
 import sdkProfileRoleMismatch from './sdk/profile-role-mismatch.js';
+import sdkRegionEnvIncomplete from './sdk/region-env-incomplete.js';
 import sdkRoleSessionName from './sdk/role-session-name.js';
 import sdkStaticKeysShadowWebIdentity from './sdk/static-keys-shadow-web-identity.js';
 import sdkStsRegionalEndpointsValue from './sdk/sts-regional-endpoints-value.js';
@@ -97,6 +98,7 @@ export const RULES: readonly Rule[] = [
   sdkAccessKeyWithoutSecret,
   sdkProfileResolution,
   sdkProfileRoleMismatch,
+  sdkRegionEnvIncomplete,
   sdkRoleSessionName,
   sdkStaticKeysShadowWebIdentity,
   sdkStsRegionalEndpointsValue,

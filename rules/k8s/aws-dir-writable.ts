@@ -2,6 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Container, EnvVar, PodSpec, Volume, VolumeMount, Workload } from '../../src/model/k8s.js';
 import type { Located } from '../../src/model/span.js';
 import { looksTemplated } from '../../src/model/span.js';
+import { imageName } from '../../src/model/container.js';
 
 /** Volume types whose mounts are always read-only (Kubernetes mounts API data volumes read-only). */
 const READ_ONLY_TYPES = new Set(['secret', 'configMap', 'projected', 'downwardAPI']);
@@ -37,13 +38,6 @@ function homeOf(c: Container, spec: PodSpec): string | undefined {
   if (user && user.value !== 0) return undefined;
   if (!user && nonRoot?.value === true) return undefined;
   return '/root';
-}
-
-function imageName(image: string): string {
-  const noDigest = image.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
 function escapeRe(s: string): string {

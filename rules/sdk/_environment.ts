@@ -10,26 +10,11 @@ import { parseIni, profileName } from '../../src/load/ini.js';
 import type { AwsProfile, Container, DataEntry, EnvVar, IniSetting, SecretLike, Volume, Workload } from '../../src/model/k8s.js';
 import { get, isMap, isScalar, isSeq } from '../../src/model/pnode.js';
 import type { Located } from '../../src/model/span.js';
-import { looksTemplated } from '../../src/model/span.js';
+import { lastEnv, normPath } from '../../src/model/container.js';
+import { isUnknown } from '../../src/model/span.js';
+export { isUnknown, lastEnv, normPath };
 
 type Ctx = RuleContext<string>;
-
-export function isUnknown(l: Located<string> | undefined): boolean {
-  return !!l && (!!l.unknown || looksTemplated(l.value));
-}
-
-/** Collapse duplicate slashes and `.` segments, drop a trailing slash. */
-export function normPath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return (p.startsWith('/') ? '/' : '') + parts.join('/');
-}
-
-/** The entry that wins for a name: Kubernetes keeps the last of duplicate `env` names. */
-export function lastEnv(c: Container, name: string): EnvVar | undefined {
-  let found: EnvVar | undefined;
-  for (const e of c.env) if (e.name.value === name) found = e;
-  return found;
-}
 
 export function containersOf(w: Workload): Container[] {
   return [...w.podSpec.initContainers, ...w.podSpec.containers];

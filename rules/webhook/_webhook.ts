@@ -3,8 +3,11 @@
  * Sources: aws/amazon-eks-pod-identity-webhook pkg/annotations.go, pkg/cache/cache.go, pkg/handler/handler.go.
  */
 import type { RuleContext } from '../../src/engine/types.js';
-import type { Annotation, Container, EnvVar, PodSpec, ServiceAccount, VolumeMount, Workload } from '../../src/model/k8s.js';
-import { looksTemplated, subSpan, type Located } from '../../src/model/span.js';
+import type { Annotation, Container, PodSpec, ServiceAccount, VolumeMount, Workload } from '../../src/model/k8s.js';
+import { subSpan } from '../../src/model/span.js';
+import { lastEnv, normPath } from '../../src/model/container.js';
+import { isUnknown } from '../../src/model/span.js';
+export { isUnknown, lastEnv, normPath };
 
 export const DEFAULT_PREFIX = 'eks.amazonaws.com';
 /** W main.go `--token-mount-path` default; handler.go volume name and token file name. */
@@ -20,23 +23,6 @@ export const ANNOTATION_NAMES = ['role-arn', 'audience', 'sts-regional-endpoints
 
 export function prefixOf(ctx: RuleContext<string>): string {
   return ctx.facts.annotationPrefix ?? DEFAULT_PREFIX;
-}
-
-/** Not static: marked unknown by the loader, or a placeholder kept as written. */
-export function isUnknown(l: Located<string> | undefined): boolean {
-  return !!l && (!!l.unknown || looksTemplated(l.value));
-}
-
-export function lastEnv(c: Container, name: string): EnvVar | undefined {
-  let found: EnvVar | undefined;
-  for (const e of c.env) if (e.name.value === name) found = e;
-  return found;
-}
-
-/** Collapse duplicate slashes and `.` segments, drop a trailing slash. */
-export function normPath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return (p.startsWith('/') ? '/' : '') + parts.join('/');
 }
 
 /** The file a mount exposes for a path inside its volume, or undefined when a subPath hides it. */

@@ -63,3 +63,8 @@ export function looksTemplated(text: string): boolean {
 
 /** Not static: marked unknown by the loader, or a placeholder that JSON loaders keep as written. */
 export const unknownText = (l: Located<string>): boolean => !!l.unknown || looksTemplated(l.value);
+
+/** `unknownText` for an optional value: false when there is none. */
+export function isUnknown(l: Located<string> | undefined): boolean {
+  return !!l && unknownText(l);
+}
