@@ -17,7 +17,7 @@ import { HOMEPAGE, ruleDocUrl } from './version.js';
 export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'rules'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json')) && (fs.existsSync(path.join(dir, 'rules')) || fs.existsSync(path.join(dir, 'dist')))) return dir;
     const up = path.dirname(dir);
     if (up === dir) break;
     dir = up;
@@ -164,7 +164,22 @@ function window(lines: readonly string[], center: number): { first: number; last
 }
 
 /** The bad and good example of a rule, from `fixtures/<rule-id>/`. */
+let bundled: Record<string, Examples> | undefined;
+
+/** The examples recorded at build time (dist/examples.json), for an installed package without fixtures. */
+function bundledExamples(root: string, ruleId: string): Examples {
+  if (!bundled) {
+    try {
+      bundled = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'examples.json'), 'utf8')) as Record<string, Examples>;
+    } catch {
+      bundled = {};
+    }
+  }
+  return bundled[ruleId] ?? {};
+}
+
 export function ruleExamples(ruleId: string, root = packageRoot()): Examples {
+  if (!fs.existsSync(path.join(root, 'fixtures'))) return bundledExamples(root, ruleId);
   const { valid, invalid } = caseDirs(root, ruleId);
   let bad: Example | undefined;
   let badLines: string[] | undefined;

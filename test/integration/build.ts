@@ -59,6 +59,9 @@ export function buildPackage(): Built {
   const cli = path.join(dir, 'dist', 'src', 'cli.js');
   const action = path.join(dir, 'dist', 'src', 'action', 'main.js');
   if (!fs.existsSync(action)) throw new Error(`no ${action}: build the package (npm run build)`);
+  // dist/examples.json (explain's examples in the installed package), as `npm run build` writes it.
+  const ex = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'gen-examples.mjs'), path.join(dir, 'dist')], { encoding: 'utf8' });
+  if (ex.status !== 0) throw new Error(`gen-examples failed:\n${ex.stdout}${ex.stderr}`);
   for (const f of ['package.json', 'README.md', 'LICENSE']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.cpSync(path.join(ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

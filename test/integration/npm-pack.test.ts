@@ -29,7 +29,7 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   assert.is(packed.code, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   const files = info.files.map((f) => f.path);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/src/cli.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/action/main.js', 'schemas/config.schema.json']) {
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/examples.json', 'dist/src/cli.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/action/main.js', 'schemas/config.schema.json']) {
     assert.ok(files.includes(f), `${f} is in the package`);
   }
   assert.ok(files.some((f) => f.startsWith('dist/rules/')), 'rules are in the package');
@@ -45,6 +45,14 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
 
   const version = run('npx', ['--no-install', 'irsa-lint', '--version'], app);
   assert.equal([version.code, version.stdout], [0, `${VERSION}\n`]);
+
+  // explain shows the fixture examples, recorded at build time (fixtures are not in the package).
+  assert.not.ok(fs.existsSync(path.join(app, 'node_modules', 'irsa-lint', 'fixtures')));
+  const explain = run('npx', ['--no-install', 'irsa-lint', 'explain', 'k8s/token-expiration-minimum'], app);
+  assert.is(explain.code, 0, explain.stderr);
+  assert.ok(explain.stdout.includes('Reported (fixtures/k8s/token-expiration-minimum/'), explain.stdout);
+  assert.ok(explain.stdout.includes('expirationSeconds: 300'), 'the bad example');
+  assert.ok(explain.stdout.includes('Not reported ('), 'the good example');
 
   // A small repository with a configuration file (its JSON schema ships in the package).
   const repo = path.join(tmp, 'repo');
