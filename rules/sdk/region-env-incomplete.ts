@@ -11,7 +11,7 @@ import { containersOf, envPresence, webhookRole } from './_environment.js';
 
 const PAIR = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 
-export default defineRule<'onlyOne' | 'onlyOneWithDefault', Workload>({
+export default defineRule<'onlyOneWithDefault', Workload>({
   meta: {
     id: 'sdk/region-env-incomplete',
     type: 'problem',
@@ -20,7 +20,7 @@ export default defineRule<'onlyOne' | 'onlyOneWithDefault', Workload>({
     docs: {
       description: 'Set both AWS_REGION and AWS_DEFAULT_REGION, or neither, in containers the pod identity webhook mutates',
       whatItChecks:
-        'A container whose ServiceAccount has the webhook\'s role-arn annotation (and that the webhook mutates: not skipped, no AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE of its own) and whose environment sets exactly one of `AWS_REGION` and `AWS_DEFAULT_REGION`, from `env` or from `envFrom` sources in the repository. Containers running the AWS CLI v2 image (which reads both variables) and containers whose region variables come from sources outside the repository are not judged. A note: whether it breaks depends on the SDK in the image.',
+        'Only when the configuration states the webhook\'s `--aws-default-region` (`facts.defaultRegion`; OpenShift\'s CCO deploys the webhook with `us-east-1`): a container whose ServiceAccount has the webhook\'s role-arn annotation (and that the webhook mutates: not skipped, no AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE of its own) and whose environment sets exactly one of `AWS_REGION` and `AWS_DEFAULT_REGION`, from `env` or from `envFrom` sources in the repository. Containers running the AWS CLI v2 image (which reads both variables) and containers whose region variables come from sources outside the repository are not judged. A note: whether it breaks depends on the SDK in the image.',
       whyItMatters:
         'The webhook injects its `--aws-default-region` as both `AWS_REGION` and `AWS_DEFAULT_REGION` only when the container sets neither (pkg/handler/handler.go); OpenShift\'s CCO runs it with `--aws-default-region=us-east-1`. Once one variable is set, the other stays unset, and the SDKs read different ones: boto3/botocore reads only `AWS_DEFAULT_REGION`, the AWS SDK for JavaScript v3 only `AWS_REGION` (then the profile, else "Region is missing"), the AWS CLI v2 both. A container that sets only `AWS_DEFAULT_REGION` and runs Node.js code therefore has no region at all, and one that sets only `AWS_REGION` and runs Python falls back to the profile or fails with NoRegionError.',
       howToFix: 'Set `AWS_REGION` and `AWS_DEFAULT_REGION` to the same value, or remove both and let the webhook inject its default region.',
@@ -33,13 +33,15 @@ export default defineRule<'onlyOne' | 'onlyOneWithDefault', Workload>({
     },
     appliesTo: ['k8s:PodSpecOwner'],
     messages: {
-      onlyOne:
-        'container "{{container}}" sets {{set}} but not {{missing}}, so the pod identity webhook injects neither and SDKs that read only {{missing}} find no region from the environment',
       onlyOneWithDefault:
         'container "{{container}}" sets {{set}} but not {{missing}}, so the pod identity webhook does not inject its default region "{{region}}" and SDKs that read only {{missing}} find no region from the environment',
     },
   },
   check(w, ctx) {
+    // Only with the webhook's region known: then the consequence (that region is not injected) is
+    // certain. Without it, setting one variable is common and usually deliberate.
+    const region = ctx.facts.defaultRegion;
+    if (!region) return;
     for (const c of containersOf(w)) {
       // The AWS CLI v2 reads both variables.
       if (isAwsCliImage(c)) continue;
@@ -55,11 +57,10 @@ export default defineRule<'onlyOne' | 'onlyOneWithDefault', Workload>({
       if (p.state !== 'set') continue;
       const related: Related[] = [{ at: role.key, label: 'role-arn annotation of the ServiceAccount' }];
       if (p.via !== 'value' && p.key) related.push({ at: p.key, label: `${p.sourceKind} key` });
-      const region = ctx.facts.defaultRegion;
       ctx.report({
         at: p.at,
-        messageId: region ? 'onlyOneWithDefault' : 'onlyOne',
-        data: { container: c.name.value, set: PAIR[setIdx], missing: PAIR[1 - setIdx], region: region ?? '' },
+        messageId: 'onlyOneWithDefault',
+        data: { container: c.name.value, set: PAIR[setIdx], missing: PAIR[1 - setIdx], region },
         related,
       });
     }
