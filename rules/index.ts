@@ -52,6 +52,7 @@ import webhookAnnotationValues from './webhook/annotation-values.js';
 import webhookPartialManualInjection from './webhook/partial-manual-injection.js';
 import webhookRoleArnOnPod from './webhook/role-arn-on-pod.js';
 import webhookSkipContainers from './webhook/skip-containers.js';
+import webhookSkipLabelWithRole from './webhook/skip-label-with-role.js';
 import webhookTokenExpirationRaised from './webhook/token-expiration-raised.js';
 import webhookTokenFileWithoutRoleArn from './webhook/token-file-without-role-arn.js';
 import webhookTokenSubpath from './webhook/token-subpath.js';
@@ -110,6 +111,7 @@ export const RULES: readonly Rule[] = [
   webhookPartialManualInjection,
   webhookRoleArnOnPod,
   webhookSkipContainers,
+  webhookSkipLabelWithRole,
   webhookTokenExpirationRaised,
   webhookTokenFileWithoutRoleArn,
   webhookTokenSubpath,
