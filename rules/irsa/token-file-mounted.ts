@@ -1,8 +1,9 @@
 import { defineRule, type Related, type RuleContext } from '../../src/engine/types.js';
-import type { Container, EnvVar, KeyToPath, PodSpec, SecretLike, VolumeMount, Workload } from '../../src/model/k8s.js';
+import type { Container, EnvVar, KeyToPath, PodSpec, SecretLike, Workload } from '../../src/model/k8s.js';
 import { get, isScalar } from '../../src/model/pnode.js';
 import type { Located } from '../../src/model/span.js';
-import { looksTemplated } from '../../src/model/span.js';
+import { fileIn, lastEnv, normPath } from '../../src/model/container.js';
+import { isUnknown } from '../../src/model/span.js';
 
 type M = 'secretNoToken' | 'secretTokenElsewhere' | 'envNoToken' | 'envTokenElsewhere' | 'roleArnWithoutTokenFile';
 type Ctx = RuleContext<M>;
@@ -16,26 +17,6 @@ const KUBE_API_ACCESS_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 const TOKEN_FILE_ENV = 'AWS_WEB_IDENTITY_TOKEN_FILE';
 const ROLE_ARN_ENV = 'AWS_ROLE_ARN';
-
-/** Collapse duplicate slashes and `.` segments, drop a trailing slash. */
-function normPath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return (p.startsWith('/') ? '/' : '') + parts.join('/');
-}
-
-/** The file a mount exposes for a path inside its volume, or undefined when a subPath hides it. */
-function fileIn(mount: VolumeMount, pathInVolume: string): string | undefined {
-  const rel = normPath(pathInVolume).replace(/^\/+/, '');
-  const sub = mount.subPath ? normPath(mount.subPath.value).replace(/^\/+/, '') : '';
-  if (sub === '') return normPath(`${mount.mountPath.value}/${rel}`);
-  if (rel === sub) return normPath(mount.mountPath.value);
-  if (rel.startsWith(`${sub}/`)) return normPath(`${mount.mountPath.value}/${rel.slice(sub.length + 1)}`);
-  return undefined;
-}
-
-function isUnknown(l: Located<string> | undefined): boolean {
-  return !!l && (!!l.unknown || looksTemplated(l.value));
-}
 
 interface TokenFile {
   readonly path: string;
@@ -57,12 +38,6 @@ function mountedTokenFiles(c: Container, spec: PodSpec): TokenFile[] | undefined
     }
   }
   return out;
-}
-
-function lastEnv(c: Container, name: string): EnvVar | undefined {
-  let found: EnvVar | undefined;
-  for (const e of c.env) if (e.name.value === name) found = e;
-  return found;
 }
 
 function isWindows(spec: PodSpec): boolean {

@@ -1,29 +1,13 @@
 import { defineRule } from '../../src/engine/types.js';
-import type { Container, EnvVar, PodSpec, Volume, VolumeMount, Workload } from '../../src/model/k8s.js';
-import type { Located } from '../../src/model/span.js';
-import { looksTemplated } from '../../src/model/span.js';
+import type { Container, PodSpec, Volume, VolumeMount, Workload } from '../../src/model/k8s.js';
 import { imageName } from '../../src/model/container.js';
+import { lastEnv, normPath } from '../../src/model/container.js';
+import { isUnknown } from '../../src/model/span.js';
 
 /** Volume types whose mounts are always read-only (Kubernetes mounts API data volumes read-only). */
 const READ_ONLY_TYPES = new Set(['secret', 'configMap', 'projected', 'downwardAPI']);
 /** Further types that are never writable from the container (only for deciding what counts as writable). */
 const NEVER_WRITABLE = new Set([...READ_ONLY_TYPES, 'image']);
-
-function isUnknown(l: Located<string> | undefined): boolean {
-  return !!l && (!!l.unknown || looksTemplated(l.value));
-}
-
-/** Collapse duplicate slashes and `.` segments, drop a trailing slash. */
-function normPath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return (p.startsWith('/') ? '/' : '') + parts.join('/');
-}
-
-function lastEnv(c: Container, name: string): EnvVar | undefined {
-  let found: EnvVar | undefined;
-  for (const e of c.env) if (e.name.value === name) found = e;
-  return found;
-}
 
 /** The container's home directory: a literal `HOME`, else `/root` for a root container; undefined when unknown. */
 function homeOf(c: Container, spec: PodSpec): string | undefined {

@@ -1,7 +1,8 @@
 import { defineRule, type Related, type RuleContext } from '../../src/engine/types.js';
-import type { Container, DataEntry, EnvVar, SecretLike, Workload } from '../../src/model/k8s.js';
+import type { DataEntry, EnvVar, SecretLike, Workload } from '../../src/model/k8s.js';
 import type { Located } from '../../src/model/span.js';
 import { looksTemplated } from '../../src/model/span.js';
+import { lastEnv } from '../../src/model/container.js';
 
 type M = 'dataKey' | 'profileKey' | 'envValue';
 
@@ -56,12 +57,6 @@ function checkSecretLike(r: SecretLike, ctx: RuleContext<M>): void {
       );
     }
   }
-}
-
-function lastEnv(c: Container, name: string): EnvVar | undefined {
-  let found: EnvVar | undefined;
-  for (const e of c.env) if (e.name.value === name) found = e;
-  return found;
 }
 
 function literal(e: EnvVar | undefined): boolean {

@@ -6,15 +6,12 @@ import type { Facts } from '../../src/engine/types.js';
 import type { Index } from '../../src/model/index.js';
 import type { Container, CredentialsRequest, IniSetting, PodSpec, SecretLike } from '../../src/model/k8s.js';
 import type { Located } from '../../src/model/span.js';
-import { looksTemplated } from '../../src/model/span.js';
 import { roleNameFromArn } from '../../src/iam/arn.js';
+import { isUnknown } from '../../src/model/span.js';
+export { isUnknown };
 
 /** ccoctl `OidcTokenPath` (pkg/cmd/provisioning/constants.go): the token file written into every Secret. */
 export const CCOCTL_TOKEN_PATH = '/var/run/secrets/openshift/serviceaccount/token';
-
-export function isUnknown(l: Located<string> | undefined): boolean {
-  return !!l && (!!l.unknown || looksTemplated(l.value));
-}
 
 /** `secretRef.namespace`/`.name` when both are static and non-empty. */
 export function staticSecretRef(cr: CredentialsRequest): { namespace: string; name: string } | undefined {

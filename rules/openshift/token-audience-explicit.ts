@@ -2,11 +2,7 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Located, Span } from '../../src/model/span.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { CCOCTL_TOKEN_PATH, isCcoctlAws, isUnknown, podSecretRefs, settingOf } from './_shared.js';
-
-function normPath(p: string): string {
-  const parts = p.split('/').filter((s) => s !== '' && s !== '.');
-  return (p.startsWith('/') ? '/' : '') + parts.join('/');
-}
+import { normPath } from '../../src/model/container.js';
 
 interface Expected {
   readonly path: string;

@@ -3,10 +3,12 @@
  * Sources: aws/amazon-eks-pod-identity-webhook pkg/annotations.go, pkg/cache/cache.go, pkg/handler/handler.go.
  */
 import type { RuleContext } from '../../src/engine/types.js';
-import type { Annotation, Container, PodSpec, ServiceAccount, VolumeMount, Workload } from '../../src/model/k8s.js';
+import type { Annotation, Container, PodSpec, ServiceAccount, Workload } from '../../src/model/k8s.js';
 import { subSpan } from '../../src/model/span.js';
 import { lastEnv, normPath } from '../../src/model/container.js';
 import { isUnknown } from '../../src/model/span.js';
+import { fileIn } from '../../src/model/container.js';
+export { fileIn };
 export { isUnknown, lastEnv, normPath };
 
 export const DEFAULT_PREFIX = 'eks.amazonaws.com';
@@ -23,16 +25,6 @@ export const ANNOTATION_NAMES = ['role-arn', 'audience', 'sts-regional-endpoints
 
 export function prefixOf(ctx: RuleContext<string>): string {
   return ctx.facts.annotationPrefix ?? DEFAULT_PREFIX;
-}
-
-/** The file a mount exposes for a path inside its volume, or undefined when a subPath hides it. */
-export function fileIn(mount: VolumeMount, pathInVolume: string): string | undefined {
-  const rel = normPath(pathInVolume).replace(/^\/+/, '');
-  const sub = mount.subPath ? normPath(mount.subPath.value).replace(/^\/+/, '') : '';
-  if (sub === '') return normPath(`${mount.mountPath.value}/${rel}`);
-  if (rel === sub) return normPath(mount.mountPath.value);
-  if (rel.startsWith(`${sub}/`)) return normPath(`${mount.mountPath.value}/${rel.slice(sub.length + 1)}`);
-  return undefined;
 }
 
 export function isWindows(spec: PodSpec): boolean {

@@ -1,5 +1,5 @@
 /** Small, shared readings of containers: which env entry wins, and path normalisation. */
-import type { Container, EnvVar } from './k8s.js';
+import type { Container, EnvVar, VolumeMount } from './k8s.js';
 
 /** The entry that wins for a name: Kubernetes keeps the last of duplicate `env` names. */
 export function lastEnv(c: Container, name: string): EnvVar | undefined {
@@ -25,4 +25,14 @@ export function imageName(image: string): string {
 /** The official AWS CLI v2 images (`amazon/aws-cli`, `public.ecr.aws/aws-cli/aws-cli`) and images named like them. */
 export function isAwsCliImage(c: Container): boolean {
   return !!c.image && !c.image.unknown && imageName(c.image.value).toLowerCase().includes('aws-cli');
+}
+
+/** The file a mount exposes for a path inside its volume, or undefined when a subPath hides it. */
+export function fileIn(mount: VolumeMount, pathInVolume: string): string | undefined {
+  const rel = normPath(pathInVolume).replace(/^\/+/, '');
+  const sub = mount.subPath ? normPath(mount.subPath.value).replace(/^\/+/, '') : '';
+  if (sub === '') return normPath(`${mount.mountPath.value}/${rel}`);
+  if (rel === sub) return normPath(mount.mountPath.value);
+  if (rel.startsWith(`${sub}/`)) return normPath(`${mount.mountPath.value}/${rel.slice(sub.length + 1)}`);
+  return undefined;
 }
