@@ -3,6 +3,7 @@ import { parseOperator } from '../../src/iam/conditions.js';
 import type { Role } from '../../src/model/iam.js';
 import { isMap } from '../../src/model/pnode.js';
 import { looksTemplated } from '../../src/model/span.js';
+import { editDistance } from '../../src/edit-distance.js';
 
 const BASES = [
   'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
@@ -16,23 +17,6 @@ const VALID: readonly string[] = ['', 'ForAnyValue:', 'ForAllValues:'].flatMap((
   BASES.flatMap((b) => (b === 'Null' ? [`${q}${b}`] : [`${q}${b}`, `${q}${b}IfExists`])),
 );
 
-/** Levenshtein distance, capped: returns `max + 1` as soon as the distance exceeds `max`. */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]);
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 /** The valid operator the author most likely meant: same name in another case, or one at most two edits away (ignoring case). */
 function suggest(op: string): { fix: string; caseOnly: boolean } | undefined {
   const lower = op.toLowerCase();
@@ -41,7 +25,7 @@ function suggest(op: string): { fix: string; caseOnly: boolean } | undefined {
   let best: string | undefined;
   let bestD = 3;
   for (const v of VALID) {
-    const d = distance(lower, v.toLowerCase(), 2);
+    const d = editDistance(lower, v.toLowerCase(), 2);
     if (d < bestD) {
       bestD = d;
       best = v;

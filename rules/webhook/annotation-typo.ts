@@ -2,6 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Resource } from '../../src/model/index.js';
 import type { Annotation } from '../../src/model/k8s.js';
 import { ANNOTATION_NAMES, DEFAULT_PREFIX, prefixOf } from './_webhook.js';
+import { editDistance } from '../../src/edit-distance.js';
 
 type M = 'typo';
 
@@ -19,17 +20,6 @@ const ALIASES: Readonly<Record<string, string>> = {
 /** Prefixes seen in the wild for the default `eks.amazonaws.com` that are more than two edits away. */
 const KNOWN_WRONG_PREFIXES = ['eks.amazon.com', 'eks.aws.amazon.com', 'eks.aws.com', 'amazonaws.com'];
 
-function levenshtein(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 const squash = (s: string): string => s.toLowerCase().replace(/[-_.\s]/g, '');
 
 /** The webhook annotation name `name` was meant to be, if any (exact names included). */
@@ -37,7 +27,7 @@ function intendedName(name: string): string | undefined {
   const lower = name.toLowerCase();
   for (const k of ANNOTATION_NAMES) if (squash(name) === squash(k)) return k;
   if (ALIASES[lower]) return ALIASES[lower];
-  for (const k of ANNOTATION_NAMES) if (levenshtein(lower, k) <= (k.length >= 12 ? 2 : 1)) return k;
+  for (const k of ANNOTATION_NAMES) if (editDistance(lower, k, 2) <= (k.length >= 12 ? 2 : 1)) return k;
   return undefined;
 }
 
@@ -46,7 +36,7 @@ function nearPrefix(prefix: string, configured: string): boolean {
   const lower = prefix.toLowerCase();
   if (lower === configured) return prefix !== configured;
   if (configured === DEFAULT_PREFIX && KNOWN_WRONG_PREFIXES.includes(lower)) return true;
-  return configured.length >= 8 && levenshtein(lower, configured) <= 2;
+  return configured.length >= 8 && editDistance(lower, configured, 2) <= 2;
 }
 
 export default defineRule<M, Resource>({

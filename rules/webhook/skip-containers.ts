@@ -1,6 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { isUnknown, partSpan, prefixOf, skipEntries } from './_webhook.js';
+import { editDistance } from '../../src/edit-distance.js';
 
 type M = 'nearMiss' | 'whitespace';
 
@@ -53,19 +54,9 @@ export default defineRule<M, Workload>({
   },
 });
 
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 /** The one container name `entry` is a misspelling of (same letters up to case and punctuation, or at most two edits). */
 function nearest(entry: string, names: readonly string[]): string | undefined {
   const squash = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
-  const hits = names.filter((n) => n !== '' && (squash(n) === squash(entry) || (Math.min(n.length, entry.length) >= 5 && levenshtein(n.toLowerCase(), entry.toLowerCase()) <= 2)));
+  const hits = names.filter((n) => n !== '' && (squash(n) === squash(entry) || (Math.min(n.length, entry.length) >= 5 && editDistance(n.toLowerCase(), entry.toLowerCase(), 2) <= 2)));
   return hits.length === 1 ? hits[0] : undefined;
 }

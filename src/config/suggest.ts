@@ -1,18 +1,5 @@
 /** "Did you mean" for misspelt keys and rule ids. */
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
+import { editDistance } from '../edit-distance.js';
 
 function commonPrefix(a: string, b: string): number {
   let i = 0;
@@ -28,7 +15,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     const lc = c.toLowerCase();
     // A candidate that ends with the word (`token-expiration-minimum` for the id) is a good guess too.
-    const d = lc.endsWith(`/${w}`) || commonPrefix(w, lc) >= Math.max(8, Math.ceil(w.length * 0.6)) ? 1 : distance(w, lc);
+    const d = lc.endsWith(`/${w}`) || commonPrefix(w, lc) >= Math.max(8, Math.ceil(w.length * 0.6)) ? 1 : editDistance(w, lc);
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;
       bestD = d;
