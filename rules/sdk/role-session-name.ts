@@ -4,10 +4,10 @@
  * Why it matters: STS rejects AssumeRoleWithWebIdentity with any other value.
  * How to fix: 2 to 64 characters from letters, digits and `_+=,.@-`.
  */
-import { defineRule, type RuleContext } from '../../src/engine/types.js';
+import { defineRule } from '../../src/engine/types.js';
 import type { SecretLike, Workload } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
-import { containersOf, isUnknown, literalEnv } from './_environment.js';
+import { checkSetting } from './_environment.js';
 
 type M = 'envValue' | 'dataValue' | 'profileValue';
 
@@ -25,26 +25,6 @@ function problem(value: string): string | undefined {
     return /\s/.test(bad) ? 'contains white space' : `contains "${bad}"`;
   }
   return undefined;
-}
-
-function shown(value: string): string {
-  return value.replace(/\r?\n/g, '\\n');
-}
-
-function checkSecretLike(r: SecretLike, ctx: RuleContext<M>): void {
-  const kind = r.kindName.value;
-  const d = r.entries.get(VARIABLE);
-  const pd = d && !d.unknown && !d.key.unknown && d.text !== undefined ? problem(d.text) : undefined;
-  if (d && pd) ctx.report({ at: d.valueSpan, messageId: 'dataValue', data: { kind, value: shown(d.text!), problem: pd } });
-  for (const [key, profiles] of r.awsProfiles) {
-    for (const p of profiles) {
-      for (const s of p.settings.values()) {
-        if (s.key.value.toLowerCase() !== SETTING || isUnknown(s.value)) continue;
-        const pp = problem(s.value.value);
-        if (pp) ctx.report({ at: s.value, messageId: 'profileValue', data: { kind, key, profile: p.name, value: s.value.value, problem: pp } });
-      }
-    }
-  }
 }
 
 export default defineRule<M, SecretLike | Workload>({
@@ -77,14 +57,6 @@ export default defineRule<M, SecretLike | Workload>({
     },
   },
   check(r, ctx) {
-    if (r.kind === 'k8s:Secret' || r.kind === 'k8s:ConfigMap') {
-      checkSecretLike(r, ctx);
-      return;
-    }
-    for (const c of containersOf(r as Workload)) {
-      const v = literalEnv(c, VARIABLE);
-      const p = v ? problem(v.value) : undefined;
-      if (v && p) ctx.report({ at: v, messageId: 'envValue', data: { value: shown(v.value), container: c.name.value, problem: p } });
-    }
+    checkSetting(r, ctx, { variable: VARIABLE, setting: SETTING, problem });
   },
 });

@@ -4,11 +4,10 @@
  * Why it matters: botocore raises InvalidSTSRegionalEndpointsConfigError for anything else.
  * How to fix: write `regional`.
  */
-import { defineRule, type RuleContext } from '../../src/engine/types.js';
+import { defineRule } from '../../src/engine/types.js';
 import type { SecretLike, Workload } from '../../src/model/k8s.js';
-import type { Span } from '../../src/model/span.js';
 import { looksTemplated } from '../../src/model/span.js';
-import { containersOf, isUnknown, literalEnv } from './_environment.js';
+import { checkSetting } from './_environment.js';
 
 type M = 'envValue' | 'dataValue' | 'profileValue';
 
@@ -19,23 +18,6 @@ const VALID = new Set(['regional', 'legacy']);
 
 function invalid(value: string): boolean {
   return value !== '' && !VALID.has(value) && !looksTemplated(value);
-}
-
-function checkSecretLike(r: SecretLike, ctx: RuleContext<M>): void {
-  const kind = r.kindName.value;
-  const d = r.entries.get(VARIABLE);
-  if (d && !d.unknown && !d.key.unknown && d.text !== undefined && invalid(d.text)) {
-    const at: Span = d.valueSpan;
-    ctx.report({ at, messageId: 'dataValue', data: { kind, value: d.text.replace(/\r?\n/g, '\\n') } });
-  }
-  for (const [key, profiles] of r.awsProfiles) {
-    for (const p of profiles) {
-      for (const s of p.settings.values()) {
-        if (s.key.value.toLowerCase() !== SETTING || isUnknown(s.value) || !invalid(s.value.value)) continue;
-        ctx.report({ at: s.value, messageId: 'profileValue', data: { kind, key, profile: p.name, value: s.value.value } });
-      }
-    }
-  }
 }
 
 export default defineRule<M, SecretLike | Workload>({
@@ -66,13 +48,6 @@ export default defineRule<M, SecretLike | Workload>({
     },
   },
   check(r, ctx) {
-    if (r.kind === 'k8s:Secret' || r.kind === 'k8s:ConfigMap') {
-      checkSecretLike(r, ctx);
-      return;
-    }
-    for (const c of containersOf(r as Workload)) {
-      const v = literalEnv(c, VARIABLE);
-      if (v && invalid(v.value)) ctx.report({ at: v, messageId: 'envValue', data: { value: v.value, container: c.name.value } });
-    }
+    checkSetting(r, ctx, { variable: VARIABLE, setting: SETTING, problem: (v) => (invalid(v) ? 'is not a valid setting' : undefined) });
   },
 });
