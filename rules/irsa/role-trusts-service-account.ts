@@ -1,9 +1,10 @@
 import { defineRule, type Related } from '../../src/engine/types.js';
-import { evaluateConditions, type ContextValue } from '../../src/iam/conditions.js';
+import type { ContextValue } from '../../src/iam/conditions.js';
 import type { Role, Statement } from '../../src/model/iam.js';
 import type { ServiceAccount } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
 import {
+  evaluateClauses,
   grantsAction,
   roleAdmits,
   serviceAccountSubject,
@@ -40,10 +41,7 @@ function admitsIgnoringPrefix(role: Role, sub: string): boolean | undefined {
     }
     const context: Record<string, ContextValue> = {};
     for (const c of clauses) context[c.key.value] = sub;
-    const r = evaluateConditions(
-      clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
-      context,
-    );
+    const r = evaluateClauses(clauses, context);
     if (r === true) return true;
     if (r === undefined) result = undefined;
   }

@@ -34,6 +34,14 @@ export function isWebIdentityPolicy(doc: PolicyDocument | undefined): boolean {
 
 export type Claim = 'sub' | 'aud';
 
+/** IAM's verdict on these condition clauses for a request with this context (undefined: not decidable). */
+export function evaluateClauses(clauses: readonly Condition[], context: Readonly<Record<string, ContextValue>>): boolean | undefined {
+  return evaluateConditions(
+    clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
+    context,
+  );
+}
+
 /**
  * Does statement `s` admit a token with these claims? Only clauses on the claims listed in
  * `only` are evaluated (the others are assumed satisfied). A clause whose key prefix is not the
@@ -52,10 +60,7 @@ export function statementAdmits(s: Statement, claims: Partial<Record<Claim, stri
       result = undefined;
       continue;
     }
-    const r = evaluateConditions(
-      clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
-      context,
-    );
+    const r = evaluateClauses(clauses, context);
     if (r === true) return true;
     if (r === undefined) result = undefined;
   }
