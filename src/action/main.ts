@@ -18,12 +18,8 @@ import { exitStatus, FAIL_ON, FORMATS, type Format, type Io, type LintRun, prepa
 import { escapeData } from '../format/github.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
-export interface ActionIo {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-}
+/** The CLI's I/O without standard input or a terminal: the runner provides neither. */
+export type ActionIo = Pick<Io, 'cwd' | 'env' | 'stdout' | 'stderr'>;
 
 /** How many findings the step summary lists. */
 export const SUMMARY_TOP = 20;
