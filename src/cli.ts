@@ -234,17 +234,18 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
-function isMain(): boolean {
+/** Is the module at `moduleUrl` the script Node was started with (also through a bin symlink)? */
+export function isMain(moduleUrl: string): boolean {
   const argv1 = process.argv[1];
   if (!argv1) return false;
   try {
-    return fs.realpathSync(argv1) === fs.realpathSync(new URL(import.meta.url).pathname);
+    return fs.realpathSync(argv1) === fs.realpathSync(new URL(moduleUrl).pathname);
   } catch {
     return false;
   }
 }
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const code = main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,

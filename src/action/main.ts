@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../engine/types.js';
-import { exitStatus, FAIL_ON, FORMATS, type Format, type Io, type LintRun, prepareLint, renderReport } from '../cli.js';
+import { exitStatus, FAIL_ON, FORMATS, type Format, type Io, isMain, type LintRun, prepareLint, renderReport } from '../cli.js';
 import { escapeData } from '../format/github.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
@@ -160,17 +160,7 @@ export function runAction(io: ActionIo): number {
   }
 }
 
-function isMain(): boolean {
-  const argv1 = process.argv[1];
-  if (!argv1) return false;
-  try {
-    return fs.realpathSync(argv1) === fs.realpathSync(new URL(import.meta.url).pathname);
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   process.exitCode = runAction({
     cwd: process.cwd(),
     env: process.env,
