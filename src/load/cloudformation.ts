@@ -14,7 +14,8 @@
 import { issuerHost } from '../iam/arn.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
-import { joinPieces, makeProvider, makeRole, opaquePiece, policyFromNode, scalarPositions, unknownScalar, type Piece } from './iac.js';
+import { joinPieces, opaquePiece, scalarPositions, unknownScalar, type Piece } from '../eval/value.js';
+import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
 import type { ParseProblem } from './yaml.js';
 

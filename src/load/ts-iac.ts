@@ -28,7 +28,8 @@ import { createRequire } from 'node:module';
 import { issuerHost } from '../iam/arn.js';
 import { get, isMap, isScalar, isSeq, str, type PEntry, type PMap, type PNode, type PScalar, type PSeq } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
-import { joinPieces, makeProvider, makeRole, opaquePiece, policyFromNode, unknownScalar, type Piece } from './iac.js';
+import { joinPieces, opaquePiece, unknownScalar, type Piece } from '../eval/value.js';
+import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
 import type { ParseProblem } from './yaml.js';
 

@@ -1,0 +1,145 @@
+/**
+ * The value layer shared by the static evaluators (TypeScript for CDK/Pulumi, HCL for
+ * Terraform, CloudFormation intrinsics): every evaluated expression is a `Value`, a positioned
+ * document node (`PNode`). A value that cannot be known from the files is an unknown scalar
+ * (`unknown: true`) whose text is a `${...}` placeholder, so that every template check treats it
+ * the same way. Strings assembled from parts (templates, `format`, `Fn::Sub`, `jsonencode`) keep
+ * the source position of each character through `Piece`s, so a finding inside such a string
+ * points into the source.
+ *
+ * Evaluators build pieces only with the constructors here (`sourcePiece`, `opaquePiece`,
+ * `scalarPiece`) and join them with `joinPieces`; rules and the model never see which language
+ * a value came from.
+ */
+import { isScalar, type InnerMap, type PNode, type PScalar } from '../model/pnode.js';
+import { looksTemplated, type Span } from '../model/span.js';
+import type { LineIndex } from './positions.js';
+
+/** What a static evaluator yields for an expression. */
+export type Value = PNode;
+
+/** A static evaluator over the syntax tree `N` of one language. */
+export interface StaticEvaluator<N> {
+  /** The value of an expression; never throws, anything not static is an unknown scalar. */
+  evaluate(node: N): Value;
+}
+
+/** A run of characters of an assembled string, with where its characters come from. */
+export interface Piece {
+  readonly text: string;
+  /** Source span of the characters [a, b) of `text`. */
+  readonly spanOf: (a: number, b: number) => Span;
+  /** The piece stands for a value that is not known statically. */
+  readonly unknown?: boolean;
+}
+
+/** The span covering `a` and `b`. */
+export function joinSpans(a: Span, b: Span): Span {
+  return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+/** A piece whose every character maps to the same span (a substituted value). */
+export function opaquePiece(text: string, span: Span, unknown?: boolean): Piece {
+  return { text, spanOf: () => span, ...(unknown ? { unknown } : {}) };
+}
+
+/**
+ * Position map of a scalar's own characters: its `inner` map when the loader made one, else the
+ * offsets of a one-line token (quoted or bare), else the whole span.
+ */
+export function scalarPositions(s: PScalar): (a: number, b: number) => Span {
+  const text = String(s.value);
+  if (s.inner) {
+    const inner = s.inner;
+    return (a, b) => inner.spanOf(a, b);
+  }
+  const w = s.span;
+  if (w.line === w.endLine && !text.includes('\n')) {
+    const width = w.endColumn - w.column;
+    const base = width === text.length ? w.column : width === text.length + 2 ? w.column + 1 : undefined;
+    if (base !== undefined) return (a, b) => ({ file: w.file, line: w.line, column: base + a, endLine: w.line, endColumn: base + Math.max(a, b) });
+  }
+  return () => w;
+}
+
+/** Concatenate pieces into one scalar: the value, its `inner` map and whether any piece is unknown. */
+export function joinPieces(pieces: readonly Piece[], span: Span, tag?: string): PScalar {
+  const text = pieces.map((p) => p.text).join('');
+  const unknown = pieces.some((p) => p.unknown);
+  const starts: number[] = [];
+  let off = 0;
+  for (const p of pieces) {
+    starts.push(off);
+    off += p.text.length;
+  }
+  const find = (o: number, preferEarlier: boolean): number => {
+    for (let i = 0; i < pieces.length; i++) {
+      const end = starts[i] + pieces[i].text.length;
+      if (o < end || (preferEarlier && o === end) || i === pieces.length - 1) return i;
+    }
+    return pieces.length - 1;
+  };
+  const inner: InnerMap = {
+    spanOf(a, b) {
+      if (pieces.length === 0) return span;
+      a = Math.max(0, Math.min(a, text.length));
+      b = Math.max(a, Math.min(b, text.length));
+      const i = find(a, false);
+      const j = b === a ? i : find(b, true);
+      if (i === j) return pieces[i].spanOf(a - starts[i], b - starts[i]);
+      const first = pieces[i].spanOf(a - starts[i], pieces[i].text.length);
+      const last = pieces[j].spanOf(0, b - starts[j]);
+      return joinSpans(first, last);
+    },
+  };
+  return { type: 'scalar', value: text, span, inner, ...(tag ? { tag } : {}), ...(unknown ? { unknown } : {}) };
+}
+
+/** An unknown value, written as a `${...}` placeholder so that every template check sees it too. */
+export function unknownScalar(what: string, span: Span, tag?: string): PScalar {
+  return { type: 'scalar', value: `\${${what}}`, span, unknown: true, ...(tag ? { tag } : {}) };
+}
+
+/** Mark scalars (keys and values) whose text holds a placeholder as unknown. */
+export function markTemplated(n: PNode): PNode {
+  switch (n.type) {
+    case 'scalar':
+      return !n.unknown && typeof n.value === 'string' && looksTemplated(n.value) ? { ...n, unknown: true } : n;
+    case 'seq':
+      return { ...n, items: n.items.map(markTemplated) };
+    case 'map':
+      return { ...n, entries: n.entries.map((e) => ({ key: markTemplated(e.key) as PScalar, value: markTemplated(e.value) })) };
+  }
+}
+
+
+/** A piece whose characters are the source text between offsets `from` and `to` (no escapes). */
+export function sourcePiece(lines: LineIndex, from: number, to: number): Piece {
+  const text = lines.text.slice(from, to);
+  return { text, spanOf: (a, b) => lines.span(from + a, from + Math.max(a, b)) };
+}
+
+/**
+ * A piece for decoded text: `offsets[i]` is the source offset of character `i` of `text`, and
+ * `offsets[text.length]` the offset just after the last one.
+ */
+export function decodedPiece(lines: LineIndex, text: string, offsets: readonly number[]): Piece {
+  if (offsets.length !== text.length + 1) return opaquePiece(text, lines.span(offsets[0] ?? 0, offsets[offsets.length - 1] ?? 0));
+  return { text, spanOf: (a, b) => lines.span(offsets[Math.min(a, text.length)], offsets[Math.min(Math.max(a, b), text.length)]) };
+}
+
+/** A known scalar's characters as a piece (through its own position map). */
+export function scalarPiece(s: PScalar): Piece {
+  if (s.unknown || s.value === null) return opaquePiece(isScalar(s) && typeof s.value === 'string' ? s.value : '${value}', s.span, true);
+  return { text: String(s.value), spanOf: scalarPositions(s) };
+}
+
+/** Is this value known (not an unknown scalar, and not a collection marked unknown)? */
+export function isKnown(v: Value | undefined): v is Value {
+  return v !== undefined && !v.unknown;
+}
+
+/** A known string value, or undefined. */
+export function knownString(v: Value | undefined): string | undefined {
+  return isScalar(v) && !v.unknown && typeof v.value === 'string' ? v.value : undefined;
+}
