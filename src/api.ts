@@ -1,5 +1,5 @@
 /**
- * Programmatic API: `lint(paths, options)` loads a repository, builds the model and index,
+ * Programmatic API: `await lint(paths, options)` loads a repository, builds the model and index,
  * runs the rules and returns sorted findings with their fingerprints.
  */
 
@@ -54,7 +54,7 @@ export interface LintResult {
 
 export const PARSE_RULE = 'parse/syntax';
 
-export function lint(paths: readonly string[], options: LintOptions = {}): LintResult {
+export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;

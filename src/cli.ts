@@ -102,7 +102,7 @@ export interface LintRun {
 }
 
 /** Parse the lint command's arguments and run the linter (shared with the GitHub Action entry). */
-export function prepareLint(args: readonly string[], io: Io): LintRun {
+export async function prepareLint(args: readonly string[], io: Io): Promise<LintRun> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -129,7 +129,7 @@ export function prepareLint(args: readonly string[], io: Io): LintRun {
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const outFile = values['output-file'];
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
-  const result = lint(positionals, { cwd: io.cwd, stdin, config, context });
+  const result = await lint(positionals, { cwd: io.cwd, stdin, config, context });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
   const { findings, notes } = baselineStep(result.findings, values, io.cwd);
   return {
@@ -166,8 +166,8 @@ export function exitStatus(run: Pick<LintRun, 'findings' | 'failOn' | 'maxWarnin
   return code;
 }
 
-function runLint(args: string[], io: Io): number {
-  const run = prepareLint(args, io);
+async function runLint(args: string[], io: Io): Promise<number> {
+  const run = await prepareLint(args, io);
   const report = renderReport(run);
   if (run.format !== 'text') for (const n of run.notes) io.stderr(`irsa-lint: ${n}\n`);
   if (run.outFile) {
@@ -193,7 +193,7 @@ function runRulesCommand(args: string[], io: Io): number {
   return 0;
 }
 
-export function main(argv: readonly string[], io: Io): number {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   const args = [...argv];
   const debug = args.includes('--debug');
   try {
@@ -209,12 +209,12 @@ export function main(argv: readonly string[], io: Io): number {
     if (cmd === 'rules') return runRulesCommand(args.slice(1), io);
     if (cmd === 'explain') return explainCommand(args.slice(1), io);
     if (cmd === 'init') return initCommand(args.slice(1), io);
-    if (cmd === 'lint') return args.includes('--help') || args.includes('-h') ? (io.stdout(HELP), 0) : runLint(args.slice(1), io);
+    if (cmd === 'lint') return args.includes('--help') || args.includes('-h') ? (io.stdout(HELP), 0) : await runLint(args.slice(1), io);
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(HELP);
       return 0;
     }
-    return runLint(args, io);
+    return await runLint(args, io);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`${e.message}\n`);
@@ -246,7 +246,7 @@ export function isMain(moduleUrl: string): boolean {
 }
 
 if (isMain(import.meta.url)) {
-  const code = main(process.argv.slice(2), {
+  const code = await main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdout: (s) => process.stdout.write(s),

@@ -10,25 +10,25 @@ import { deployment, rmRepo, tmpRepo, writeFiles } from './config/tmp.js';
 
 const TOKEN = 'k8s/token-expiration-minimum';
 
-function findings(dir: string, cwd = dir): Finding[] {
-  return lint([path.relative(cwd, dir) || '.'], { cwd }).findings;
+async function findings(dir: string, cwd = dir): Promise<Finding[]> {
+  return (await lint([path.relative(cwd, dir) || '.'], { cwd })).findings;
 }
 
-function roundTrip(dir: string, change: () => void) {
+async function roundTrip(dir: string, change: () => void) {
   const file = path.join(dir, '.irsa-lint-baseline.json');
-  const written = writeBaseline(file, findings(dir), dir);
+  const written = writeBaseline(file, await findings(dir), dir);
   change();
-  const result = applyBaseline(findings(dir), readBaseline(file), file, dir);
+  const result = applyBaseline(await findings(dir), readBaseline(file), file, dir);
   return { written, ...result, fresh: result.findings.map((f) => `${f.location.file}:${f.location.line} ${f.message}`) };
 }
 
-test('the baseline file: sorted, no line numbers, no dates, suppressed findings left out', () => {
+test('the baseline file: sorted, no line numbers, no dates, suppressed findings left out', async () => {
   const dir = tmpRepo({
     'b.yaml': deployment('b', 120),
     'a.yaml': `${deployment('a2', 300)}---\n${deployment('a1', 60, { comment: '# irsa-lint-disable-next-line k8s/token-expiration-minimum -- test' })}`,
   });
   try {
-    const text = formatBaseline(findings(dir), dir, dir);
+    const text = formatBaseline(await findings(dir), dir, dir);
     const doc = JSON.parse(text) as Baseline;
     assert.is(doc.version, 1);
     assert.is(doc.tool, 'irsa-lint');
@@ -41,16 +41,16 @@ test('the baseline file: sorted, no line numbers, no dates, suppressed findings 
     );
     assert.equal(Object.keys(doc.findings[0]), ['ruleId', 'file', 'fingerprint', 'message']);
     assert.not.match(text, /"line"|"column"|\d{4}-\d\d-\d\dT/);
-    assert.is(formatBaseline(findings(dir), dir, dir), text, 'deterministic');
+    assert.is(formatBaseline(await findings(dir), dir, dir), text, 'deterministic');
   } finally {
     rmRepo(dir);
   }
 });
 
-test('fingerprints equal Finding.fingerprint when the baseline is in the working directory', () => {
+test('fingerprints equal Finding.fingerprint when the baseline is in the working directory', async () => {
   const dir = tmpRepo({ 'a.yaml': deployment('a', 300), 'b.yaml': deployment('b', 300) });
   try {
-    const fs1 = findings(dir);
+    const fs1 = await findings(dir);
     assert.equal(
       baselineEntries(fs1, dir, dir).map((e) => e.fingerprint),
       fs1.map((f) => f.fingerprint),
@@ -60,70 +60,70 @@ test('fingerprints equal Finding.fingerprint when the baseline is in the working
   }
 });
 
-test('stable when lines are inserted above a finding', () => {
+test('stable when lines are inserted above a finding', async () => {
   const dir = tmpRepo({ 'a.yaml': `${deployment('a', 300)}---\n${deployment('b', 120)}` });
   try {
-    const r = roundTrip(dir, () => {
+    const r = await roundTrip(dir, () => {
       const text = fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8');
       fs.writeFileSync(path.join(dir, 'a.yaml'), `# a header\n# added later\n\n${text.replace('    spec:\n', '    spec:\n      # a comment\n      hostNetwork: false\n')}`);
     });
     assert.is(r.written, 2);
     assert.equal([r.fresh, r.known, r.stale], [[], 2, 0]);
-    assert.is(findings(dir)[0].location.line, 22, 'the finding did move');
+    assert.is((await findings(dir))[0].location.line, 22, 'the finding did move');
   } finally {
     rmRepo(dir);
   }
 });
 
-test('stable when the documents of a file are reordered or moved to another position', () => {
+test('stable when the documents of a file are reordered or moved to another position', async () => {
   const a = deployment('a', 300);
   const b = deployment('b', 120);
   const c = deployment('c', 3600);
   const dir = tmpRepo({ 'all.yaml': [a, b, c].join('---\n') });
   try {
-    const r = roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'all.yaml'), [c, b, a].join('---\n')));
+    const r = await roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'all.yaml'), [c, b, a].join('---\n')));
     assert.equal([r.fresh, r.known, r.stale], [[], 2, 0]);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('identical findings are counted: one more is new, one fewer is stale', () => {
+test('identical findings are counted: one more is new, one fewer is stale', async () => {
   const a = deployment('a', 300);
   const dir = tmpRepo({ 'twice.yaml': [a, a].join('---\n') });
   try {
-    const more = roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'twice.yaml'), [a, a, a].join('---\n')));
+    const more = await roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'twice.yaml'), [a, a, a].join('---\n')));
     assert.equal([more.fresh.length, more.known, more.stale], [1, 2, 0]);
     fs.writeFileSync(path.join(dir, 'twice.yaml'), [a, a].join('---\n'));
-    const fewer = roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'twice.yaml'), a));
+    const fewer = await roundTrip(dir, () => fs.writeFileSync(path.join(dir, 'twice.yaml'), a));
     assert.equal([fewer.fresh.length, fewer.known, fewer.stale], [0, 1, 1]);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('a new finding is reported; a changed message is a new finding', () => {
+test('a new finding is reported; a changed message is a new finding', async () => {
   const dir = tmpRepo({ 'a.yaml': deployment('a', 300) });
   try {
-    const r = roundTrip(dir, () => writeFiles(dir, { 'b.yaml': deployment('b', 120) }));
+    const r = await roundTrip(dir, () => writeFiles(dir, { 'b.yaml': deployment('b', 120) }));
     assert.equal(r.fresh, ['b.yaml:17 projected token expirationSeconds 120 is below the minimum of 600']);
-    const changed = roundTrip(dir, () => writeFiles(dir, { 'a.yaml': deployment('a', 301) }));
+    const changed = await roundTrip(dir, () => writeFiles(dir, { 'a.yaml': deployment('a', 301) }));
     assert.equal([changed.fresh.length, changed.known, changed.stale], [1, 1, 1]);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('a fixed finding disappears from the next written baseline', () => {
+test('a fixed finding disappears from the next written baseline', async () => {
   const dir = tmpRepo({ 'a.yaml': deployment('a', 300), 'b.yaml': deployment('b', 120) });
   const file = path.join(dir, 'baseline.json');
   try {
-    writeBaseline(file, findings(dir), dir);
+    writeBaseline(file, await findings(dir), dir);
     const before = readBaseline(file).findings.map((e) => e.file);
     writeFiles(dir, { 'a.yaml': deployment('a', 3600) });
-    const stale = applyBaseline(findings(dir), readBaseline(file), file, dir);
+    const stale = applyBaseline(await findings(dir), readBaseline(file), file, dir);
     assert.equal([stale.findings.length, stale.known, stale.stale], [0, 1, 1]);
-    writeBaseline(file, findings(dir), dir);
+    writeBaseline(file, await findings(dir), dir);
     const after = readBaseline(file).findings.map((e) => e.file);
     assert.equal([before, after], [['a.yaml', 'b.yaml'], ['b.yaml']]);
   } finally {
@@ -131,21 +131,21 @@ test('a fixed finding disappears from the next written baseline', () => {
   }
 });
 
-test('paths are relative to the baseline file, so it works from another working directory', () => {
+test('paths are relative to the baseline file, so it works from another working directory', async () => {
   const dir = tmpRepo({ 'deploy/a.yaml': deployment('a', 300) });
   const file = path.join(dir, 'baseline.json');
   try {
-    writeBaseline(file, findings(path.join(dir, 'deploy'), dir), dir);
+    writeBaseline(file, await findings(path.join(dir, 'deploy'), dir), dir);
     assert.equal(readBaseline(file).findings.map((e) => e.file), ['deploy/a.yaml']);
     const sub = path.join(dir, 'deploy');
-    const r = applyBaseline(findings(sub), readBaseline(file), file, sub);
+    const r = applyBaseline(await findings(sub), readBaseline(file), file, sub);
     assert.equal([r.findings.length, r.known], [0, 1]);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('subjects keyed by position lose the line, so IAM findings survive inserted lines too', () => {
+test('subjects keyed by position lose the line, so IAM findings survive inserted lines too', async () => {
   assert.is(stableSubject('iam:Role@trust-policy.json:12'), 'iam:Role@trust-policy.json');
   assert.is(stableSubject('iam:Role/app@stack.yaml:40'), 'iam:Role/app@stack.yaml');
   assert.is(stableSubject('k8s:ServiceAccount/team-a/app'), 'k8s:ServiceAccount/team-a/app');
@@ -156,8 +156,8 @@ test('subjects keyed by position lose the line, so IAM findings survive inserted
   const dir = tmpRepo({});
   try {
     for (const f of fs.readdirSync(src)) if (f !== 'expected.txt') fs.copyFileSync(path.join(src, f), path.join(dir, f));
-    if (findings(dir).length === 0) return; // the rule changed; nothing to check here
-    const r = roundTrip(dir, () => {
+    if ((await findings(dir)).length === 0) return; // the rule changed; nothing to check here
+    const r = await roundTrip(dir, () => {
       for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
         fs.writeFileSync(path.join(dir, f), `\n\n${fs.readFileSync(path.join(dir, f), 'utf8')}`);
       }
@@ -168,7 +168,7 @@ test('subjects keyed by position lose the line, so IAM findings survive inserted
   }
 });
 
-test('a file that is not a baseline is an error', () => {
+test('a file that is not a baseline is an error', async () => {
   const dir = tmpRepo({ 'x.json': '{"version": 2, "findings": []}', 'y.json': 'nope', 'z.json': '{"version": 1, "findings": [{"ruleId": "a/b"}]}' });
   try {
     assert.throws(() => readBaseline(path.join(dir, 'x.json'), 'x.json'), (e: unknown) => e instanceof BaselineError && /x\.json is not an irsa-lint baseline/.test(e.message));

@@ -15,22 +15,22 @@ const SHARED = path.resolve(ROOT, '..', 'shared');
 const CORPUS = path.join(SHARED, 'corpus');
 const EXPECTED = path.join(ROOT, 'test', 'corpus.expected.txt');
 
-test('corpus: no crash and exactly the reviewed findings', () => {
+test('corpus: no crash and exactly the reviewed findings', async () => {
   if (!fs.existsSync(CORPUS)) {
     console.log(`  (corpus not found at ${CORPUS}; skipped)`);
     return;
   }
-  const result = lint(['corpus'], { cwd: SHARED });
+  const result = await lint(['corpus'], { cwd: SHARED });
   assert.ok(result.files.length >= 40, `read ${result.files.length} files`);
   const actual = formatFindingLines(result.findings);
   if (process.env.UPDATE_FIXTURES && !process.env.FIXTURE_FILTER) fs.writeFileSync(EXPECTED, actual);
   assert.fixture(actual, fs.readFileSync(EXPECTED, 'utf8'));
 });
 
-test('corpus: byte-identical output across runs', () => {
+test('corpus: byte-identical output across runs', async () => {
   if (!fs.existsSync(CORPUS)) return;
-  const a = formatFindingLines(lint(['corpus'], { cwd: SHARED }).findings);
-  const b = formatFindingLines(lint(['corpus'], { cwd: SHARED }).findings);
+  const a = formatFindingLines((await lint(['corpus'], { cwd: SHARED })).findings);
+  const b = formatFindingLines((await lint(['corpus'], { cwd: SHARED })).findings);
   assert.is(a, b);
 });
 

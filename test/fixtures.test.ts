@@ -15,9 +15,9 @@ import { fixtureCases, readOptions } from './helpers.js';
 const filter = process.env.FIXTURE_FILTER ?? '';
 
 for (const c of fixtureCases().filter((x) => x.ruleId.startsWith(filter))) {
-  test(`${c.ruleId} ${c.name}`, () => {
+  test(`${c.ruleId} ${c.name}`, async () => {
     const opts = readOptions(c.dir) as Partial<LintOptions> & { paths?: string[] };
-    const result = lint(opts.paths ?? ['.'], { ...opts, cwd: c.dir, only: [c.ruleId] });
+    const result = await lint(opts.paths ?? ['.'], { ...opts, cwd: c.dir, only: [c.ruleId] });
     const actual = formatFindingLines(result.findings);
     const expectedPath = path.join(c.dir, 'expected.txt');
     if (process.env.UPDATE_FIXTURES) fs.writeFileSync(expectedPath, actual);

@@ -50,7 +50,7 @@ function mutate(text: string): string | undefined {
   return docs.map((d) => d.toString()).join('');
 }
 
-test('mutated fixtures never crash a rule', () => {
+test('mutated fixtures never crash a rule', async () => {
   const list = files(path.join(ROOT, 'fixtures'));
   assert.ok(list.length > 100, `found ${list.length} fixture files`);
   const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'irsa-fuzz-'));
@@ -66,7 +66,7 @@ test('mutated fixtures never crash a rule', () => {
         fs.cpSync(path.dirname(file), caseDir, { recursive: true });
         fs.writeFileSync(path.join(caseDir, path.basename(file)), mutant);
         try {
-          lint(['.'], { cwd: caseDir });
+          await lint(['.'], { cwd: caseDir });
           runs++;
         } catch (e) {
           assert.unreachable(`${path.relative(ROOT, file)} mutant ${m}: ${(e as Error).message}\n${mutant}`);

@@ -32,8 +32,8 @@ test('the fixtures hold the fake keys', () => {
 });
 
 for (const c of CASES) {
-  test(`no secret value in any output: ${c}`, () => {
-    const result = lint(['.'], { cwd: path.join(RULE_DIR, c) });
+  test(`no secret value in any output: ${c}`, async () => {
+    const result = await lint(['.'], { cwd: path.join(RULE_DIR, c) });
     assert.ok(result.findings.some((f) => f.ruleId === 'k8s/no-static-aws-keys'), 'the keys are reported');
     const outputs = {
       text: formatText(result.findings, { fileCount: result.files.length }),

@@ -19,9 +19,9 @@ const CASES = [
 ];
 
 for (const c of CASES) {
-  test(`seed ${c.dir}`, () => {
+  test(`seed ${c.dir}`, async () => {
     const dir = path.join(ROOT, c.dir);
-    const result = lint(['.'], { cwd: dir });
+    const result = await lint(['.'], { cwd: dir });
     const actual = formatFindingLines(result.findings);
     const expectedPath = path.join(ROOT, c.expected);
     if (process.env.UPDATE_FIXTURES && !process.env.FIXTURE_FILTER) fs.writeFileSync(expectedPath, actual);
@@ -32,9 +32,9 @@ for (const c of CASES) {
   });
 }
 
-test('seed literal account ids are flagged by the ARN rules', () => {
-  const a = lint(['.'], { cwd: path.join(ROOT, 'fixtures/_seed/openshift-sts-literal') });
-  const b = lint(['.'], { cwd: path.join(ROOT, 'fixtures/_seed/eks-webhook-literal') });
+test('seed literal account ids are flagged by the ARN rules', async () => {
+  const a = await lint(['.'], { cwd: path.join(ROOT, 'fixtures/_seed/openshift-sts-literal') });
+  const b = await lint(['.'], { cwd: path.join(ROOT, 'fixtures/_seed/eks-webhook-literal') });
   const ids = [...a.findings, ...b.findings].map((f) => `${f.ruleId}@${f.location.file}:${f.location.line}`);
   assert.ok(ids.some((i) => i.includes('credentials.yaml:6')), `role_arn with a 10-digit account: ${ids.join(', ')}`);
   assert.ok(ids.some((i) => i.includes('trust-policy.json:7')), `Federated with a 10-digit account: ${ids.join(', ')}`);

@@ -117,7 +117,7 @@ function oneOfInput<T extends string>(value: string, allowed: readonly T[], name
 
 class InputError extends Error {}
 
-export function runAction(io: ActionIo): number {
+export async function runAction(io: ActionIo): Promise<number> {
   try {
     const env = io.env;
     const format: Format = oneOfInput(getInput(env, 'format'), FORMATS, 'format') ?? 'github';
@@ -134,7 +134,7 @@ export function runAction(io: ActionIo): number {
       ...(paths.length ? paths : ['.']),
     ];
     const lintIo: Io = { cwd: io.cwd, env, stdout: io.stdout, stderr: io.stderr, readStdin: () => '', isTTY: false };
-    const run = prepareLint(argv, lintIo);
+    const run = await prepareLint(argv, lintIo);
 
     const sarifAbs = path.resolve(io.cwd, sarifFile);
     fs.mkdirSync(path.dirname(sarifAbs), { recursive: true });
@@ -161,7 +161,7 @@ export function runAction(io: ActionIo): number {
 }
 
 if (isMain(import.meta.url)) {
-  process.exitCode = runAction({
+  process.exitCode = await runAction({
     cwd: process.cwd(),
     env: process.env,
     stdout: (s) => process.stdout.write(s),

@@ -12,7 +12,7 @@ import { deployment, rmRepo, tmpRepo } from './tmp.js';
 const cfg = (text: string, name = '.irsa-lint.yaml') => parseConfig(text, `/repo/${name}`, name, RULES);
 const TOKEN = 'k8s/token-expiration-minimum';
 
-test('an empty file is an empty configuration', () => {
+test('an empty file is an empty configuration', async () => {
   const c = cfg('');
   assert.equal(c.rules, {});
   assert.equal(c.ignore, []);
@@ -21,13 +21,13 @@ test('an empty file is an empty configuration', () => {
   assert.equal(cfg('{}\n', '.irsa-lint.json').rules, {});
 });
 
-test('YAML is read as 1.2: off and dates stay strings', () => {
+test('YAML is read as 1.2: off and dates stay strings', async () => {
   const c = cfg(`rules:\n  ${TOKEN}: off\nignore:\n  - file: a.json\n    rule: parse/syntax\n    reason: x\n    expires: 2030-01-31\n`);
   assert.is(c.rules[TOKEN], 'off');
   assert.is(c.ignore[0].expires, '2030-01-31');
 });
 
-test('rules: level per rule, per domain, exact wins, [level, {}]', () => {
+test('rules: level per rule, per domain, exact wins, [level, {}]', async () => {
   const c = cfg(`rules:\n  k8s/*: warning\n  ${TOKEN}: note\n  parse/syntax: [off]\n  suppress/unused: [error, {}]\n`);
   const levels = resolveLevels(RULES, c);
   assert.is(levels[TOKEN], 'note');
@@ -37,25 +37,25 @@ test('rules: level per rule, per domain, exact wins, [level, {}]', () => {
   for (const r of RULES) if (r.meta.id.startsWith('irsa/')) assert.is(levels[r.meta.id], r.meta.severity, 'untouched rules keep their default');
 });
 
-test('rules: levels reach lint() (off disables, a level changes the severity)', () => {
+test('rules: levels reach await lint() (off disables, a level changes the severity)', async () => {
   const dir = tmpRepo({ 'd.yaml': deployment('app', 300) });
   try {
-    const base = lint(['.'], { cwd: dir }).findings.filter((f) => f.ruleId === TOKEN);
+    const base = (await lint(['.'], { cwd: dir })).findings.filter((f) => f.ruleId === TOKEN);
     assert.is(base.length, 1);
     assert.is(base[0].severity, 'error');
-    const warned = lint(['.'], { cwd: dir, config: cfg(`rules:\n  ${TOKEN}: warning\n`) }).findings.filter((f) => f.ruleId === TOKEN);
+    const warned = (await lint(['.'], { cwd: dir, config: cfg(`rules:\n  ${TOKEN}: warning\n`) })).findings.filter((f) => f.ruleId === TOKEN);
     assert.is(warned[0].severity, 'warning');
-    const off = lint(['.'], { cwd: dir, config: cfg(`rules:\n  k8s/*: off\n`) }).findings.filter((f) => f.ruleId === TOKEN);
+    const off = (await lint(['.'], { cwd: dir, config: cfg(`rules:\n  k8s/*: off\n`) })).findings.filter((f) => f.ruleId === TOKEN);
     assert.is(off.length, 0);
     // LintOptions.rules wins over the configuration.
-    const api = lint(['.'], { cwd: dir, config: cfg(`rules:\n  ${TOKEN}: off\n`), rules: { [TOKEN]: 'note' } }).findings.filter((f) => f.ruleId === TOKEN);
+    const api = (await lint(['.'], { cwd: dir, config: cfg(`rules:\n  ${TOKEN}: off\n`), rules: { [TOKEN]: 'note' } })).findings.filter((f) => f.ruleId === TOKEN);
     assert.is(api[0].severity, 'note');
   } finally {
     rmRepo(dir);
   }
 });
 
-test('extends: recommended keeps defaults; strict raises notes to warnings and fails on warnings', () => {
+test('extends: recommended keeps defaults; strict raises notes to warnings and fails on warnings', async () => {
   const rec = resolveLevels(RULES, cfg('extends: recommended\n'));
   for (const r of RULES) assert.is(rec[r.meta.id], r.meta.severity);
   assert.is(configFailOn(cfg('extends: recommended\n')), undefined);
@@ -67,7 +67,7 @@ test('extends: recommended keeps defaults; strict raises notes to warnings and f
   assert.is(resolveLevels(RULES, cfg('extends: strict\nrules:\n  suppress/unused: note\n'))['suppress/unused'], 'note', 'explicit rules win over the preset');
 });
 
-test('failOn and maxWarnings are read', () => {
+test('failOn and maxWarnings are read', async () => {
   const c = cfg('failOn: note\nmaxWarnings: 3\n');
   assert.is(c.failOn, 'note');
   assert.is(c.maxWarnings, 3);
@@ -75,7 +75,7 @@ test('failOn and maxWarnings are read', () => {
   assert.is(cfg('maxWarnings: -1\n').maxWarnings, -1);
 });
 
-test('include and exclude select the files that are read; the configuration file is never read', () => {
+test('include and exclude select the files that are read; the configuration file is never read', async () => {
   const dir = tmpRepo({
     'deploy/a.yaml': deployment('a', 300),
     'deploy/legacy/b.yaml': deployment('b', 300),
@@ -84,38 +84,38 @@ test('include and exclude select the files that are read; the configuration file
     '.irsa-lint.yaml': 'include:\n  - deploy/**\n  - "*.yml"\nexclude:\n  - legacy\n',
   });
   try {
-    const r = lint(['.'], { cwd: dir, configFile: '.irsa-lint.yaml' });
+    const r = await lint(['.'], { cwd: dir, configFile: '.irsa-lint.yaml' });
     assert.equal(r.files.map((f) => f.path), ['deploy/a.yaml', 'other/d.yml']);
     // Globs are relative to the configuration's directory, not to the working directory.
-    const sub = lint(['.'], { cwd: path.join(dir, 'deploy'), config: loadConfigFile(path.join(dir, '.irsa-lint.yaml'), path.join(dir, 'deploy'), RULES) });
+    const sub = await lint(['.'], { cwd: path.join(dir, 'deploy'), config: loadConfigFile(path.join(dir, '.irsa-lint.yaml'), path.join(dir, 'deploy'), RULES) });
     assert.equal(sub.files.map((f) => f.path), ['a.yaml']);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('facts: reach the rules and the loader, and LintOptions.facts wins', () => {
+test('facts: reach the rules and the loader, and LintOptions.facts wins', async () => {
   // The same case as the fixture that passes the annotation prefix through options.json.
   const dir = path.join(ROOT, 'fixtures/irsa/role-trusts-service-account/invalid-custom-annotation-prefix');
   const opts = JSON.parse(fs.readFileSync(path.join(dir, 'options.json'), 'utf8')) as { facts: { annotationPrefix: string } };
-  const viaOptions = lint(['.'], { cwd: dir, facts: opts.facts }).findings.map((f) => `${f.ruleId} ${f.message}`);
-  const viaConfig = lint(['.'], { cwd: dir, config: cfg(`facts:\n  annotationPrefix: ${opts.facts.annotationPrefix}\n`) }).findings.map((f) => `${f.ruleId} ${f.message}`);
-  const without = lint(['.'], { cwd: dir }).findings.map((f) => `${f.ruleId} ${f.message}`);
+  const viaOptions = (await lint(['.'], { cwd: dir, facts: opts.facts })).findings.map((f) => `${f.ruleId} ${f.message}`);
+  const viaConfig = (await lint(['.'], { cwd: dir, config: cfg(`facts:\n  annotationPrefix: ${opts.facts.annotationPrefix}\n`) })).findings.map((f) => `${f.ruleId} ${f.message}`);
+  const without = (await lint(['.'], { cwd: dir })).findings.map((f) => `${f.ruleId} ${f.message}`);
   assert.equal(viaConfig, viaOptions);
   assert.not.equal(viaConfig, without, 'the fact changes the result');
 
   const repo = tmpRepo({ 'd.yaml': deployment('app', 300) });
   try {
-    const ns = (facts?: object, text = '') => lint(['.'], { cwd: repo, config: cfg(text), ...(facts ? { facts } : {}) }).findings.find((f) => f.ruleId === TOKEN)?.subject;
-    assert.is(ns(), 'k8s:Deployment/default/app');
-    assert.is(ns(undefined, 'facts:\n  defaultNamespace: team-x\n'), 'k8s:Deployment/team-x/app');
-    assert.is(ns({ defaultNamespace: 'team-y' }, 'facts:\n  defaultNamespace: team-x\n'), 'k8s:Deployment/team-y/app');
+    const ns = async (facts?: object, text = '') => (await lint(['.'], { cwd: repo, config: cfg(text), ...(facts ? { facts } : {}) })).findings.find((f) => f.ruleId === TOKEN)?.subject;
+    assert.is(await ns(), 'k8s:Deployment/default/app');
+    assert.is(await ns(undefined, 'facts:\n  defaultNamespace: team-x\n'), 'k8s:Deployment/team-x/app');
+    assert.is(await ns({ defaultNamespace: 'team-y' }, 'facts:\n  defaultNamespace: team-x\n'), 'k8s:Deployment/team-y/app');
   } finally {
     rmRepo(repo);
   }
 });
 
-test('facts: every key of the Facts interface is accepted', () => {
+test('facts: every key of the Facts interface is accepted', async () => {
   const c = cfg(
     [
       'facts:',
@@ -145,7 +145,7 @@ test('facts: every key of the Facts interface is accepted', () => {
   });
 });
 
-test('ignore: entries are read with their positions', () => {
+test('ignore: entries are read with their positions', async () => {
   const c = cfg('ignore:\n  - file: iam/*.json\n    rule: parse/syntax\n    pointer: /Statement/0/Condition~1x\n    sid: A\n    reason: " why "\n    expires: 2030-01-01\n  - resource: ServiceAccount/a/b\n    rule: irsa/*\n');
   assert.is(c.ignore.length, 2);
   const [a, b] = c.ignore;
@@ -157,14 +157,14 @@ test('ignore: entries are read with their positions', () => {
   assert.is(b.reason, '');
 });
 
-test('a JSON configuration works the same', () => {
+test('a JSON configuration works the same', async () => {
   const c = cfg(`{\n  "extends": "strict",\n  "rules": { "${TOKEN}": "off" },\n  "ignore": [{ "file": "a.json", "rule": "parse/syntax", "reason": "x" }]\n}\n`, '.irsa-lint.json');
   assert.is(c.extends, 'strict');
   assert.is(c.rules[TOKEN], 'off');
   assert.is(c.ignore[0].ruleSpan.line, 4);
 });
 
-test('discovery: the current directory, then parents up to the git top level', () => {
+test('discovery: the current directory, then parents up to the git top level', async () => {
   const dir = tmpRepo({ '.irsa-lint.yaml': 'failOn: note\n', 'a/b/x.yaml': '' }, { git: true });
   try {
     assert.is(findConfigFile(dir), path.join(dir, '.irsa-lint.yaml'));
@@ -176,7 +176,7 @@ test('discovery: the current directory, then parents up to the git top level', (
   }
 });
 
-test('discovery: not above the git top level; outside git only the current directory', () => {
+test('discovery: not above the git top level; outside git only the current directory', async () => {
   const dir = tmpRepo({ '.irsa-lint.yaml': 'failOn: note\n', 'repo/sub/x.yaml': '' });
   try {
     fs.mkdirSync(path.join(dir, 'repo/.git'));
@@ -191,7 +191,7 @@ test('discovery: not above the git top level; outside git only the current direc
   }
 });
 
-test('discovery: two files in one directory are an error', () => {
+test('discovery: two files in one directory are an error', async () => {
   const dir = tmpRepo({ '.irsa-lint.yaml': '', '.irsa-lint.json': '{}' }, { git: true });
   try {
     assert.throws(() => findConfigFile(dir), (e: unknown) => e instanceof ConfigError && /more than one configuration file/.test(e.message));
@@ -200,11 +200,12 @@ test('discovery: two files in one directory are an error', () => {
   }
 });
 
-test('LintOptions.configFile loads a file; a bad one throws ConfigError', () => {
+test('LintOptions.configFile loads a file; a bad one throws ConfigError', async () => {
   const dir = tmpRepo({ 'd.yaml': deployment('app', 300), 'ok.yaml': `rules:\n  ${TOKEN}: off\n`, 'bad.yaml': 'rulez: {}\n' });
   try {
-    assert.is(lint(['d.yaml'], { cwd: dir, configFile: 'ok.yaml' }).findings.length, 0);
-    assert.throws(() => lint(['d.yaml'], { cwd: dir, configFile: 'bad.yaml' }), (e: unknown) => e instanceof ConfigError && e.message === 'bad.yaml:1:1: unknown key "rulez" (did you mean "rules"?)');
+    assert.is((await lint(['d.yaml'], { cwd: dir, configFile: 'ok.yaml' })).findings.length, 0);
+    const error = await lint(['d.yaml'], { cwd: dir, configFile: 'bad.yaml' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ConfigError && error.message === 'bad.yaml:1:1: unknown key "rulez" (did you mean "rules"?)', String(error));
   } finally {
     rmRepo(dir);
   }

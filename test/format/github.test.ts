@@ -7,10 +7,10 @@ import type { Finding } from '../../src/engine/types.js';
 import { escapeData, escapeProperty, formatGithub } from '../../src/format/github.js';
 import { FIXTURES } from '../helpers.js';
 
-function cli(argv: string[], cwd: string) {
+async function cli(argv: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = main(argv, { cwd, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
+  const code = await main(argv, { cwd, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
   return { code, out, err };
 }
 
@@ -28,12 +28,12 @@ function finding(over: Partial<Finding>): Finding {
   };
 }
 
-test('escaping as actions/toolkit does it', () => {
+test('escaping as actions/toolkit does it', async () => {
   assert.is(escapeData('50% a\r\nb: c, d'), '50%25 a%0D%0Ab: c, d');
   assert.is(escapeProperty('dir,x/a:b%.yaml\n'), 'dir%2Cx/a%3Ab%25.yaml%0A');
 });
 
-test('levels map to error, warning and notice; suppressed findings are left out', () => {
+test('levels map to error, warning and notice; suppressed findings are left out', async () => {
   const out = formatGithub([
     finding({ message: 'value "100%" is wrong:\nsee docs, please' }),
     finding({ severity: 'warning', ruleId: 'iam/x', location: { file: 'odd, name:1.json', line: 5, column: 1, endLine: 5, endColumn: 9 } }),
@@ -49,9 +49,9 @@ test('levels map to error, warning and notice; suppressed findings are left out'
   assert.is(formatGithub([]), '');
 });
 
-test('lint --format github on a fixture', () => {
+test('lint --format github on a fixture', async () => {
   const dir = path.join(FIXTURES, 'irsa', 'trust-subject-exists', 'invalid-missing-service-account');
-  const r = cli(['lint', '--format', 'github', '.'], dir);
+  const r = await cli(['lint', '--format', 'github', '.'], dir);
   assert.is(r.code, 1);
   assert.is(r.err, '');
   const msg = (sa: string) =>

@@ -33,23 +33,23 @@ function validate(doc: unknown): string[] {
   return validator(doc) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
-function sarifOf(dir: string, extra: string[] = []): Record<string, any> {
+async function sarifOf(dir: string, extra: string[] = []): Promise<Record<string, any>> {
   let out = '';
   let err = '';
-  main(['lint', '--format', 'sarif', ...extra, '.'], { cwd: dir, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
+  await main(['lint', '--format', 'sarif', ...extra, '.'], { cwd: dir, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
   assert.is(err, '');
   return JSON.parse(out);
 }
 
-test('the schema check itself catches errors', () => {
-  const doc = sarifOf(path.join(FIXTURES, 'irsa', 'trust-subject-exists', 'invalid-missing-service-account'));
+test('the schema check itself catches errors', async () => {
+  const doc = await sarifOf(path.join(FIXTURES, 'irsa', 'trust-subject-exists', 'invalid-missing-service-account'));
   doc.runs[0].results[0].level = 'fatal';
   delete doc.runs[0].tool.driver.name;
   assert.equal(validate(doc), ['/runs/0/tool/driver must have required property \'name\'', '/runs/0/results/0/level must be equal to one of the allowed values']);
 });
 
-test('results with related locations are valid SARIF 2.1.0', () => {
-  const doc = sarifOf(path.join(FIXTURES, 'irsa', 'trust-subject-exists', 'invalid-missing-service-account'));
+test('results with related locations are valid SARIF 2.1.0', async () => {
+  const doc = await sarifOf(path.join(FIXTURES, 'irsa', 'trust-subject-exists', 'invalid-missing-service-account'));
   assert.equal(validate(doc), []);
   const r = doc.runs[0].results[0];
   assert.is(r.relatedLocations.length, 1);
@@ -57,20 +57,20 @@ test('results with related locations are valid SARIF 2.1.0', () => {
   assert.is(doc.runs[0].tool.driver.rules.length, RULES.length);
 });
 
-test('suppressed results (in source and in the configuration) are valid SARIF 2.1.0', () => {
-  const doc = sarifOf(path.join(FIXTURES, 'suppress', 'unused', 'valid-every-suppression-used'));
+test('suppressed results (in source and in the configuration) are valid SARIF 2.1.0', async () => {
+  const doc = await sarifOf(path.join(FIXTURES, 'suppress', 'unused', 'valid-every-suppression-used'));
   assert.equal(validate(doc), []);
   const kinds = doc.runs[0].results.map((r: { suppressions?: { kind: string }[] }) => r.suppressions?.[0]?.kind);
   assert.equal(kinds, ['inSource', 'inSource', 'external']);
 });
 
-test('an empty run is valid SARIF 2.1.0 and still lists results', () => {
-  const doc = sarifOf(path.join(ROOT, 'examples', 'eks-webhook'), ['--fail-on', 'never']);
+test('an empty run is valid SARIF 2.1.0 and still lists results', async () => {
+  const doc = await sarifOf(path.join(ROOT, 'examples', 'eks-webhook'), ['--fail-on', 'never']);
   assert.equal(validate(doc), []);
   assert.ok(Array.isArray(doc.runs[0].results));
 });
 
-test('rule tags are unique and at most 10', () => {
+test('rule tags are unique and at most 10', async () => {
   for (const rule of toSarif([], RULES).runs[0].tool.driver.rules) {
     const tags = rule.properties.tags;
     assert.is(new Set(tags).size, tags.length, rule.id);
@@ -92,7 +92,7 @@ function finding(i: number, severity: Finding['severity'], related = 0, message 
   };
 }
 
-test('GitHub limits: results per run (most severe kept), related locations, message length', () => {
+test('GitHub limits: results per run (most severe kept), related locations, message length', async () => {
   const rules: readonly Rule[] = RULES;
   const n = SARIF_LIMITS.resultsPerRun + 2;
   // Two errors at the very end must survive the cut; notes are dropped first.

@@ -10,10 +10,10 @@ import { main } from '../../src/cli.js';
 import { deployment, rmRepo, tmpRepo } from '../config/tmp.js';
 import { SA_YAML, TRUST_JSON } from './build.js';
 
-function cli(argv: string[], cwd: string) {
+async function cli(argv: string[], cwd: string) {
   let out = '';
   let err = '';
-  const code = main(argv, { cwd, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
+  const code = await main(argv, { cwd, env: {}, stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: () => '', isTTY: false });
   return { code, out, err };
 }
 
@@ -34,33 +34,33 @@ function repo(): string {
   );
 }
 
-test('a finding is reported from either end of the cross-reference', () => {
+test('a finding is reported from either end of the cross-reference', async () => {
   const dir = repo();
   try {
-    const all = cli(['lint', '--no-color'], dir);
+    const all = await cli(['lint', '--no-color'], dir);
     assert.is(all.code, 1);
     assert.match(all.out, /legacy\/deploy\.yaml:\d+:\d+ {2}error/);
     // The staged ServiceAccount is only the related location of the finding.
-    const sa = cli(['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], dir);
+    const sa = await cli(['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], dir);
     assert.equal([sa.code, sa.err], [1, '']);
     assert.is(sa.out, `${TRUST_FINDING}\n1 problem (1 error, 0 warnings, 0 notes) in 4 files\n`);
     // The trust policy holds the primary location.
-    assert.is(cli(['lint', '--no-color', '--context', '.', 'iam/team-a-app.json'], dir).out, sa.out);
+    assert.is((await cli(['lint', '--no-color', '--context', '.', 'iam/team-a-app.json'], dir)).out, sa.out);
     // A directory stands for the files in it; a file that no finding touches is clean.
-    assert.is(cli(['lint', '--no-color', '--context', '.', 'k8s'], dir).out, sa.out);
-    const other = cli(['lint', '--no-color', '--context', '.', 'k8s/other.yaml'], dir);
+    assert.is((await cli(['lint', '--no-color', '--context', '.', 'k8s'], dir)).out, sa.out);
+    const other = await cli(['lint', '--no-color', '--context', '.', 'k8s/other.yaml'], dir);
     assert.equal([other.code, other.out], [0, 'no problems found in 4 files\n']);
     // Without the context the rename goes unnoticed: the trust policy is not read.
-    assert.equal(cli(['lint', '--no-color', 'k8s/sa.yaml'], dir).code, 0);
+    assert.equal((await cli(['lint', '--no-color', 'k8s/sa.yaml'], dir)).code, 0);
   } finally {
     rmRepo(dir);
   }
 });
 
-test('paths are relative to the working directory, also with a context above it', () => {
+test('paths are relative to the working directory, also with a context above it', async () => {
   const dir = repo();
   try {
-    const r = cli(['lint', '--no-color', '--context', '..', 'sa.yaml'], path.join(dir, 'k8s'));
+    const r = await cli(['lint', '--no-color', '--context', '..', 'sa.yaml'], path.join(dir, 'k8s'));
     assert.is(r.code, 1);
     assert.ok(r.out.startsWith('../iam/team-a-app.json:13:87  error  trust policy admits ServiceAccount "app"'), r.out);
     assert.ok(r.out.includes('    related: sa.yaml:4:9  ServiceAccounts of namespace "team-a" are defined here\n'), r.out);
@@ -69,10 +69,10 @@ test('paths are relative to the working directory, also with a context above it'
   }
 });
 
-test('the API option', () => {
+test('the API option', async () => {
   const dir = repo();
   try {
-    const r = lint(['k8s/sa.yaml'], { cwd: dir, context: '.' });
+    const r = await lint(['k8s/sa.yaml'], { cwd: dir, context: '.' });
     assert.equal(r.findings.map((f) => `${f.ruleId} ${f.location.file}`), ['irsa/trust-subject-exists iam/team-a-app.json']);
     assert.is(r.files.length, 4);
   } finally {
@@ -80,15 +80,15 @@ test('the API option', () => {
   }
 });
 
-test('usage errors', () => {
+test('usage errors', async () => {
   const dir = repo();
   try {
-    const none = cli(['lint', '--context', '.'], dir);
+    const none = await cli(['lint', '--context', '.'], dir);
     assert.equal([none.code, none.err], [2, "irsa-lint: --context needs the files to report on (pre-commit passes them)\nTry 'irsa-lint --help'.\n"]);
-    assert.is(cli(['lint', '--context', '.', '-'], dir).code, 2);
-    const notDir = cli(['lint', '--context', 'k8s/sa.yaml', 'k8s/sa.yaml'], dir);
+    assert.is((await cli(['lint', '--context', '.', '-'], dir)).code, 2);
+    const notDir = await cli(['lint', '--context', 'k8s/sa.yaml', 'k8s/sa.yaml'], dir);
     assert.equal([notDir.code, notDir.err], [2, `irsa-lint: --context "k8s/sa.yaml" is not a directory\nTry 'irsa-lint --help'.\n`]);
-    const missing = cli(['lint', '--context', '.', 'k8s/gone.yaml'], dir);
+    const missing = await cli(['lint', '--context', '.', 'k8s/gone.yaml'], dir);
     assert.equal([missing.code, missing.err], [2, "irsa-lint: no such file or directory: k8s/gone.yaml\nTry 'irsa-lint --help'.\n"]);
   } finally {
     rmRepo(dir);

@@ -75,7 +75,7 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   const context = run(bin, ['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], repo);
   assert.is(context.code, 1, 'the rename is reported from the trust policy side');
 
-  const script = `import('irsa-lint').then((m) => { const r = m.lint(['.'], { cwd: ${JSON.stringify(repo)}, configFile: '.irsa-lint.yaml' }); console.log(JSON.stringify([r.files.length, r.findings.map((f) => f.ruleId), m.RULES.length > 0])); })`;
+  const script = `import('irsa-lint').then(async (m) => { const r = await m.lint(['.'], { cwd: ${JSON.stringify(repo)}, configFile: '.irsa-lint.yaml' }); console.log(JSON.stringify([r.files.length, r.findings.map((f) => f.ruleId), m.RULES.length > 0])); })`;
   const api = run(process.execPath, ['--input-type=module', '-e', script], app);
   assert.is(api.stderr, '');
   assert.is(api.stdout, '[2,["irsa/trust-subject-exists"],true]\n');

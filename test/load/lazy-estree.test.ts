@@ -25,7 +25,7 @@ function lintInFreshProcess(dir: string): Probe {
   const script = `
     import { createRequire } from 'node:module';
     const { lint } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'src/api.ts')).href)});
-    const r = lint(['.'], { cwd: ${JSON.stringify(dir)}, only: ['irsa/role-trusts-service-account', 'parse/syntax'] });
+    const r = await lint(['.'], { cwd: ${JSON.stringify(dir)}, only: ['irsa/role-trusts-service-account', 'parse/syntax'] });
     const loaded = Object.keys(createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))}).cache);
     console.log(JSON.stringify({
       files: r.files.map((f) => f.path),
