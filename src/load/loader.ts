@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { buildCloudFormation, isCfnTemplate, mayHoldCfn } from './cloudformation.js';
 import { isTsIacPath } from './discover.js';
+import { buildEksctl, EKSCTL_KIND, isEksctlConfig, type EksctlResource } from './eksctl.js';
 import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
@@ -46,7 +47,7 @@ const OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|R
 /** Skip YAML documents no rule reads, before the full parse. */
 export function wantYamlChunk(chunk: string): boolean {
   const m = TOP_KIND.exec(chunk);
-  if (m) return K8S_KINDS.has(m[1]);
+  if (m) return K8S_KINDS.has(m[1]) || m[1] === EKSCTL_KIND;
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ''));
 }
 
@@ -117,6 +118,10 @@ function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], proble
   }
   if (isTerraformJson(node)) {
     buildTerraform(node, resources as IamResource[], problems);
+    return;
+  }
+  if (isEksctlConfig(node)) {
+    buildEksctl(node, resources as EksctlResource[]);
     return;
   }
   const before = resources.length;
