@@ -39,7 +39,7 @@ export default defineRule<'literalWildcard', Role>({
     for (const s of trust.statements) {
       for (const c of s.conditions) {
         if (!c.op.known || c.op.family !== 'string' || c.op.like) continue;
-        if (unknownText(c.key) || !/[./]/.test(c.keyPrefix)) continue;
+        if (c.claimUnknown || (!c.prefixUnknown && !/[./]/.test(c.keyPrefix))) continue;
         for (const v of c.values) {
           if (unknownText(v)) continue;
           const wildcard = /[*?]/.exec(v.value)?.[0];

@@ -64,8 +64,7 @@ export default defineRule<'wildcardPrincipal' | 'scalarWildcard' | 'notPrincipal
         ctx.report({ at: w, messageId: 'scalarWildcard' });
         continue;
       }
-      const cond = s.conditionEntry?.value;
-      if (cond && cond.unknown) continue;
+      if (s.conditionEntry?.value.unknown) continue;
       if (s.conditions.some((c) => c.unknown || unknownText(c.key) || unknownText(c.operator))) continue;
       if (s.conditions.some(restrictsPrincipal)) continue;
       ctx.report({ at: w, messageId: 'wildcardPrincipal' });

@@ -1,15 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
-import type { PolicyDocument, Role } from '../../src/model/iam.js';
-import type { Span } from '../../src/model/span.js';
+import type { Role } from '../../src/model/iam.js';
 import { looksTemplated } from '../../src/model/span.js';
-import { isRoleTrustPolicy } from '../../src/model/trust.js';
-
-/** Where to point for a missing `Version`: the key holding the document in the role (e.g. `AssumeRolePolicyDocument`), else its `Statement` key. */
-function documentKey(role: Role, trust: PolicyDocument): Span {
-  const n = role.node;
-  if (n.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
-  return trust.statementEntry?.key.span ?? trust.span;
-}
+import { documentKey, isRoleTrustPolicy } from '../../src/model/trust.js';
 
 export default defineRule<'missingVersion' | 'oldVersion' | 'invalidVersion', Role>({
   meta: {

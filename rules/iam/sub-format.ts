@@ -1,8 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import { issuerHost } from '../../src/iam/arn.js';
 import type { Condition, Role } from '../../src/model/iam.js';
-import { webIdentityStatements } from '../../src/model/trust.js';
-import { statementProviders } from '../../src/model/trust.js';
+import { claimConditions, trustedProviders, webIdentityStatements } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -78,19 +77,20 @@ export default defineRule<MessageId, Role>({
   check(role, ctx) {
     const issuer = ctx.facts.serviceAccountIssuer ? issuerHost(ctx.facts.serviceAccountIssuer).toLowerCase() : undefined;
     for (const s of webIdentityStatements(role.trust)) {
-      if (s.node.unknown || s.federated.some(unknownText)) continue;
-      const providers = statementProviders(s);
-      if (!providers) continue;
-      const byLower = new Map(providers.map((p) => [p.toLowerCase(), p]));
-      for (const c of s.conditions) {
-        if (c.claim.toLowerCase() !== 'sub' || !c.op.known || c.op.family !== 'string' || unknownText(c.key)) continue;
-        const provider = byLower.get(c.keyPrefix.toLowerCase());
-        if (provider === undefined) continue; // another issuer: iam/condition-key-matches-provider
-        const k8sIssuer = /^oidc\.eks\./i.test(provider) || provider.toLowerCase() === issuer || role.source === 'ccoctl';
-        for (const v of c.values) {
-          if (unknownText(v)) continue;
-          const p = problemOf(c, v.value, k8sIssuer);
-          if (p) ctx.report({ at: v, messageId: p.messageId, data: { value: v.value, part: p.part ?? '' } });
+      if (s.node.unknown) continue;
+      const reported = new Set<Condition>();
+      for (const provider of trustedProviders(s) ?? []) {
+        // A provider whose host is not static: only values written as service account subjects are judged.
+        const host = provider.host?.toLowerCase();
+        const k8sIssuer = host !== undefined && (/^oidc\.eks\./.test(host) || host === issuer || role.source === 'ccoctl');
+        for (const c of claimConditions(s, 'sub', provider)) {
+          if (reported.has(c) || !c.op.known || c.op.family !== 'string') continue;
+          reported.add(c);
+          for (const v of c.values) {
+            if (unknownText(v)) continue;
+            const p = problemOf(c, v.value, k8sIssuer);
+            if (p) ctx.report({ at: v, messageId: p.messageId, data: { value: v.value, part: p.part ?? '' } });
+          }
         }
       }
     }
