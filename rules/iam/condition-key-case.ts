@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
 import { unknownText, type Located } from '../../src/model/span.js';
 
-export default defineRule<'sameKeyDifferentCase', Role>({
+export default defineRule({
   meta: {
     id: 'iam/condition-key-case',
     type: 'problem',
@@ -28,7 +28,7 @@ export default defineRule<'sameKeyDifferentCase', Role>({
         'condition key "{{key}}" differs from "{{other}}" under "{{operator}}" only in case, and IAM compares key names case-insensitively: merge their values into one entry',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || trust.node.unknown) return;
     for (const s of trust.statements) {

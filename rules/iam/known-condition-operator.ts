@@ -32,7 +32,7 @@ function suggest(op: string): { fix: string; caseOnly: boolean } | undefined {
   return best ? { fix: best, caseOnly: false } : undefined;
 }
 
-export default defineRule<'wrongCase' | 'nullIfExists' | 'misspelt' | 'unknownOperator', Role>({
+export default defineRule({
   meta: {
     id: 'iam/known-condition-operator',
     type: 'problem',
@@ -61,7 +61,7 @@ export default defineRule<'wrongCase' | 'nullIfExists' | 'misspelt' | 'unknownOp
       unknownOperator: 'condition operator "{{op}}" is not an IAM condition operator, so IAM rejects the policy ("Invalid Condition type")',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || trust.node.unknown) return;
     for (const s of trust.statements) {

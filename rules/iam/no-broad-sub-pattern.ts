@@ -27,7 +27,7 @@ function namespacePart(value: string): string {
   return colon < 0 ? rest : rest.slice(0, colon);
 }
 
-export default defineRule<'namespaceWide' | 'namespacePattern' | 'clusterWide', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-broad-sub-pattern',
     type: 'hardening',
@@ -56,7 +56,7 @@ export default defineRule<'namespaceWide' | 'namespacePattern' | 'clusterWide', 
       clusterWide: 'sub pattern "{{value}}" admits service accounts in every namespace of the cluster, including ones created later',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
       if (s.node.unknown || !s.conditionsStatic) continue;
       const subs = subConditions(s);

@@ -11,9 +11,19 @@ function plainOperator(c: Condition): string {
   return c.op.qualifier === 'ForAnyValue' ? `ForAnyValue:${base}` : base;
 }
 
-type MessageId = 'negatedOnly' | 'forAllValues' | 'ifExists' | 'nullOnly';
+const messages = {
+  negatedOnly:
+    'this statement restricts "sub" only by exclusion ("{{operator}}"), so it admits every service account of the cluster except {{values}}: use "{{fix}}" with the service accounts to admit',
+  forAllValues:
+    '"{{operator}}" on the single-valued key "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
+  nullOnly:
+    '"{{operator}}" on "{{key}}" only tests that the token has a subject, which every service account token has, so this statement admits every service account of the cluster: use "StringEquals" with the service accounts to admit',
+  ifExists:
+    '"{{operator}}" on "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
+} as const;
+type MessageId = keyof typeof messages;
 
-export default defineRule<MessageId, Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-void-sub-operator',
     type: 'hardening',
@@ -36,18 +46,9 @@ export default defineRule<MessageId, Role>({
       ],
     },
     appliesTo: ['iam:Role'],
-    messages: {
-      negatedOnly:
-        'this statement restricts "sub" only by exclusion ("{{operator}}"), so it admits every service account of the cluster except {{values}}: use "{{fix}}" with the service accounts to admit',
-      forAllValues:
-        '"{{operator}}" on the single-valued key "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
-      nullOnly:
-        '"{{operator}}" on "{{key}}" only tests that the token has a subject, which every service account token has, so this statement admits every service account of the cluster: use "StringEquals" with the service accounts to admit',
-      ifExists:
-        '"{{operator}}" on "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
-    },
+    messages,
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
       if (s.node.unknown || !s.conditionsStatic) continue;
       if (s.conditions.some((c) => c.claimUnknown || unknownText(c.operator))) continue;

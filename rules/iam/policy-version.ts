@@ -3,7 +3,7 @@ import type { Role } from '../../src/model/iam.js';
 import { looksTemplated } from '../../src/model/span.js';
 import { documentKey, isRoleTrustPolicy } from '../../src/model/trust.js';
 
-export default defineRule<'missingVersion' | 'oldVersion' | 'invalidVersion', Role>({
+export default defineRule({
   meta: {
     id: 'iam/policy-version',
     type: 'hardening',
@@ -28,7 +28,7 @@ export default defineRule<'missingVersion' | 'oldVersion' | 'invalidVersion', Ro
       invalidVersion: 'policy version "{{value}}" is not a policy language version, so IAM rejects the document: use "2012-10-17"',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isRoleTrustPolicy(role) || trust.node.type !== 'map') return;
     if (trust.statements.length === 0 && !trust.statementEntry) return; // not a policy document we can judge

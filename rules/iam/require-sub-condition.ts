@@ -31,7 +31,7 @@ function providerWithoutSub(s: Statement): TrustedProvider | undefined {
   return providers.find((p) => claimConditions(s, 'sub', p).length === 0);
 }
 
-export default defineRule<'noSubCondition' | 'noSubConditionUnknownProvider', Role>({
+export default defineRule({
   meta: {
     id: 'iam/require-sub-condition',
     type: 'problem',
@@ -61,7 +61,7 @@ export default defineRule<'noSubCondition' | 'noSubConditionUnknownProvider', Ro
         'web-identity statement has no "sub" condition for its OIDC provider, so any service account in the cluster (any subject the provider issues tokens for) can assume the role',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     // Statements added elsewhere (CDK addToAssumeRolePolicy) may be missing from the model: judge only complete policies.
     if (!policyComplete(trust)) return;

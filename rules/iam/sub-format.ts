@@ -10,7 +10,15 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account name: a DNS subdomain (RFC 1123), at most 253 characters. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-type MessageId = 'notServiceAccount' | 'upperCase' | 'whitespace' | 'invalidNamespace' | 'invalidName' | 'invalidChar';
+const messages = {
+  notServiceAccount: 'sub value "{{value}}" is not of the form "system:serviceaccount:<namespace>:<name>", so it never matches a service account token',
+  upperCase: 'sub value "{{value}}" contains upper-case letters, but Kubernetes namespaces and service account names are lower case, so it never matches: write it in lower case',
+  whitespace: 'sub value "{{value}}" contains whitespace, so it never matches a service account token: remove it',
+  invalidNamespace: 'sub value "{{value}}" names namespace "{{part}}", which is not a valid Kubernetes namespace name (a DNS label: lower-case letters, digits and "-"), so it never matches a service account token',
+  invalidName: 'sub value "{{value}}" names service account "{{part}}", which is not a valid Kubernetes service account name (a DNS subdomain: lower-case letters, digits, "-" and "."), so it never matches a service account token',
+  invalidChar: 'sub pattern "{{value}}" contains "{{part}}", which cannot appear in a Kubernetes namespace or service account name, so the pattern never matches a service account token',
+} as const;
+type MessageId = keyof typeof messages;
 
 /** What is wrong with one `sub` value, or undefined when it can match a service account token. */
 function problemOf(c: Condition, value: string, k8sIssuer: boolean): { messageId: MessageId; part?: string } | undefined {
@@ -43,7 +51,7 @@ function problemOf(c: Condition, value: string, k8sIssuer: boolean): { messageId
   return undefined;
 }
 
-export default defineRule<MessageId, Role>({
+export default defineRule({
   meta: {
     id: 'iam/sub-format',
     type: 'problem',
@@ -65,16 +73,9 @@ export default defineRule<MessageId, Role>({
       ],
     },
     appliesTo: ['iam:Role'],
-    messages: {
-      notServiceAccount: 'sub value "{{value}}" is not of the form "system:serviceaccount:<namespace>:<name>", so it never matches a service account token',
-      upperCase: 'sub value "{{value}}" contains upper-case letters, but Kubernetes namespaces and service account names are lower case, so it never matches: write it in lower case',
-      whitespace: 'sub value "{{value}}" contains whitespace, so it never matches a service account token: remove it',
-      invalidNamespace: 'sub value "{{value}}" names namespace "{{part}}", which is not a valid Kubernetes namespace name (a DNS label: lower-case letters, digits and "-"), so it never matches a service account token',
-      invalidName: 'sub value "{{value}}" names service account "{{part}}", which is not a valid Kubernetes service account name (a DNS subdomain: lower-case letters, digits, "-" and "."), so it never matches a service account token',
-      invalidChar: 'sub pattern "{{value}}" contains "{{part}}", which cannot appear in a Kubernetes namespace or service account name, so the pattern never matches a service account token',
-    },
+    messages,
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const issuer = ctx.facts.serviceAccountIssuer ? issuerHost(ctx.facts.serviceAccountIssuer).toLowerCase() : undefined;
     for (const s of webIdentityStatements(role.trust)) {
       if (s.node.unknown) continue;

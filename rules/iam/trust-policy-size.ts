@@ -5,7 +5,7 @@ import { documentKey, isRoleTrustPolicy } from '../../src/model/trust.js';
 /** IAM's default "Role trust policy length" quota (IAM reference_iam-quotas.md), in characters without whitespace. */
 const DEFAULT_TRUST_POLICY_QUOTA = 2048;
 
-export default defineRule<'tooLarge' | 'atLeastTooLarge', Role>({
+export default defineRule({
   meta: {
     id: 'iam/trust-policy-size',
     type: 'problem',
@@ -31,7 +31,7 @@ export default defineRule<'tooLarge' | 'atLeastTooLarge', Role>({
       atLeastTooLarge: 'trust policy is at least {{size}} characters without whitespace, above the {{quota}}-character role trust policy quota, so IAM rejects it: shorten the policy or split the role',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isRoleTrustPolicy(role)) return;
     const fact = ctx.facts.trustPolicySizeQuota;

@@ -3,7 +3,7 @@ import type { Role } from '../../src/model/iam.js';
 import { grantsAction, isWebIdentityPolicy, providerOfFederated, WEB_IDENTITY_ACTION } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
-export default defineRule<'wrongAction' | 'noAction', Role>({
+export default defineRule({
   meta: {
     id: 'iam/web-identity-action',
     type: 'problem',
@@ -29,7 +29,7 @@ export default defineRule<'wrongAction' | 'noAction', Role>({
       noAction: 'statement for OIDC provider "{{provider}}" allows no action: add "sts:AssumeRoleWithWebIdentity"',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isWebIdentityPolicy(trust)) return;
     for (const s of trust.statements) {

@@ -14,7 +14,12 @@ import {
   webIdentityStatements,
 } from '../../src/model/trust.js';
 
-type MessageId = 'audienceNotAccepted' | 'audienceNotRegistered';
+const messages = {
+  audienceNotAccepted: 'token audience "{{audience}}" is not accepted by the "aud" condition of the trust policy that admits "{{subject}}"',
+  audienceNotRegistered:
+    'token audience "{{audience}}" is not a client ID of OIDC provider "{{provider}}", so STS rejects the token with "Incorrect token audience"',
+} as const;
+type MessageId = keyof typeof messages;
 type Ctx = RuleContext<MessageId>;
 
 /** What a token with this subject and audience meets at STS, given the candidate roles. */
@@ -216,7 +221,7 @@ function checkWorkload(w: Workload, ctx: Ctx): void {
   }
 }
 
-export default defineRule<MessageId, ServiceAccount | Workload>({
+export default defineRule({
   meta: {
     id: 'irsa/audience-matches-trust',
     type: 'problem',
@@ -238,13 +243,9 @@ export default defineRule<MessageId, ServiceAccount | Workload>({
       ],
     },
     appliesTo: ['k8s:ServiceAccount', 'k8s:PodSpecOwner'],
-    messages: {
-      audienceNotAccepted: 'token audience "{{audience}}" is not accepted by the "aud" condition of the trust policy that admits "{{subject}}"',
-      audienceNotRegistered:
-        'token audience "{{audience}}" is not a client ID of OIDC provider "{{provider}}", so STS rejects the token with "Incorrect token audience"',
-    },
+    messages,
   },
-  check(subject, ctx) {
+  check(subject: ServiceAccount | Workload, ctx) {
     if (subject.kind === 'k8s:ServiceAccount') checkServiceAccount(subject, ctx);
     else checkWorkload(subject, ctx);
   },

@@ -36,7 +36,7 @@ function verdict(role: Role, sub: string): Verdict {
   return 'notTrusted';
 }
 
-export default defineRule<'noGrant' | 'notTrusted', ServiceAccount>({
+export default defineRule({
   meta: {
     id: 'irsa/role-trusts-service-account',
     type: 'problem',
@@ -63,7 +63,7 @@ export default defineRule<'noGrant' | 'notTrusted', ServiceAccount>({
       notTrusted: 'trust policy of role "{{arn}}" does not admit "{{subject}}"',
     },
   },
-  check(sa, ctx) {
+  check(sa: ServiceAccount, ctx) {
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
     const ann = sa.annotations.get(`${prefix}/role-arn`);
     if (!ann || ann.value.unknown || ann.value.value.trim() === '') return;

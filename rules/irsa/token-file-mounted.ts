@@ -190,7 +190,7 @@ function settingOf(settings: ReadonlyMap<string, { key: Located<string>; value: 
   return undefined;
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'irsa/token-file-mounted',
     type: 'problem',
@@ -224,7 +224,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" sets AWS_ROLE_ARN without AWS_WEB_IDENTITY_TOKEN_FILE, so the webhook injects no token file variable and web identity is not used',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const spec = w.podSpec;
     if (isWindows(spec)) return;
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';

@@ -3,7 +3,7 @@ import type { CredentialsRequest } from '../../src/model/k8s.js';
 import { get, isScalar, isSeq } from '../../src/model/pnode.js';
 import { isCcoctlAws, isUnknown, nameOf } from './_shared.js';
 
-export default defineRule<'missing' | 'empty', CredentialsRequest>({
+export default defineRule({
   meta: {
     id: 'openshift/require-service-account-names',
     type: 'problem',
@@ -29,7 +29,7 @@ export default defineRule<'missing' | 'empty', CredentialsRequest>({
       empty: 'serviceAccountNames of AWS CredentialsRequest "{{cr}}" is empty; ccoctl requires at least one ServiceAccount to build the role trust policy',
     },
   },
-  check(cr, ctx) {
+  check(cr: CredentialsRequest, ctx) {
     if (!isCcoctlAws(cr)) return;
     if (!cr.secretRef || isUnknown(cr.secretRef.name) || isUnknown(cr.secretRef.namespace)) return;
     const san = cr.serviceAccountNames;

@@ -26,7 +26,7 @@ function annotationNodes(metadata: PNode | undefined): PNode | undefined {
   return isMap(a) ? a : undefined;
 }
 
-export default defineRule<M, Resource>({
+export default defineRule({
   meta: {
     id: 'webhook/annotation-values',
     type: 'problem',
@@ -57,7 +57,7 @@ export default defineRule<M, Resource>({
       audienceEmpty: 'annotation "{{key}}" is empty, so the projected token gets the API server\'s audience instead of "{{audience}}"',
     },
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     const prefix = prefixOf(ctx);
     if (r.kind === 'k8s:ServiceAccount') {
       const nodes = annotationNodes(get(r.node, 'metadata'));
