@@ -1,6 +1,5 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { CredentialsRequest } from '../../src/model/k8s.js';
-import { get, isScalar, isSeq } from '../../src/model/pnode.js';
 import { isCcoctlAws, isUnknown, nameOf } from './_shared.js';
 
 export default defineRule({
@@ -38,8 +37,6 @@ export default defineRule({
       return;
     }
     // `[]`, `null` or nothing: empty. A scalar (templated or mistyped) is left to other checks.
-    const v = get(cr.node, 'spec', 'serviceAccountNames');
-    const empty = (isSeq(v) && v.items.length === 0) || (isScalar(v) && (v.value === null || v.value === ''));
-    if (empty) ctx.report({ at: san.keySpan, messageId: 'empty', data: { cr: nameOf(cr) } });
+    if (san.empty) ctx.report({ at: san.keySpan, messageId: 'empty', data: { cr: nameOf(cr) } });
   },
 });
