@@ -24,7 +24,7 @@ function mayBeDefinedElsewhere(index: Index, namespace: string, name: string): b
   });
 }
 
-export default defineRule<'missing', Role>({
+export default defineRule({
   meta: {
     id: 'irsa/trust-subject-exists',
     type: 'problem',
@@ -52,7 +52,7 @@ export default defineRule<'missing', Role>({
         'trust policy admits ServiceAccount "{{name}}" in namespace "{{namespace}}", which is not among the ServiceAccounts defined in that namespace',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
       for (const c of s.conditions) {
         if (c.claim.toLowerCase() !== 'sub' || c.unknown) continue;
