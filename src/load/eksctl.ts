@@ -114,7 +114,7 @@ function clusterOf(doc: PMap): Cluster {
     file: doc.span.file,
     ...(name !== undefined ? { name } : {}),
     ...(partition && region ? { partition: { text: partition, span: region.span } } : {}),
-    label: name ?? 'the cluster',
+    label: name?.replace(/[${}]/g, '') || 'the cluster',
   };
 }
 
