@@ -21,6 +21,8 @@ export interface K8sResource extends ResourceBase {
   readonly apiVersion?: string;
   readonly kindName: L<string>;
   readonly name?: L<string>;
+  /** The name as written in the manifest, when kustomize renames the object (`namePrefix`, `nameSuffix`); `name` is the name it builds. */
+  readonly writtenName?: L<string>;
   /** Effective namespace (explicit, from kustomize, from configuration, or `default`). */
   readonly namespace: string;
   /** The namespace is a template or otherwise not static: cross-references through it are skipped. */
