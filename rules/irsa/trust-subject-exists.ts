@@ -33,13 +33,14 @@ export default defineRule({
     docs: {
       description: 'Require every ServiceAccount named in a trust policy to exist in its namespace',
       whatItChecks:
-        'Each exact `sub` value `system:serviceaccount:<namespace>:<name>` of a web-identity statement (an `Allow` of `sts:AssumeRoleWithWebIdentity` to an OIDC provider), under `StringEquals` or a `StringLike` without `*`/`?`. When the repository defines ServiceAccounts in that namespace (as manifests, or through eksctl `iam.serviceAccounts` and CDK `addServiceAccount`, which create them) but not this one, the subject names a ServiceAccount that does not exist. Namespaces for which the repository defines no ServiceAccount, ServiceAccounts with a templated name or namespace (which could be this one), ServiceAccounts for which an eksctl `ClusterConfig` makes a role with `roleOnly: true` (another tool creates them), templated values and the ServiceAccounts the cluster creates in every namespace (`default`; on OpenShift also `builder` and `deployer`) are not checked.',
+        'Each exact `sub` value `system:serviceaccount:<namespace>:<name>` of a web-identity statement (an `Allow` of `sts:AssumeRoleWithWebIdentity` to an OIDC provider), under `StringEquals` or a `StringLike` without `*`/`?`. When the repository defines ServiceAccounts in that namespace (as manifests, or through eksctl `iam.serviceAccounts` and CDK `addServiceAccount`, which create them) but not this one, the subject names a ServiceAccount that does not exist; names are those kustomize builds (`namePrefix`/`nameSuffix` of the kustomizations that list the manifest), and a subject that is the name as written in such a manifest is reported as such. Namespaces for which the repository defines no ServiceAccount, ServiceAccounts with a templated name or namespace (which could be this one), ServiceAccounts for which an eksctl `ClusterConfig` makes a role with `roleOnly: true` (another tool creates them), templated values and the ServiceAccounts the cluster creates in every namespace (`default`; on OpenShift also `builder` and `deployer`) are not checked.',
       whyItMatters:
         'The Kubernetes API server issues tokens whose `sub` claim is `system:serviceaccount:<namespace>:<name>` of the pod\'s ServiceAccount, and IAM compares it exactly. A subject that names no real ServiceAccount (a typo, a renamed account, the CredentialsRequest namespace instead of the Secret namespace) admits nobody, while the intended workload gets "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity".',
       howToFix:
-        'Correct the namespace or name in the `sub` condition (ccoctl builds it from `spec.secretRef.namespace` and `serviceAccountNames`), or add the missing ServiceAccount manifest.',
+        'Correct the namespace or name in the `sub` condition (ccoctl builds it from `spec.secretRef.namespace` and `serviceAccountNames`; with kustomize, write the built name, prefix and suffix included), or add the missing ServiceAccount manifest.',
       references: [
         'IAM reference_policies_iam-condition-keys.md (`<issuer>:sub` condition key)',
+        'kubernetes-sigs/kustomize api/internal/konfig/builtinpluginconsts/nameprefix.go and namereference.go (namePrefix renames metadata.name; references are rewritten only inside the build)',
         'openshift/cloud-credential-operator pkg/cmd/provisioning/aws/create-iam-roles.go (createRolePolicyDocument: sub = system:serviceaccount:<secretRef.namespace>:<serviceAccountName>)',
         'kubernetes/kubernetes pkg/controller/serviceaccount/serviceaccounts_controller.go (ensures the "default" ServiceAccount in every namespace)',
         'eksctl-io/eksctl pkg/cfn/manager/create_tasks.go (iam.serviceAccounts: the ServiceAccount is created unless roleOnly) and userdocs/src/usage/iamserviceaccounts.md (roleOnly when another tool, such as Helm, manages the ServiceAccount)',
@@ -50,6 +51,8 @@ export default defineRule({
     messages: {
       missing:
         'trust policy admits ServiceAccount "{{name}}" in namespace "{{namespace}}", which is not among the ServiceAccounts defined in that namespace',
+      renamed:
+        'trust policy admits ServiceAccount "{{name}}" in namespace "{{namespace}}", but kustomize builds that ServiceAccount as "{{renamed}}" (namePrefix/nameSuffix), and the token\'s sub claim carries the built name',
     },
   },
   check(role: Role, ctx) {
@@ -66,6 +69,18 @@ export default defineRule({
           const defined = ctx.index.serviceAccountsIn(subject.namespace);
           if (defined.length === 0 || ctx.index.serviceAccount(subject.namespace, subject.name)) continue;
           if (mayBeDefinedElsewhere(ctx.index, subject.namespace, subject.name)) continue;
+          // The subject is the name as written in a manifest that kustomize renames: it renames
+          // references inside the build, never the ones in an IAM trust policy.
+          const renamed = defined.find((sa) => sa.writtenName && !unknownText(sa.writtenName) && sa.writtenName.value === subject.name && sa.name && !unknownText(sa.name));
+          if (renamed) {
+            ctx.report({
+              at: v,
+              messageId: 'renamed',
+              data: { namespace: subject.namespace, name: subject.name, renamed: renamed.name!.value },
+              related: [{ at: renamed.name!, label: 'ServiceAccount renamed by kustomize' }],
+            });
+            continue;
+          }
           const first = defined[0];
           ctx.report({
             at: v,
