@@ -66,20 +66,21 @@ export default defineRule<M, ServiceAccount>({
     const subject = `${sa.namespace}/${sa.name.value}`;
     for (const other of ctx.index.serviceAccountsIn(sa.namespace)) {
       const m = other.managedBy;
-      if (!m || m.conditional || !other.name || unknownText(other.name) || other.name.value !== sa.name.value) continue;
-      if (sameRole(written, m.role) !== false) continue;
+      if (!m || !m.role || m.conditional || !other.name || unknownText(other.name) || other.name.value !== sa.name.value) continue;
+      const role = m.role;
+      if (sameRole(written, role) !== false) continue;
       const related: Related[] = [{ at: m.nameSpan, label: 'eksctl iam.serviceAccounts entry' }];
-      if (m.role.kind === 'arn') related.push({ at: m.role.arn, label: 'eksctl attachRoleARN' });
-      if (m.role.kind === 'name') related.push({ at: m.role.name, label: 'eksctl roleName' });
-      if (m.role.kind === 'generated') {
+      if (role.kind === 'arn') related.push({ at: role.arn, label: 'eksctl attachRoleARN' });
+      if (role.kind === 'name') related.push({ at: role.name, label: 'eksctl roleName' });
+      if (role.kind === 'generated') {
         ctx.report({
           at: ann.value,
           messageId: 'otherGeneratedRole',
-          data: { subject, arn: written, stack: m.role.stack ? ` in stack "${m.role.stack}"` : '' },
+          data: { subject, arn: written, stack: role.stack ? ` in stack "${role.stack}"` : '' },
           related,
         });
       } else {
-        const expected = m.role.kind === 'arn' ? `"${m.role.arn.value.trim()}"` : `role name "${m.role.name.value.trim()}"`;
+        const expected = role.kind === 'arn' ? `"${role.arn.value.trim()}"` : `role name "${role.name.value.trim()}"`;
         ctx.report({ at: ann.value, messageId: 'otherRole', data: { subject, arn: written, expected }, related });
       }
     }

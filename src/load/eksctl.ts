@@ -84,8 +84,9 @@ interface WorkloadIdentity {
   readonly name: PScalar;
   readonly role?: { readonly name?: PScalar; readonly arn: PScalar; readonly statements: readonly PMap[] };
   readonly serviceAccount?: {
-    readonly roleArn: PScalar;
-    readonly managedRole: ManagedRole;
+    /** The `eks.amazonaws.com/role-arn` annotation eksctl sets, and what it says; absent when eksctl sets none. */
+    readonly roleArn?: PScalar;
+    readonly managedRole?: ManagedRole;
     readonly labels: readonly PEntry[];
     readonly annotations: readonly PEntry[];
     readonly conditional: boolean;
@@ -99,7 +100,8 @@ export function buildEksctl(doc: PMap, out: EksctlResource[]): void {
   const cluster = clusterOf(doc);
   const iam = get(doc, 'iam');
   const serviceAccounts = get(iam, 'serviceAccounts');
-  const identities = irsaServiceAccounts(cluster, serviceAccounts);
+  // Every kind of workload identity of the file, as ServiceAccounts and roles eksctl makes.
+  const identities = [...irsaServiceAccounts(cluster, serviceAccounts)];
   const provider = oidcProvider(cluster, iam, isSeq(serviceAccounts) && serviceAccounts.items.length > 0);
   if (provider) out.push(provider);
   for (const identity of identities) emit(cluster, identity, out);
@@ -237,10 +239,9 @@ function emit(cluster: Cluster, identity: WorkloadIdentity, out: EksctlResource[
   const k = identity.metadataKey.span;
   const labels: PEntry[] = [...sa.labels.filter((e) => e.key.value !== MANAGED_BY_LABEL), { key: lit(MANAGED_BY_LABEL, k), value: lit('eksctl', k) }];
   // eksctl sets the role annotation last, over any written one.
-  const annotations: PEntry[] = [
-    ...sa.annotations.filter((e) => e.key.value !== EKSCTL_ROLE_ARN_ANNOTATION),
-    { key: lit(EKSCTL_ROLE_ARN_ANNOTATION, sa.roleArn.span), value: sa.roleArn },
-  ];
+  const annotations: PEntry[] = sa.roleArn
+    ? [...sa.annotations.filter((e) => e.key.value !== EKSCTL_ROLE_ARN_ANNOTATION), { key: lit(EKSCTL_ROLE_ARN_ANNOTATION, sa.roleArn.span), value: sa.roleArn }]
+    : [...sa.annotations];
   const manifest = map(at, [
     { key: lit('apiVersion', k), value: lit('v1', k) },
     { key: lit('kind', k), value: lit('ServiceAccount', k) },
@@ -256,7 +257,13 @@ function emit(cluster: Cluster, identity: WorkloadIdentity, out: EksctlResource[
   ]);
   const built: ServiceAccount[] = [];
   buildK8s(manifest, NO_KUSTOMIZE, built as never[]);
-  const managedBy: ServiceAccountManager = { tool: 'eksctl', span: at, nameSpan: identity.name.span, role: sa.managedRole, conditional: sa.conditional };
+  const managedBy: ServiceAccountManager = {
+    tool: 'eksctl',
+    span: at,
+    nameSpan: identity.name.span,
+    ...(sa.managedRole ? { role: sa.managedRole } : {}),
+    conditional: sa.conditional,
+  };
   for (const r of built) out.push({ ...r, managedBy });
 }
 

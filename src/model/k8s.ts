@@ -52,8 +52,8 @@ export interface ServiceAccountManager {
   readonly span: Span;
   /** Where the definition names the ServiceAccount (eksctl: `metadata.name`). */
   readonly nameSpan: Span;
-  /** The role the tool annotates the ServiceAccount with. */
-  readonly role: ManagedRole;
+  /** The role the tool annotates the ServiceAccount with (none: it sets no role annotation). */
+  readonly role?: ManagedRole;
   /** Whether the tool creates the ServiceAccount at all depends on a value the file does not state (a templated `roleOnly`). */
   readonly conditional: boolean;
 }

@@ -76,7 +76,7 @@ test('the ServiceAccount: labels and annotations as eksctl sets them, with posit
   assert.is(orders.annotations.get('eks.amazonaws.com/sts-regional-endpoints')?.value.value, 'true');
   assert.is(at(orders.name!.span), '10:15-10:21');
   assert.is(at(orders.metadataSpan), '9:7-9:15');
-  assert.equal(orders.managedBy && { tool: orders.managedBy.tool, role: orders.managedBy.role.kind, conditional: orders.managedBy.conditional }, { tool: 'eksctl', role: 'name', conditional: false });
+  assert.equal(orders.managedBy && { tool: orders.managedBy.tool, role: orders.managedBy.role?.kind, conditional: orders.managedBy.conditional }, { tool: 'eksctl', role: 'name', conditional: false });
   // No namespace: "default", placed at the entry's metadata key.
   assert.is(reader.namespace, 'default');
   assert.is(at(reader.namespaceNode!.span), '17:7-17:15');
