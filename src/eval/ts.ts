@@ -62,6 +62,7 @@ export class TsEvaluator implements StaticEvaluator<EsNode> {
   private readonly imports = new Map<string, ImportedSymbol>();
   private readonly consts = new Map<string, EsNode>();
   private readonly ambiguous = new Set<string>();
+  private readonly members = new Map<string, Set<string>>();
   private readonly framework = new Map<Value, unknown>();
   private readonly cache = new Map<EsNode, Value>();
   private readonly evaluating = new Set<EsNode>();
@@ -79,7 +80,7 @@ export class TsEvaluator implements StaticEvaluator<EsNode> {
 
   // ---- bindings ------------------------------------------------------------------------------
 
-  /** Imports, `const` bindings, and the names that are bound more than once or mutated. */
+  /** Imports, `const` bindings, the names that are bound more than once or mutated, and the members used on each name. */
   private scan(): void {
     const names = new Map<string, number>();
     const mutated = new Set<string | undefined>();
@@ -101,6 +102,10 @@ export class TsEvaluator implements StaticEvaluator<EsNode> {
         count(n.id.name);
       } else if (n.type === 'Identifier' && isParam) {
         count(n.name);
+      } else if (n.type === 'MemberExpression' && !n.computed && n.object?.type === 'Identifier' && typeof n.property?.name === 'string') {
+        const used = this.members.get(n.object.name);
+        if (used) used.add(n.property.name);
+        else this.members.set(n.object.name, new Set([n.property.name]));
       } else if ((n.type === 'AssignmentExpression' && n.left?.type === 'MemberExpression') || (n.type === 'UpdateExpression' && n.argument?.type === 'MemberExpression')) {
         mutated.add(rootName(n.left ?? n.argument));
       } else if (n.type === 'UnaryExpression' && n.operator === 'delete') {
@@ -134,6 +139,11 @@ export class TsEvaluator implements StaticEvaluator<EsNode> {
     const imp = this.imports.get(cur.name);
     if (!imp || this.consts.has(cur.name)) return undefined;
     return rest.length === 0 ? imp : { source: imp.source, path: [...imp.path, ...rest] };
+  }
+
+  /** Is `x.<member>` written anywhere in the file (read, call or assignment)? */
+  usesMember(name: string, member: string): boolean {
+    return this.members.get(name)?.has(member) ?? false;
   }
 
   /** Is this name a `const` of the file (whatever its value)? */

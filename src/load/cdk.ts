@@ -15,7 +15,7 @@
  *
  * Construct attributes (`cluster.clusterOpenIdConnectIssuer`, `role.roleArn`) are unknown.
  */
-import { forEachNode, type EsNode, type TsEvaluator, type TsExtension } from '../eval/ts.js';
+import type { EsNode, TsEvaluator, TsExtension } from '../eval/ts.js';
 import { joinPieces, opaquePiece, unknownScalar, type Piece, type Value } from '../eval/value.js';
 import { get, isMap, isScalar, isSeq, str, type PEntry, type PMap, type PNode, type PScalar, type PSeq } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
@@ -206,9 +206,6 @@ export function cdkRecogniser(ev: TsEvaluator, out: TsIacOutput): TsRecogniser |
 }
 
 class CdkReader implements TsRecogniser {
-  /** Identifiers `x` used as `x.assumeRolePolicy` (statements added after construction); computed on first use. */
-  private amendedNames?: Set<string>;
-
   constructor(
     private readonly ev: TsEvaluator,
     private readonly out: TsIacOutput,
@@ -217,17 +214,6 @@ class CdkReader implements TsRecogniser {
   expression(n: EsNode, declaredAs: string | undefined): void {
     if (n.type === 'NewExpression') this.onNew(n, declaredAs);
     else if (n.type === 'CallExpression') this.onCall(n);
-  }
-
-  private amended(name: string): boolean {
-    if (!this.amendedNames) {
-      const names = new Set<string>();
-      forEachNode(this.ev.program, (n) => {
-        if (n.type === 'MemberExpression' && !n.computed && n.property?.name === 'assumeRolePolicy' && n.object?.type === 'Identifier') names.add(n.object.name);
-      });
-      this.amendedNames = names;
-    }
-    return this.amendedNames.has(name);
   }
 
   private onNew(n: EsNode, declaredAs: string | undefined): void {
@@ -240,8 +226,9 @@ class CdkReader implements TsRecogniser {
         const assumedBy = get(props, 'assumedBy');
         const statements = assumedBy ? statementsOf(ev, assumedBy) : undefined;
         let trust: PNode | undefined;
+        // `role.assumeRolePolicy?.addStatements(...)` adds statements after construction.
         if (statements && assumedBy) {
-          const st: PSeq = { type: 'seq', items: statements, span: assumedBy.span, ...(declaredAs && this.amended(declaredAs) ? { unknown: true } : {}) };
+          const st: PSeq = { type: 'seq', items: statements, span: assumedBy.span, ...(declaredAs && ev.usesMember(declaredAs, 'assumeRolePolicy') ? { unknown: true } : {}) };
           trust = iamDocument(st, assumedBy.span);
         }
         pushRole(ev, this.out, n, { props, nameKey: 'roleName', pathKey: 'path', trust, trustKey: 'assumeRolePolicyDocument', source: 'cdk', id: ev.knownText(ev.arg(n, 1), 'Role') });
