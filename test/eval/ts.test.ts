@@ -144,6 +144,13 @@ test('extensions: framework values for new, calls, members and imported symbols,
   assert.is(show(last('JSON.stringify(new Thing("b"))', [thing]).v), '"${JSON.stringify(new Thing(\\"b\\"))}"?');
 });
 
+test('usesMember: the members written on a name anywhere in the file', () => {
+  const ev = program("const role = make();\nrole.assumeRolePolicy?.addStatements();\nother['computed'];\n");
+  assert.is(ev.usesMember('role', 'assumeRolePolicy'), true);
+  assert.is(ev.usesMember('role', 'addStatements'), false);
+  assert.is(ev.usesMember('other', 'computed'), false);
+});
+
 test('evaluate: the same node gives the same value object', () => {
   const ev = program("const o = { a: 'x' };\no;\no;\n");
   const body = ev.program.body as EsNode[];
