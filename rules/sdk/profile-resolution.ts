@@ -80,7 +80,7 @@ function checkContainer(sdk: SdkEnvironment, report: (d: { at: Located<string>; 
   }
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/profile-resolution',
     type: 'problem',
@@ -111,7 +111,7 @@ export default defineRule<M, Workload>({
         'profile "{{profile}}" that container "{{container}}" reads from {{file}} sets aws_access_key_id beside web identity credentials: aws-sdk-js-v3 uses these static keys instead of the role',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) checkContainer(sdk, (d) => ctx.report(d));
   },
 });

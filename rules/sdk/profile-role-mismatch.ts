@@ -11,7 +11,7 @@ import { lastEnv } from '../../src/model/container.js';
 import { profileSections, profileSettings, sdkEnvironments } from '../../src/model/sdk-environment.js';
 import { isUnknown } from '../../src/model/span.js';
 
-export default defineRule<'differentRole', Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/profile-role-mismatch',
     type: 'problem',
@@ -37,7 +37,7 @@ export default defineRule<'differentRole', Workload>({
         'profile "{{profile}}" of container "{{container}}" assumes role "{{profileRole}}" with web identity, but its ServiceAccount annotation gives the role "{{annotationRole}}": aws-sdk-js-v3 uses the profile\'s role, botocore and the Go SDK the annotation\'s; expected the same role',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
       const c = sdk.container;
       const hook = sdk.webhookRole;

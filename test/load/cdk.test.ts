@@ -28,7 +28,7 @@ function read(body: string) {
   return { ...r, roles, role, providers: r.resources.filter((x): x is OidcProvider => x.kind === 'iam:OIDCProvider'), src };
 }
 
-/** A statement as `principalKey=value action [condition keys]`, `?` after unknown parts. */
+/** A statement as `principalKey=value action [condition keys]`, `?` after unknown values and unknown conditions. */
 function statements(x: Role): string[] {
   const vals = (n: PNode): string => (isSeq(n) ? n.items.map(vals).join('|') : `${isScalar(n) ? n.value : '<map>'}${n.unknown ? '?' : ''}`);
   return x.trust!.statements.map((s) => {
@@ -123,7 +123,7 @@ test('ServiceAccounts: addServiceAccount and eks.ServiceAccount create the Servi
   );
   assert.equal(r.roles.map((x) => x.label), ['role Sa/Role', 'role Pod/Role', 'role Generated/Role']);
   const sa = r.role('role Sa/Role');
-  assert.equal(statements(sa), ['Federated=${cluster.openIdConnectProvider.openIdConnectProviderArn}? sts:AssumeRoleWithWebIdentity StringEquals:${cluster.openIdConnectProvider.openIdConnectProviderIssuer}:aud? StringEquals:${cluster.openIdConnectProvider.openIdConnectProviderIssuer}:sub?']);
+  assert.equal(statements(sa), ['Federated=${cluster.openIdConnectProvider.openIdConnectProviderArn}? sts:AssumeRoleWithWebIdentity StringEquals:${cluster.openIdConnectProvider.openIdConnectProviderIssuer}:aud StringEquals:${cluster.openIdConnectProvider.openIdConnectProviderIssuer}:sub']);
   const subject = sa.trust!.statements[0].conditions.find((c) => c.claim === 'sub')!;
   assert.equal(subject.values.map((v) => v.value), ['system:serviceaccount:team:worker']);
   assert.is(r.src(subject.valuesSpan), "'worker'");
