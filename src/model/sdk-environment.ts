@@ -61,7 +61,7 @@ export interface SdkEnvironment {
   readonly staticKeys: StaticKeys;
 }
 
-/** Where a variable's value comes from, when it is known to be set to a non-empty value. */
+/** Is a variable set: `set` (to a non-empty value, with where it comes from), `unset`, or `maybe` (not known statically)? */
 export type Presence =
   | {
       readonly state: 'set';
