@@ -6,8 +6,6 @@ import { unknownText } from '../../src/model/span.js';
 /** eksctl writes this annotation whatever the webhook's `--annotation-prefix` (pkg/apis/eksctl.io/v1alpha5/iam.go `AnnotationEKSRoleARN`). */
 const ROLE_ARN = 'eks.amazonaws.com/role-arn';
 
-type M = 'otherRole' | 'otherGeneratedRole';
-
 /**
  * Does the written ARN name the role eksctl annotates with? True / false, or undefined when the
  * file cannot tell (a templated value, a malformed ARN that another rule reports).
@@ -28,7 +26,7 @@ function sameRole(written: string, role: ManagedRole): boolean | undefined {
   return arn.path === '/' && arn.name.includes(`-${role.logicalId}-`);
 }
 
-export default defineRule<M, ServiceAccount>({
+export default defineRule({
   meta: {
     id: 'irsa/service-account-matches-eksctl',
     type: 'problem',
@@ -58,7 +56,7 @@ export default defineRule<M, ServiceAccount>({
         'ServiceAccount "{{subject}}" names role "{{arn}}", but eksctl also creates it (iam.serviceAccounts) and annotates it with the role it creates, whose name CloudFormation generates{{stack}}, so the two overwrite each other',
     },
   },
-  check(sa, ctx) {
+  check(sa: ServiceAccount, ctx) {
     if (sa.managedBy || !sa.name || unknownText(sa.name) || sa.namespaceUnknown) return;
     const ann = sa.annotations.get(ROLE_ARN);
     if (!ann || unknownText(ann.value) || ann.value.value.trim() === '') return;
