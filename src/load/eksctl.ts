@@ -45,7 +45,7 @@ import { buildK8s, loc, type K8sContext } from './k8s.js';
 /** The top-level `kind` of an eksctl configuration (worth parsing; see loader.ts `wantYamlChunk`). */
 export const EKSCTL_KIND = 'ClusterConfig';
 
-export const EKSCTL_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const EKSCTL_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
 const AUDIENCE = 'sts.amazonaws.com';
