@@ -42,6 +42,7 @@ export default defineRule({
         'Keep one owner of the ServiceAccount: either set `roleOnly: true` (and a `roleName`) in the ClusterConfig and put that role in the manifest\'s annotation, or delete the ServiceAccount manifest (or its annotation) and let eksctl create and annotate it.',
       references: [
         'eksctl-io/eksctl pkg/cfn/manager/create_tasks.go (NewTasksToCreateIAMServiceAccounts: attachRoleARN skips the role; the ServiceAccount task unless roleOnly)',
+        'eksctl-io/eksctl pkg/cfn/builder/iam.go (AddAllResources: the role is named roleName, or by CloudFormation when it is empty) and pkg/cfn/outputs/api.go (logical id Role1)',
         'eksctl-io/eksctl pkg/kubernetes/serviceaccount.go (MaybeCreateServiceAccountOrUpdateMetadata merges labels and annotations into an existing ServiceAccount)',
         'eksctl-io/eksctl pkg/apis/eksctl.io/v1alpha5/iam.go (SetAnnotations: eks.amazonaws.com/role-arn = the role ARN) and defaults.go (namespace "default")',
         'eksctl-io/eksctl pkg/ctl/cmdutils/filter/iamserviceaccount_filter.go (SetExcludeExistingFilter: existing ServiceAccounts are excluded without --override-existing-serviceaccounts)',
