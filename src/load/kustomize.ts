@@ -24,8 +24,8 @@
  * and `secretGenerator` are not in any file: references to them get the prefixes and, unless
  * `generatorOptions.disableNameSuffixHash`, a content hash, which is unknown.
  *
- * Renamed names are joined pieces: the prefix characters point into the kustomization, the rest
- * into the manifest. What is not modelled is marked unknown rather than guessed, so that
+ * Renamed names are joined pieces: the written characters keep their positions in the manifest,
+ * the ones kustomize adds point at the written name. What is not modelled is marked unknown rather than guessed, so that
  * cross-references through it are skipped: a file built by several kustomizations with different
  * namespaces or names, a templated namespace, prefix or suffix, an explicit `metadata.namespace`
  * that the kustomize namespace replaces, a reference that several objects of the build could be,
@@ -37,7 +37,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { joinPieces, opaquePiece, scalarPiece, type Piece } from '../eval/value.js';
+import { joinPieces, opaquePiece, scalarPiece, unknownScalar, type Piece } from '../eval/value.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PEntry, type PNode, type PScalar } from '../model/pnode.js';
 import { looksTemplated } from '../model/span.js';
 import { parseYaml } from './yaml.js';
@@ -56,8 +56,6 @@ export interface KustomizeInfo {
 interface Level {
   readonly prefix?: PScalar;
   readonly suffix?: PScalar;
-  /** The kustomization is a loaded file, so positions can point into it. */
-  readonly positioned: boolean;
 }
 
 interface Generated {
@@ -140,7 +138,7 @@ function parseKustomization(text: string, abs: string, display: string | undefin
     const n = get(doc, key);
     if (n === undefined || (isScalar(n) && (n.value === null || n.value === ''))) return undefined;
     if (isScalar(n)) return n.unknown || !looksTemplated(String(n.value)) ? n : { ...n, unknown: true };
-    return { type: 'scalar', value: '${' + key + '}', span: n.span, unknown: true };
+    return unknownScalar(key, n.span);
   };
   const prefix = affix('namePrefix');
   const suffix = affix('nameSuffix');
@@ -166,7 +164,7 @@ function parseKustomization(text: string, abs: string, display: string | undefin
     dir,
     namespace,
     namespaceUnknown: namespace !== undefined && (!!(nsNode && 'unknown' in nsNode && nsNode.unknown) || looksTemplated(namespace)),
-    level: { ...(prefix ? { prefix } : {}), ...(suffix ? { suffix } : {}), positioned: display !== undefined },
+    level: { ...(prefix ? { prefix } : {}), ...(suffix ? { suffix } : {}) },
     entries,
     generated,
   };
@@ -466,12 +464,13 @@ function renamed(name: PScalar, levels: readonly Level[], from: number, renameUn
   if (renameUnknown) return { ...name, unknown: true };
   const prefixes: Piece[] = [];
   const suffixes: Piece[] = [];
-  // Characters of a kustomization that was read from disk, not loaded, point at the name.
-  const piece = (affix: PScalar, l: Level): Piece => (l.positioned ? scalarPiece(affix) : opaquePiece(String(affix.value), name.span, affix.unknown));
+  // The characters kustomize adds point at the name they are added to (a string's positions are
+  // in one file, the manifest's).
+  const piece = (affix: PScalar): Piece => opaquePiece(String(affix.value), name.span, !!affix.unknown || looksTemplated(String(affix.value)));
   for (let i = 0; i < levels.length - from; i++) {
     const l = levels[i];
-    if (l.prefix) prefixes.push(piece(l.prefix, l));
-    if (l.suffix) suffixes.unshift(piece(l.suffix, l));
+    if (l.prefix) prefixes.push(piece(l.prefix));
+    if (l.suffix) suffixes.unshift(piece(l.suffix));
   }
   if (prefixes.length === 0 && suffixes.length === 0 && tail.length === 0) return name;
   return joinPieces([...prefixes, scalarPiece(name), ...suffixes, ...tail], name.span, name.tag);

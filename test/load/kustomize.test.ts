@@ -108,9 +108,10 @@ test('namePrefix and nameSuffix rename the objects and the references kustomize 
   assert.not.ok(s.name?.unknown);
   assert.is(s.key, 'k8s:ServiceAccount/shop/shop-app-v2');
   assert.is(at(s.name!.span), 'app/sa.yaml:4:9-4:12', 'the written name');
-  assert.is(at(subSpan(s.name!, 0, 5)), 'app/kustomization.yaml:1:13-1:18', 'the prefix characters');
-  assert.is(at(subSpan(s.name!, 5, 8)), 'app/sa.yaml:4:9-4:12');
-  assert.is(at(subSpan(s.name!, 8, 11)), 'app/kustomization.yaml:2:13-2:16', 'the suffix characters');
+  assert.is(at(subSpan(s.name!, 5, 8)), 'app/sa.yaml:4:9-4:12', 'the written characters');
+  assert.is(at(subSpan(s.name!, 6, 7)), 'app/sa.yaml:4:10-4:11');
+  assert.is(at(subSpan(s.name!, 0, 5)), 'app/sa.yaml:4:9-4:12', 'the prefix characters point at the written name');
+  assert.is(at(subSpan(s.name!, 8, 11)), 'app/sa.yaml:4:9-4:12', 'the suffix characters too');
   assert.equal(of<SecretLike>(r, 'k8s:Secret').map((x) => x.name?.value), ['shop-creds-v2']);
   const [w] = of<Workload>(r, 'k8s:Pod');
   assert.is(w.name?.value, 'shop-web-v2');
