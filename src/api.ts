@@ -8,10 +8,11 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { matchAny } from './config/glob.js';
 import { loadConfigFile, resolveLevels } from './config/load.js';
-import type { LoadedConfig } from './config/types.js';
+import { ConfigError, type LoadedConfig } from './config/types.js';
 import { finalize, runRules } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
+import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
 import { applySuppressions, todayUtc } from './suppress/apply.js';
@@ -42,6 +43,13 @@ export interface LintOptions {
    * whose primary location or any related location is in one of `paths` (the pre-commit mode).
    */
   readonly context?: string;
+  /**
+   * Patterns in gitignore syntax, relative to `cwd`, of files and directories that directory walks
+   * leave out (`--ignore-pattern`), after the `.gitignore` files and `.irsa-lintignore`.
+   */
+  readonly ignorePatterns?: readonly string[];
+  /** `false`: read no `.gitignore` or `.irsa-lintignore` and use no `ignorePatterns` (`--no-ignore`). */
+  readonly ignore?: boolean;
 }
 
 export interface LintResult {
@@ -59,9 +67,10 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   const inputs = options.context !== undefined ? [options.context, ...paths] : paths.length ? paths : ['.'];
+  const ignore = ignoreRules(options, cwd);
   // With a context, the findings shown are those that touch one of the given files.
-  const given = options.context !== undefined ? new Set(discover(paths.filter((p) => p !== '-'), cwd).files.map((abs) => displayPath(abs, cwd))) : undefined;
-  const discovered = discover(inputs.filter((p) => p !== '-'), cwd);
+  const given = options.context !== undefined ? new Set(discover(paths.filter((p) => p !== '-'), cwd, { ignore }).files.map((abs) => displayPath(abs, cwd))) : undefined;
+  const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore });
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const sources: SourceFile[] = [];
@@ -105,6 +114,21 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const touches = (f: Finding) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
   const shown = all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f));
   return { findings: finalize(shown), files: loaded.files, missing, rules: RULES };
+}
+
+/** The ignore rules of this run: `.gitignore` files, `.irsa-lintignore` and `ignorePatterns`, unless `ignore: false`. */
+function ignoreRules(options: LintOptions, cwd: string): IgnoreRules | undefined {
+  if (options.ignore === false) return undefined;
+  const file = findIgnoreFile(cwd);
+  let text: string | undefined;
+  if (file) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError([{ file: displayPath(file, cwd), line: 1, column: 1, message: `cannot read ignore file (${(e as NodeJS.ErrnoException).code ?? 'EIO'})` }]);
+    }
+  }
+  return new IgnoreRules({ gitignore: true, ignoreFile: file && text !== undefined ? { dir: path.dirname(file), text } : undefined, patterns: options.ignorePatterns, cwd });
 }
 
 function isDirectory(p: string): boolean {

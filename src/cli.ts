@@ -52,6 +52,10 @@ Options:
       --max-warnings N   exit status 1 when there are more than N warnings
       --config FILE      configuration file (default: .irsa-lint.yaml/.yml/.json here or above, up to the git top level)
       --no-config        ignore configuration files
+      --ignore-pattern PATTERN
+                         leave matching files out of directories (gitignore syntax, relative to
+                         the current directory; repeatable), after .gitignore and .irsa-lintignore
+      --no-ignore        read no .gitignore or .irsa-lintignore (files named as PATHs are always read)
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE
@@ -111,6 +115,8 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
       'output-file': { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       context: { type: 'string' },
+      'ignore-pattern': { type: 'string', multiple: true },
+      'no-ignore': { type: 'boolean' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -129,7 +135,9 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const outFile = values['output-file'];
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
-  const result = await lint(positionals, { cwd: io.cwd, stdin, config, context });
+  const ignorePatterns = values['ignore-pattern'] ?? [];
+  if (values['no-ignore'] && ignorePatterns.length) throw new UsageError('--ignore-pattern and --no-ignore cannot be used together');
+  const result = await lint(positionals, { cwd: io.cwd, stdin, config, context, ignorePatterns, ignore: !values['no-ignore'] });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
   const { findings, notes } = baselineStep(result.findings, values, io.cwd);
   return {

@@ -1,10 +1,13 @@
 /**
  * Finds the files to read: directories recursively, explicit files always, symlinks never out of the tree.
  * TypeScript files found in directories are kept only when they import AWS CDK or Pulumi AWS
- * (a textual check, no parsing), so that application code is never read or parsed.
+ * (a textual check, no parsing), so that application code is never read or parsed. Files and
+ * directories that the ignore rules (`.gitignore`, `.irsa-lintignore`, `--ignore-pattern`; see
+ * ignore.ts) leave out are not walked; a file named as an input is read all the same.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { IgnoreRules, IgnoreScope } from './ignore.js';
 import { looksLikeTsIac } from './ts-iac.js';
 
 export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
@@ -17,11 +20,14 @@ export function isTsIacPath(p: string): boolean {
   return l.endsWith('.ts') && !l.endsWith('.d.ts');
 }
 
-/** Keep a file found while walking a directory? TypeScript only when it imports an IaC library. */
-function wanted(p: string, extensions: readonly string[]): boolean {
-  const ext = path.extname(p).toLowerCase();
-  if (!extensions.includes(ext)) return false;
-  if (ext !== '.ts') return true;
+/** Does a file found while walking have one of the extensions read? */
+function hasExtension(p: string, extensions: readonly string[]): boolean {
+  return extensions.includes(path.extname(p).toLowerCase());
+}
+
+/** Keep a file with a wanted extension? TypeScript only when it imports an IaC library. */
+function wantedContent(p: string): boolean {
+  if (path.extname(p).toLowerCase() !== '.ts') return true;
   if (!isTsIacPath(p)) return false;
   try {
     return looksLikeTsIac(fs.readFileSync(p, 'utf8'));
@@ -37,7 +43,15 @@ export interface DiscoverResult {
   readonly missing: string[];
 }
 
-export function discover(inputs: readonly string[], cwd: string, extensions: readonly string[] = DEFAULT_EXTENSIONS): DiscoverResult {
+export interface DiscoverOptions {
+  /** Extensions of the files read in directories (default `DEFAULT_EXTENSIONS`). */
+  readonly extensions?: readonly string[];
+  /** What directory walks leave out (default: nothing). */
+  readonly ignore?: IgnoreRules;
+}
+
+export function discover(inputs: readonly string[], cwd: string, opts: DiscoverOptions = {}): DiscoverResult {
+  const extensions = opts.extensions ?? DEFAULT_EXTENSIONS;
   const files = new Set<string>();
   const missing: string[] = [];
   for (const input of inputs) {
@@ -49,7 +63,7 @@ export function discover(inputs: readonly string[], cwd: string, extensions: rea
       missing.push(input);
       continue;
     }
-    if (st.isDirectory()) walk(abs, fs.realpathSync(abs), extensions, files);
+    if (st.isDirectory()) walk(abs, fs.realpathSync(abs), extensions, files, opts.ignore?.forRoot(abs) ?? NO_IGNORE);
     else files.add(abs);
   }
   const sorted = [...files].sort((a, b) => {
@@ -60,24 +74,28 @@ export function discover(inputs: readonly string[], cwd: string, extensions: rea
   return { files: sorted, missing };
 }
 
-function walk(dir: string, root: string, extensions: readonly string[], out: Set<string>): void {
+const NO_IGNORE: IgnoreScope = { enter: () => NO_IGNORE, ignored: () => false };
+
+function walk(dir: string, root: string, extensions: readonly string[], out: Set<string>, parentScope: IgnoreScope): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
+  const scope = parentScope.enter(dir, new Set(entries.map((e) => e.name)));
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) walk(p, root, extensions, out);
+      if (!SKIP_DIRS.has(e.name) && !scope.ignored(p, true)) walk(p, root, extensions, out, scope);
     } else if (e.isFile()) {
-      if (wanted(p, extensions)) out.add(p);
+      if (hasExtension(p, extensions) && !scope.ignored(p, false) && wantedContent(p)) out.add(p);
     } else if (e.isSymbolicLink()) {
       // Follow a link only when its target stays inside the tree, and never into a directory (no cycles).
+      if (!hasExtension(p, extensions) || scope.ignored(p, false)) continue;
       try {
         const real = fs.realpathSync(p);
-        if ((real === root || real.startsWith(root + path.sep)) && fs.statSync(real).isFile() && wanted(p, extensions)) out.add(p);
+        if ((real === root || real.startsWith(root + path.sep)) && fs.statSync(real).isFile() && wantedContent(p)) out.add(p);
       } catch {
         /* dangling link */
       }
