@@ -9,9 +9,10 @@ import { RULES } from '../rules/index.js';
 import { matchAny } from './config/glob.js';
 import { loadConfigFile, resolveLevels } from './config/load.js';
 import { ConfigError, type LoadedConfig } from './config/types.js';
-import { finalize, runRules } from './engine/engine.js';
+import { finalize, interpolate, runRules } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
+import { CHART_FILE, chartNote } from './load/helm.js';
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
@@ -74,13 +75,26 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const sources: SourceFile[] = [];
-  const readProblems = [];
+  const readProblems: LoadProblem[] = [];
   if (inputs.includes('-')) sources.push({ path: '<stdin>', text: options.stdin ?? '' });
   for (const abs of files) {
     const s = readSource(abs, displayPath(abs, cwd));
     if ('text' in s) sources.push(s);
     else readProblems.push(s);
   }
+  // Helm charts: their templates were not read; one note per chart, on its Chart.yaml (read for its suppression comments).
+  for (const chart of discovered.charts) {
+    const chartFile = path.join(chart.dir, CHART_FILE);
+    if (chart.templates.size === 0 || (config && !wanted(chartFile, config))) continue;
+    const s = readSource(chartFile, displayPath(chartFile, cwd));
+    if (!('text' in s)) {
+      readProblems.push(s);
+      continue;
+    }
+    sources.push({ ...s, commentsOnly: true });
+    readProblems.push(chartNote(chart, s.text, s.path, dirDisplay(chart.dir, cwd)));
+  }
+  sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
   const index = new Index(loaded.resources);
   const levels: Record<string, Level> = { ...(config ? resolveLevels(RULES, config) : {}), ...(options.rules ?? {}) };
@@ -90,14 +104,17 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const judging = !!only?.some((id) => id.startsWith('suppress/'));
   if (only && !judging) for (const r of RULES) if (!only.includes(r.meta.id)) levels[r.meta.id] = 'off';
   const findings = runRules(RULES, index, { levels, facts });
-  const parseLevel = levels[PARSE_RULE] ?? 'error';
-  if (parseLevel !== 'off') {
-    for (const p of [...readProblems, ...loaded.problems]) {
-      findings.push({
-        ruleId: PARSE_RULE, messageId: 'syntax', message: p.message, severity: parseLevel,
-        location: p.span, related: ((p as LoadProblem).related ?? []).map((r) => ({ location: r.span, label: r.label })), subject: `file:${p.span.file}`, fingerprint: '',
-      });
-    }
+  for (const p of [...readProblems, ...loaded.problems]) {
+    const ruleId = p.rule?.id ?? PARSE_RULE;
+    const rule = RULES.find((r) => r.meta.id === ruleId)!;
+    const level = levels[ruleId] ?? rule.meta.severity;
+    if (level === 'off') continue;
+    const messageId = p.rule?.messageId ?? 'syntax';
+    const template = (rule.meta.messages as Record<string, string>)[messageId];
+    findings.push({
+      ruleId, messageId, message: p.rule && template !== undefined ? interpolate(template, p.rule.data) : p.message, severity: level,
+      location: p.span, related: (p.related ?? []).map((r) => ({ location: r.span, label: r.label })), subject: `file:${p.span.file}`, fingerprint: '',
+    });
   }
   const bookkeeping = applySuppressions(findings, {
     files: loaded.files,
@@ -129,6 +146,12 @@ function ignoreRules(options: LintOptions, cwd: string): IgnoreRules | undefined
     }
   }
   return new IgnoreRules({ gitignore: true, ignoreFile: file && text !== undefined ? { dir: path.dirname(file), text } : undefined, patterns: options.ignorePatterns, cwd });
+}
+
+/** A directory as shown in messages: relative to the current directory, `.` for the directory itself. */
+function dirDisplay(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
 }
 
 function isDirectory(p: string): boolean {

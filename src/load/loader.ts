@@ -22,6 +22,8 @@ export interface SourceFile {
   /** Absolute path, absent for standard input. */
   readonly abs?: string;
   readonly text: string;
+  /** Read for its suppression comments only, never parsed (a Helm chart's `Chart.yaml`). */
+  readonly commentsOnly?: boolean;
 }
 
 /** A parse problem, with the other places it concerns (the first occurrence of a duplicate key). */
@@ -77,7 +79,7 @@ function isJsonText(path: string, text: string): boolean {
 
 function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
   const { text, path } = src;
-  if (text.trim() === '') return;
+  if (src.commentsOnly || text.trim() === '') return;
   if (/\.ts$/i.test(path)) {
     // CDK / Pulumi programs; the TypeScript parser is loaded only here, on the first such file.
     // Other TypeScript (application code, declaration files) is not read.

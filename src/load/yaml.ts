@@ -11,6 +11,8 @@ export interface ParseProblem {
   readonly message: string;
   readonly code: string;
   readonly span: Span;
+  /** The rule that reports it (default `parse/syntax`), with the message id and data of its message. */
+  readonly rule?: { readonly id: string; readonly messageId: string; readonly data: Readonly<Record<string, string>> };
 }
 
 export interface YamlDoc {

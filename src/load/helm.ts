@@ -1,0 +1,145 @@
+/**
+ * Helm charts. A directory holding `Chart.yaml` is a chart: the files under its `templates/`
+ * (and under `charts/<sub>/templates/` of its subcharts) are Go templates that are YAML only once
+ * rendered, and `Chart.yaml`, `values.yaml` and `values.schema.json` are chart metadata and
+ * values, not resources. Discovery (discover.ts) recognises charts before any file is read, so
+ * their templates cost nothing; each chart with templates gets one note that says how to lint its
+ * rendered output (`helm template … | irsa-lint lint - …`).
+ *
+ * Rendered output names its templates: Helm writes `---\n# Source: <chart>/templates/<file>` before
+ * every document (helm/helm pkg/action/action.go). `sourceOf` reads that comment per document; the
+ * linter adds the template as a related location of the findings in that document.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Span } from '../model/span.js';
+import type { ParseProblem } from './yaml.js';
+
+export const CHART_FILE = 'Chart.yaml';
+/** Files of a chart directory that are read by Helm, not applied: never parsed as resources. */
+export const CHART_METADATA: ReadonlySet<string> = new Set([CHART_FILE, 'values.yaml', 'values.schema.json']);
+export const TEMPLATE_RULE = 'parse/template';
+
+export interface HelmChart {
+  /** Absolute path of the chart directory. */
+  readonly dir: string;
+  /** Template files found in it and in its subcharts (manifests Helm renders: not `_*` partials, not NOTES.txt), never read. */
+  readonly templates: Set<string>;
+}
+
+/** Does Helm render this template file as a manifest? Partials (`_helpers.tpl`) and NOTES.txt are not. */
+export function isManifestTemplate(name: string): boolean {
+  return !name.startsWith('_') && name !== 'NOTES.txt';
+}
+
+export function hasChartFile(dir: string): boolean {
+  try {
+    return fs.statSync(path.join(dir, CHART_FILE)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where a path lies relative to the charts around it. */
+export interface ChartPlace {
+  /** The chart whose note covers it (a subchart's files belong to its parent chart). */
+  readonly chart: string;
+  /** The chart or subchart directory it is directly in (its templates/ and metadata are judged against this one). */
+  readonly root: string;
+  /** Under a `templates/` directory of `root`. */
+  readonly inTemplates: boolean;
+  /** One of `root`'s metadata files (`Chart.yaml`, `values.yaml`, `values.schema.json`). */
+  readonly metadata: boolean;
+}
+
+/**
+ * The chart a file or directory named on the command line belongs to, found from its ancestors.
+ * A chart inside `charts/` of another chart is a subchart and folds into its parent.
+ */
+export function chartPlace(abs: string): ChartPlace | undefined {
+  let root: string | undefined;
+  for (let d = path.dirname(abs); ; d = path.dirname(d)) {
+    if (hasChartFile(d)) {
+      root = d;
+      break;
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+  const rel = path.relative(root, abs).split(path.sep);
+  // A subchart directory without Chart.yaml of its own still holds templates under charts/<sub>/templates.
+  const inTemplates = rel[0] === 'templates' || (rel[0] === 'charts' && rel[2] === 'templates');
+  const metadata = rel.length === 1 && CHART_METADATA.has(rel[0]);
+  return { chart: topChart(root), root, inTemplates, metadata };
+}
+
+/** The outermost chart that `dir` is a subchart of (itself when it is none's). */
+export function topChart(dir: string): string {
+  let d = dir;
+  while (path.basename(path.dirname(d)) === 'charts' && hasChartFile(path.dirname(path.dirname(d)))) d = path.dirname(path.dirname(d));
+  return d;
+}
+
+/** The chart's name as `Chart.yaml` gives it, with the span of the value (or of the first line). */
+export function chartName(text: string, file: string): { name?: string; span: Span } {
+  const m = /^name:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#]+))/m.exec(text);
+  if (m) {
+    const name = m[1] ?? m[2] ?? m[3];
+    const line = text.slice(0, m.index).split('\n').length;
+    const valueStart = m[0].length - (m[1] !== undefined || m[2] !== undefined ? name.length + 2 : name.length);
+    return { name, span: { file, line, column: valueStart + 1, endLine: line, endColumn: m[0].length + 1 } };
+  }
+  const first = text.split('\n')[0].replace(/\r$/, '');
+  return { span: { file, line: 1, column: 1, endLine: 1, endColumn: first.length + 1 } };
+}
+
+/** A word for the shell, quoted when it needs to be. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that lints a chart's rendered output with the repository, from the current directory. */
+export function renderCommand(name: string, chartDir: string): string {
+  return `helm template ${shellWord(name)} ${shellWord(chartDir)} | irsa-lint lint - .`;
+}
+
+/** The template a rendered document names in the `# Source:` comment at its head, with the comment's position. */
+export interface TemplateSource {
+  /** As written: `<chart>/templates/<file>` (or `<chart>/charts/<sub>/templates/<file>`). */
+  readonly path: string;
+  /** 1-based line of the comment in the stream. */
+  readonly line: number;
+}
+
+const SOURCE = /^#[ \t]*Source:[ \t]*(\S[^\r\n]*?)[ \t]*\r?$/;
+
+/**
+ * The `# Source:` comment among the comment lines that open a document (after its `---`), if any.
+ * `firstLine` is the stream line of the chunk's first line.
+ */
+export function sourceOf(chunk: string, firstLine: number): TemplateSource | undefined {
+  let line = firstLine;
+  let start = 0;
+  while (start < chunk.length) {
+    const end = chunk.indexOf('\n', start);
+    const text = chunk.slice(start, end === -1 ? chunk.length : end);
+    const trimmed = text.trim();
+    if (trimmed !== '' && !trimmed.startsWith('---')) {
+      if (!trimmed.startsWith('#')) return undefined;
+      const m = SOURCE.exec(trimmed);
+      if (m) return { path: m[1], line };
+    } else if (trimmed.startsWith('---') && trimmed.length > 3 && !/^---[ \t]+#/.test(trimmed)) return undefined;
+    if (end === -1) break;
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/** The note for a chart whose templates were not read, on the `name` of its `Chart.yaml`. */
+export function chartNote(chart: HelmChart, chartText: string, chartFileDisplay: string, chartDirDisplay: string): ParseProblem {
+  const { name, span } = chartName(chartText, chartFileDisplay);
+  const shownName = name ?? chartDirDisplay.split('/').pop() ?? chartDirDisplay;
+  const n = chart.templates.size;
+  const data = { templates: n === 1 ? '1 template' : `${n} templates`, name: shownName, command: renderCommand(name ?? 'RELEASE', chartDirDisplay) };
+  return { message: `Helm chart "${shownName}" was not linted`, code: 'HELM_CHART', span, rule: { id: TEMPLATE_RULE, messageId: 'helmChart', data } };
+}
