@@ -10,6 +10,8 @@ import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
 import { kustomizeNamespaces } from './kustomize.js';
+import { templateProblem } from './template.js';
+import { LineIndex } from '../eval/positions.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
 import { parseYaml, type ParseProblem } from './yaml.js';
 import type { Resource } from '../model/index.js';
@@ -97,7 +99,9 @@ function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], proble
     if (r.error || !r.node) {
       if (path.toLowerCase().endsWith('.json') || !r.node) {
         const e = r.error!;
-        problems.push({ message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } });
+        const lines = new LineIndex(text, path);
+        const at = lines.lineStart(e.line) + e.column - 1;
+        problems.push(templateProblem(text, path, at, e.message, (a, b) => lines.span(a, b)) ?? { message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } });
         return;
       }
     }

@@ -6,6 +6,7 @@ import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isSca
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
+import { templateProblem } from './template.js';
 
 export interface ParseProblem {
   readonly message: string;
@@ -77,7 +78,8 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
         const key = /^(["'])(.*?)\1/.exec(head)?.[2] ?? /^[^\s:#,{}[\]]+/.exec(head)?.[0];
         if (key) message = `duplicate key "${key}": ${message}`;
       }
-      problems.push({ message, code: e.code, span: ctx.span(start, end) });
+      // A document that holds template actions where YAML cannot take them is not YAML until rendered: a note, not an error.
+      problems.push(templateProblem(chunk, file, start, message, (a, b) => ctx.span(a, b)) ?? { message, code: e.code, span: ctx.span(start, end) });
     }
     if (errors.length > 0 || doc.contents === null) continue;
     const node = ctx.convert(doc, doc.contents as YNode);
@@ -123,6 +125,8 @@ class Converter {
     }
     const tag = n.tag && !n.tag.startsWith('tag:yaml.org,2002:') ? n.tag : undefined;
     if (isScalar(n)) return this.scalar(n, tag);
+    const action = this.templateAction(n);
+    if (action) return action;
     if (isMap(n)) {
       const entries: PEntry[] = [];
       for (const item of n.items) {
@@ -149,7 +153,20 @@ class Converter {
     return undefined;
   }
 
+  /**
+   * A flow map that is really a template action (`name: {{ .Values.name }}` parses as a map in a
+   * map): an unknown scalar holding the action's text.
+   */
+  private templateAction(n: YNode): PScalar | undefined {
+    if (!isMap(n) || !n.flow || !n.range) return undefined;
+    const [a, b] = n.range;
+    if (this.src.startsWith('{{', a) && this.src.slice(Math.max(a, b - 2), b) === '}}') return { type: 'scalar', value: this.src.slice(a, b), span: this.span(a, b), unknown: true };
+    return undefined;
+  }
+
   private keyScalar(doc: Document, k: YNode | null): PScalar {
+    const action = k ? this.templateAction(k) : undefined;
+    if (action) return action;
     if (k && isScalar(k)) {
       const v = k.value;
       return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean), span: this.nodeSpan(k) };
