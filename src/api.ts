@@ -31,8 +31,14 @@ export interface LintOptions {
   /** Report only these rule ids (others off; with a `suppress/*` id the others still run, unreported, to judge suppressions). */
   readonly only?: readonly string[];
   readonly facts?: Facts;
-  /** Text read from standard input (when a path is `-`). */
+  /** Text read from standard input (when a path is `-`): one more file, cross-referenced with the others. */
   readonly stdin?: string;
+  /**
+   * The path the standard input is shown as (default `<stdin>`), relative to `cwd`
+   * (`--stdin-filename`): `charts/app/rendered.yaml` for `helm template` output. A file of that path
+   * found on disk is replaced by the standard input, as an editor's unsaved buffer replaces its file.
+   */
+  readonly stdinFilename?: string;
   /** Configuration (`findConfigFile` + `loadConfigFile` in src/config/load.ts). `rules` and `facts` above win over it. */
   readonly config?: LoadedConfig;
   /** Configuration file to load (relative to `cwd`) when `config` is not given. No file is searched for. */
@@ -41,7 +47,9 @@ export interface LintOptions {
   readonly today?: string;
   /**
    * Load this directory (relative to `cwd`) as well, for cross-references, but report only the findings
-   * whose primary location or any related location is in one of `paths` (the pre-commit mode).
+   * whose primary location or any related location is in one of `paths` (the pre-commit mode). With
+   * `-` among `paths`, the standard input is one of them: `helm template … | irsa-lint lint --context . -`
+   * reports what concerns the rendered chart.
    */
   readonly context?: string;
   /**
@@ -62,6 +70,8 @@ export interface LintResult {
 }
 
 export const PARSE_RULE = 'parse/syntax';
+/** How standard input is shown without a `stdinFilename`. */
+export const STDIN = '<stdin>';
 
 export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
@@ -69,15 +79,19 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   const inputs = options.context !== undefined ? [options.context, ...paths] : paths.length ? paths : ['.'];
   const ignore = ignoreRules(options, cwd);
-  // With a context, the findings shown are those that touch one of the given files.
+  const readsStdin = inputs.includes('-');
+  const stdinName = options.stdinFilename ? displayPath(path.resolve(cwd, options.stdinFilename), cwd) : STDIN;
+  // With a context, the findings shown are those that touch one of the given files (standard input included).
   const given = options.context !== undefined ? new Set(discover(paths.filter((p) => p !== '-'), cwd, { ignore }).files.map((abs) => displayPath(abs, cwd))) : undefined;
+  if (given && readsStdin) given.add(stdinName);
   const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore });
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const sources: SourceFile[] = [];
   const readProblems: LoadProblem[] = [];
-  if (inputs.includes('-')) sources.push({ path: '<stdin>', text: options.stdin ?? '' });
+  if (readsStdin) sources.push({ path: stdinName, text: options.stdin ?? '' });
   for (const abs of files) {
+    if (readsStdin && displayPath(abs, cwd) === stdinName) continue; // standard input stands for this file
     const s = readSource(abs, displayPath(abs, cwd));
     if ('text' in s) sources.push(s);
     else readProblems.push(s);

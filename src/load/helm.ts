@@ -99,7 +99,8 @@ export function shellWord(s: string): string {
 
 /** The command that lints a chart's rendered output with the repository, from the current directory. */
 export function renderCommand(name: string, chartDir: string): string {
-  return `helm template ${shellWord(name)} ${shellWord(chartDir)} | irsa-lint lint - .`;
+  const stdinName = chartDir === '.' ? 'rendered.yaml' : `${chartDir}/rendered.yaml`;
+  return `helm template ${shellWord(name)} ${shellWord(chartDir)} | irsa-lint lint - --stdin-filename ${shellWord(stdinName)} .`;
 }
 
 /** The template a rendered document names in the `# Source:` comment at its head, with the comment's position. */

@@ -19,7 +19,7 @@ import type { PNode } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 
 export interface SourceFile {
-  /** Display path (relative, `/`-separated) or `<stdin>`. */
+  /** Display path (relative, `/`-separated), or `<stdin>` (or its `stdinFilename`) for standard input. */
   readonly path: string;
   /** Absolute path, absent for standard input. */
   readonly abs?: string;

@@ -20,9 +20,9 @@ async function cli(argv: string[], cwd: string): Promise<{ code: number; out: st
 }
 
 const NOTE_APP =
-  'charts/app/Chart.yaml:2:7  note  Helm chart "app" (3 templates) is not linted as written: Go templates are YAML only once rendered; lint the rendered chart: helm template app charts/app | irsa-lint lint - .  parse/template\n';
+  'charts/app/Chart.yaml:2:7  note  Helm chart "app" (3 templates) is not linted as written: Go templates are YAML only once rendered; lint the rendered chart: helm template app charts/app | irsa-lint lint - --stdin-filename charts/app/rendered.yaml .  parse/template\n';
 const NOTE_WORKER =
-  'charts/worker/Chart.yaml:2:7  note  Helm chart "worker" (1 template) is not linted as written: Go templates are YAML only once rendered; lint the rendered chart: helm template worker charts/worker | irsa-lint lint - .  parse/template\n';
+  'charts/worker/Chart.yaml:2:7  note  Helm chart "worker" (1 template) is not linted as written: Go templates are YAML only once rendered; lint the rendered chart: helm template worker charts/worker | irsa-lint lint - --stdin-filename charts/worker/rendered.yaml .  parse/template\n';
 
 test('discovery: chart templates, values and Chart.yaml are not files to read; subcharts count for their parent', () => {
   const r = discover(['.'], CHARTS);
@@ -73,7 +73,7 @@ test('the note can be suppressed in Chart.yaml, turned off, or excluded with the
     assert.equal((await lint(['.'], { cwd: dir, config })).findings, []);
     // Run from inside the chart: the command names it ".".
     const inside = await lint(['.'], { cwd: path.join(dir, 'chart') });
-    assert.match(inside.findings[0].message, /lint the rendered chart: helm template svc \. \| irsa-lint lint - \.$/);
+    assert.match(inside.findings[0].message, /lint the rendered chart: helm template svc \. \| irsa-lint lint - --stdin-filename rendered\.yaml \.$/);
   } finally {
     rmRepo(dir);
   }
@@ -94,7 +94,7 @@ test('chartName: the value of name, quoted or not, with its span; the first line
   assert.equal(chartName('name: "web"  # the chart\n', 'C'), { name: 'web', span: { file: 'C', line: 1, column: 7, endLine: 1, endColumn: 12 } });
   assert.equal(chartName("name:   'a b'\n", 'C'), { name: 'a b', span: { file: 'C', line: 1, column: 9, endLine: 1, endColumn: 14 } });
   assert.equal(chartName('apiVersion: v2\r\n', 'C'), { span: { file: 'C', line: 1, column: 1, endLine: 1, endColumn: 15 } });
-  assert.is(renderCommand('a b', 'my charts/x'), "helm template 'a b' 'my charts/x' | irsa-lint lint - .");
+  assert.is(renderCommand('a b', 'my charts/x'), "helm template 'a b' 'my charts/x' | irsa-lint lint - --stdin-filename 'my charts/x/rendered.yaml' .");
 });
 
 test.run();
