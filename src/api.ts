@@ -12,7 +12,7 @@ import { ConfigError, type LoadedConfig } from './config/types.js';
 import { finalize, interpolate, runRules } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
-import { CHART_FILE, chartNote } from './load/helm.js';
+import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load/helm.js';
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
@@ -96,7 +96,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     if ('text' in s) sources.push(s);
     else readProblems.push(s);
   }
-  // Helm charts: their templates were not read; one note per chart, on its Chart.yaml (read for its suppression comments).
+  // Helm charts: their templates were not read. Their Chart.yaml files are read for suppression comments.
+  const charts: { chart: HelmChart; file: SourceFile }[] = [];
   for (const chart of discovered.charts) {
     const chartFile = path.join(chart.dir, CHART_FILE);
     if (chart.templates.size === 0 || (config && !wanted(chartFile, config))) continue;
@@ -106,10 +107,16 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
       continue;
     }
     sources.push({ ...s, commentsOnly: true });
-    readProblems.push(chartNote(chart, s.text, s.path, dirDisplay(chart.dir, cwd)));
+    charts.push({ chart, file: s });
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
+  const stdinAbs = readsStdin && options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined;
+  const absByPath = new Map(sources.map((f) => [f.path, f.abs]));
+  const rendered = new RenderedTemplates(loaded.rendered, discovered.charts.map((c) => c.dir), (file) => (file === stdinName && readsStdin ? stdinAbs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
+  // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
+  const covered = rendered.coveredCharts();
+  for (const { chart, file } of charts) if (!covered.has(chart.dir)) readProblems.push(chartNote(chart, file.text, file.path, dirDisplay(chart.dir, cwd)));
   const index = new Index(loaded.resources);
   const levels: Record<string, Level> = { ...(config ? resolveLevels(RULES, config) : {}), ...(options.rules ?? {}) };
   // `only` filters the output; when it asks for a suppression rule, every rule still runs so
@@ -141,7 +148,18 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     today: options.today ?? todayUtc(),
     judgeUnused: inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p))),
   });
-  const all = [...findings, ...bookkeeping];
+  // Findings in a document Helm rendered name its template as a related location.
+  const lines = new Map<string, string[]>();
+  const lineText = (file: string, line: number) => {
+    let l = lines.get(file);
+    if (!l) {
+      const text = sources.find((f) => f.path === file)?.text;
+      if (text === undefined) return undefined;
+      lines.set(file, (l = text.split('\n')));
+    }
+    return l[line - 1];
+  };
+  const all = [...findings, ...bookkeeping].map((f) => (loaded.rendered.length ? rendered.withTemplate(f, lineText) : f));
   const touches = (f: Finding) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
   const shown = all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f));
   return { findings: finalize(shown), files: loaded.files, missing, rules: RULES };

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Span } from '../model/span.js';
-import type { ParseProblem } from './yaml.js';
+import type { ParseProblem, RenderedDoc } from './yaml.js';
 
 export const CHART_FILE = 'Chart.yaml';
 /** Files of a chart directory that are read by Helm, not applied: never parsed as resources. */
@@ -143,4 +143,161 @@ export function chartNote(chart: HelmChart, chartText: string, chartFileDisplay:
   const n = chart.templates.size;
   const data = { templates: n === 1 ? '1 template' : `${n} templates`, name: shownName, command: renderCommand(name ?? 'RELEASE', chartDirDisplay) };
   return { message: `Helm chart "${shownName}" was not linted`, code: 'HELM_CHART', span, rule: { id: TEMPLATE_RULE, messageId: 'helmChart', data } };
+}
+
+/** Chart names by directory, each `Chart.yaml` read once. */
+export class ChartNames {
+  private readonly cache = new Map<string, string | undefined>();
+
+  name(dir: string): string | undefined {
+    if (this.cache.has(dir)) return this.cache.get(dir);
+    let name: string | undefined;
+    try {
+      name = chartName(fs.readFileSync(path.join(dir, CHART_FILE), 'utf8'), CHART_FILE).name;
+    } catch {
+      name = undefined;
+    }
+    this.cache.set(dir, name);
+    return name;
+  }
+}
+
+/** Where a `# Source:` path points: the template file in a chart on disk, when one is found. */
+export interface ResolvedTemplate {
+  /** The chart directory (absolute) that renders it. */
+  readonly chartDir?: string;
+  /** The template file (absolute), when its chart was found. */
+  readonly abs?: string;
+}
+
+/**
+ * The chart a `# Source: <chart>/<path>` comment names: the nearest chart above the rendered file
+ * (the stream's `--stdin-filename`, or the file on disk) with that name, else the only chart of
+ * that name among `charts`. Undefined when neither is found (rendered elsewhere).
+ */
+export function resolveTemplate(source: string, renderedAt: string | undefined, charts: readonly string[], names: ChartNames): ResolvedTemplate {
+  const parts = source.split('/');
+  const chart = parts[0];
+  if (parts.length < 2 || chart === '' || chart === '.' || chart === '..') return {};
+  let dir: string | undefined;
+  if (renderedAt) {
+    for (let d = path.dirname(renderedAt); ; d = path.dirname(d)) {
+      if (names.name(d) === chart) {
+        dir = d;
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+  }
+  if (!dir) {
+    const named = charts.filter((c) => names.name(c) === chart);
+    if (named.length === 1) dir = named[0];
+  }
+  return dir ? { chartDir: dir, abs: path.join(dir, ...parts.slice(1)) } : {};
+}
+
+/**
+ * The line of a template that rendered a given line: the only line of the template that sets the
+ * same key (`serviceAccountName:`, `eks.amazonaws.com/role-arn:`), else none. A key the template
+ * takes from values (`{{- toYaml .Values.annotations | nindent 4 }}`) or sets more than once does
+ * not say which line it was.
+ */
+export function templateLine(templateText: string, renderedLine: string): { line: number; column: number; endColumn: number } | undefined {
+  const m = /^\s*(?:-\s+)*(["']?)([^\s"'#:{}[\],][^"'#:{}[\],]*?)\1\s*:(?:\s|$)/.exec(renderedLine);
+  if (!m) return undefined;
+  const key = m[2];
+  let found: { line: number; column: number; endColumn: number } | undefined;
+  const lines = templateText.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const t = /^(\s*(?:-\s+)*)(["']?)(.*?)\2\s*:(?:\s|$)/.exec(lines[i]);
+    if (!t || t[3] !== key) continue;
+    if (found) return undefined;
+    const column = t[1].length + 1;
+    found = { line: i + 1, column, endColumn: column + t[2].length * 2 + key.length };
+  }
+  return found;
+}
+
+/** A finding's location and related locations, as `templateLocations` reads and extends them. */
+interface Locatable {
+  readonly location: Span;
+  readonly related: readonly { readonly location: Span; readonly label: string }[];
+}
+
+/**
+ * Helm's view of one run: which charts' rendered output was linted, and the template each rendered
+ * document came from, as a related location for the findings in that document.
+ */
+export class RenderedTemplates {
+  private readonly names = new ChartNames();
+  private readonly resolved = new Map<RenderedDoc, ResolvedTemplate>();
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly byFile = new Map<string, RenderedDoc[]>();
+
+  /**
+   * @param rendered documents with a `# Source:` comment
+   * @param chartDirs the charts met in discovery
+   * @param absOf the absolute path of a linted file (of standard input: its `--stdin-filename`)
+   * @param display a path as shown in findings
+   */
+  constructor(
+    private readonly rendered: readonly RenderedDoc[],
+    private readonly chartDirs: readonly string[],
+    private readonly absOf: (file: string) => string | undefined,
+    private readonly display: (abs: string) => string,
+  ) {
+    for (const d of rendered) {
+      const list = this.byFile.get(d.file);
+      if (list) list.push(d);
+      else this.byFile.set(d.file, [d]);
+    }
+  }
+
+  private resolve(doc: RenderedDoc): ResolvedTemplate {
+    let r = this.resolved.get(doc);
+    if (!r) this.resolved.set(doc, (r = resolveTemplate(doc.source.path, this.absOf(doc.file), this.chartDirs, this.names)));
+    return r;
+  }
+
+  /** Charts (directories) some linted document was rendered from: their templates were linted after all. */
+  coveredCharts(): Set<string> {
+    const out = new Set<string>();
+    for (const d of this.rendered) {
+      const dir = this.resolve(d).chartDir;
+      if (dir) out.add(topChart(dir));
+    }
+    return out;
+  }
+
+  private text(abs: string): string | undefined {
+    if (!this.texts.has(abs)) {
+      let t: string | undefined;
+      try {
+        t = fs.readFileSync(abs, 'utf8');
+      } catch {
+        t = undefined;
+      }
+      this.texts.set(abs, t);
+    }
+    return this.texts.get(abs);
+  }
+
+  /**
+   * The finding with the template of its document as a related location: the template file in its
+   * chart when the chart is found (at the line that sets the same key, when only one does; else
+   * line 1), else the path as the comment gives it, line 1. `lineText` gives a line of a linted file.
+   */
+  withTemplate<F extends Locatable>(f: F, lineText: (file: string, line: number) => string | undefined): F {
+    const loc = f.location;
+    const doc = this.byFile.get(loc.file)?.find((d) => d.line <= loc.line && loc.line <= d.endLine);
+    if (!doc) return f;
+    const r = this.resolve(doc);
+    const file = r.abs ? this.display(r.abs) : doc.source.path;
+    let at = { line: 1, column: 1, endColumn: 1 };
+    const text = r.abs ? this.text(r.abs) : undefined;
+    const rendered = lineText(loc.file, loc.line);
+    if (text !== undefined && rendered !== undefined) at = templateLine(text, rendered) ?? at;
+    const location: Span = { file, line: at.line, column: at.column, endLine: at.line, endColumn: at.endColumn };
+    return { ...f, related: [...f.related, { location, label: 'rendered from this Helm template' }] };
+  }
 }

@@ -13,7 +13,7 @@ import { kustomizeNamespaces } from './kustomize.js';
 import { templateProblem } from './template.js';
 import { LineIndex } from '../eval/positions.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
-import { parseYaml, type ParseProblem } from './yaml.js';
+import { parseYaml, type ParseProblem, type RenderedDoc } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
@@ -36,6 +36,8 @@ export interface LoadProblem extends ParseProblem {
 export interface LoadResult {
   readonly resources: Resource[];
   readonly problems: LoadProblem[];
+  /** Documents rendered by Helm that name their template (`# Source:`). */
+  readonly rendered: RenderedDoc[];
   /** Every file that was read, with its text (for suppression comments and snippets). */
   readonly files: SourceFile[];
 }
@@ -57,10 +59,11 @@ export function wantYamlChunk(chunk: string): boolean {
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
+  const rendered: RenderedDoc[] = [];
   const kustomized = kustomizeNamespaces(sources);
   const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
-  for (const src of sources) loadOne(src, ctx, resources, problems);
-  return { resources, problems, files: [...sources] };
+  for (const src of sources) loadOne(src, ctx, resources, problems, rendered);
+  return { resources, problems, rendered, files: [...sources] };
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
@@ -79,7 +82,7 @@ function isJsonText(path: string, text: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
-function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
+function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[], rendered: RenderedDoc[]): void {
   const { text, path } = src;
   if (src.commentsOnly || text.trim() === '') return;
   if (/\.ts$/i.test(path)) {
@@ -113,6 +116,7 @@ function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], proble
   }
   const y = parseYaml(text, path, wantYamlChunk);
   problems.push(...y.problems);
+  rendered.push(...y.rendered);
   for (const d of y.docs) addDocument(d.node, ctx, resources, problems, d.index);
 }
 

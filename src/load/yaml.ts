@@ -6,6 +6,7 @@ import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isSca
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
+import { sourceOf, type TemplateSource } from './helm.js';
 import { templateProblem } from './template.js';
 
 export interface ParseProblem {
@@ -22,9 +23,20 @@ export interface YamlDoc {
   readonly index: number;
 }
 
+/** A document of the stream that Helm rendered from a template (its `# Source:` comment), by lines. */
+export interface RenderedDoc {
+  readonly file: string;
+  /** First and last line of the document in the stream, 1-based, inclusive. */
+  readonly line: number;
+  readonly endLine: number;
+  readonly source: TemplateSource;
+}
+
 export interface YamlResult {
   readonly docs: YamlDoc[];
   readonly problems: ParseProblem[];
+  /** Documents (of those parsed) that name the template they were rendered from. */
+  readonly rendered: RenderedDoc[];
 }
 
 /** Decides from a document's raw text whether it is worth parsing. */
@@ -37,6 +49,7 @@ const MAX_ALIAS_EXPANSIONS = 10_000;
 export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
+  const rendered: RenderedDoc[] = [];
   const starts = [0];
   for (const m of text.matchAll(DOC_MARKER)) if (m.index !== 0) starts.push(m.index);
   let lineOffset = 0;
@@ -44,11 +57,15 @@ export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlR
   for (let i = 0; i < starts.length; i++) {
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
-    if (!want || want(chunk)) parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+    if (!want || want(chunk)) {
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+      const source = sourceOf(chunk, lineOffset + 1);
+      if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith('\n') ? 0 : 1), source });
+    }
     lineOffset += chunkLines;
     docIndex++;
   }
-  return { docs, problems };
+  return { docs, problems, rendered };
 }
 
 function countNewlines(s: string): number {
