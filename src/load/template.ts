@@ -32,15 +32,19 @@ const CLOSE: Readonly<Record<string, string>> = { '{{': '}}', '{%': '%}', '{#': 
 /**
  * Does the text before an action on its line put the action where a YAML (or JSON) node starts:
  * at the start of the line, after `key:`, `- `, `? `, `[`, `{` or `,`? Inside a quoted string, a
- * comment or the middle of a plain scalar, the action is ordinary text and parses.
+ * comment or the middle of a plain scalar, the action is ordinary text and parses. `whole` is
+ * false when `before` is only the end of a longer line.
  */
-function atNodeStart(before: string): boolean {
+function atNodeStart(before: string, whole: boolean): boolean {
   const t = before.replace(/\s+$/, '');
-  if (t === '' || /^(\s*-)+$/.test(t)) return true;
+  if (whole && (t === '' || /^(\s*-)+$/.test(t))) return true;
   // `key: {{`, and `"key":{{` (a quoted key needs no space after the colon, in JSON and YAML flow style).
   if (t.endsWith(':')) return before.length > t.length || /["']:$/.test(t);
   return /(^|\s)[-?]$/.test(t) || /[[{,]$/.test(t);
 }
+
+/** How far back an action's line and forward its closing delimiter are looked for (linear time on any input). */
+const REACH = 256;
 
 /**
  * The template actions of `text` that YAML cannot parse where they stand (or, with `anywhere`,
@@ -49,14 +53,19 @@ function atNodeStart(before: string): boolean {
  */
 export function templateActions(text: string, anywhere = false): Action[] {
   const out: Action[] = [];
+  let lineStart = 0;
+  let nextNl = text.indexOf('\n');
   for (const m of text.matchAll(OPEN)) {
     const start = m.index;
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-    const lineEnd = text.indexOf('\n', start);
-    const eol = lineEnd === -1 ? text.length : lineEnd;
-    const close = text.indexOf(CLOSE[m[0]], start + 2);
-    const end = close !== -1 && close < eol ? close + 2 : eol;
-    if (!anywhere && (m[0] === '<%' || !atNodeStart(text.slice(lineStart, start)))) continue;
+    while (nextNl !== -1 && nextNl < start) {
+      lineStart = nextNl + 1;
+      nextNl = text.indexOf('\n', lineStart);
+    }
+    const eol = Math.min(nextNl === -1 ? text.length : nextNl, start + REACH);
+    const close = text.slice(start + 2, eol).indexOf(CLOSE[m[0]]);
+    const end = close === -1 ? eol : start + 2 + close + 2;
+    const from = Math.max(lineStart, start - REACH);
+    if (!anywhere && (m[0] === '<%' || !atNodeStart(text.slice(from, start), from === lineStart))) continue;
     if (out.length && out[out.length - 1].end > start) continue; // `{{ {{` or an action inside an action
     out.push({ start, end, text: text.slice(start, end).replace(/\s+$/, '') });
   }
