@@ -20,12 +20,21 @@
  * `?` also match `/`, as in IAM's own ARN matching (`arn:aws:iam::*:role/*` matches
  * `arn:aws:iam::123456789012:role/team/app`).
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
+
+type PicomatchFn = typeof Picomatch;
+let loaded: PicomatchFn | undefined;
+
+/** picomatch, loaded on the first pattern (about 10 ms of start-up that runs without globs do not pay). */
+function picomatch(): PicomatchFn {
+  return (loaded ??= createRequire(import.meta.url)('picomatch') as PicomatchFn);
+}
 
 export type GlobMatcher = (relPath: string) => boolean;
 
 /** The options every pattern is compiled with: POSIX semantics on every platform, dot files included, no negation. */
-const OPTIONS: picomatch.PicomatchOptions = { dot: true, posix: true, nonegate: true, noextglob: true, windows: false };
+const OPTIONS: Picomatch.PicomatchOptions = { dot: true, posix: true, nonegate: true, noextglob: true, windows: false };
 
 /** Escape `(`, `)` and `|`, which picomatch would otherwise pass to the regular expression as groups and alternatives. */
 function literal(pattern: string): string {
@@ -54,8 +63,8 @@ export function pathMatcher(pattern: string): GlobMatcher {
   if (p === '') out = () => false;
   else {
     const body = anchored ? p : `**/${p}`;
-    const self = picomatch(body, OPTIONS);
-    const below = picomatch(`${body}/**`, OPTIONS);
+    const self = picomatch()(body, OPTIONS);
+    const below = picomatch()(`${body}/**`, OPTIONS);
     out = (rel) => self(rel) || below(rel);
   }
   pathCache.set(pattern, out);
@@ -84,7 +93,7 @@ const SLASH = '\uE000';
 export function matchExact(value: string, pattern: string): boolean {
   let m = exactCache.get(pattern);
   if (!m) {
-    const re = picomatch.makeRe(literal(pattern).replaceAll('/', SLASH), OPTIONS);
+    const re = picomatch().makeRe(literal(pattern).replaceAll('/', SLASH), OPTIONS);
     m = (v) => re.test(v.replaceAll('/', SLASH));
     exactCache.set(pattern, m);
   }

@@ -22,7 +22,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type IgnoreFactory from 'ignore';
+import type { Ignore } from 'ignore';
+
+let loaded: typeof IgnoreFactory | undefined;
+
+/** The `ignore` package, loaded when there is a first rule to match (about 25 ms of start-up otherwise). */
+function ignoreFactory(): typeof IgnoreFactory {
+  return (loaded ??= createRequire(import.meta.url)('ignore') as typeof IgnoreFactory);
+}
 
 export const IGNORE_FILE = '.irsa-lintignore';
 const GITIGNORE = '.gitignore';
@@ -191,7 +200,7 @@ class Scope implements IgnoreScope {
 
   ignored(abs: string, isDir: boolean): boolean {
     if (this.git.length === 0 && this.tail.length === 0) return false;
-    this.matcher ??= ignore({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
+    this.matcher ??= ignoreFactory()({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
     try {
       return this.matcher.ignores(`${keyOf(abs)}${isDir ? '/' : ''}`);
     } catch {
