@@ -42,7 +42,10 @@ pod-identity webhook, OpenShift STS through ccoctl) by cross-referencing manifes
 ServiceAccounts, Secrets, CredentialsRequests and IAM trust policies.
 
 PATH is a file or directory (default "."); "-" reads one YAML/JSON stream from stdin as one more
-file, cross-referenced with the others: helm template app charts/app | irsa-lint lint - iam/
+file, cross-referenced with the others. Directories are walked without what .gitignore,
+.irsa-lintignore and --ignore-pattern exclude. Helm chart templates are not read (one note per
+chart); lint a rendered chart with the repository:
+  helm template app charts/app | irsa-lint lint - --stdin-filename charts/app/rendered.yaml .
 
 Options:
   -f, --format FORMAT    text (default), json, sarif or github (workflow-command annotations)
