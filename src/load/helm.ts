@@ -178,7 +178,8 @@ export interface ResolvedTemplate {
 export function resolveTemplate(source: string, renderedAt: string | undefined, charts: readonly string[], names: ChartNames): ResolvedTemplate {
   const parts = source.split('/');
   const chart = parts[0];
-  if (parts.length < 2 || chart === '' || chart === '.' || chart === '..') return {};
+  // `<chart>/<path inside the chart>`: nothing that could point outside it.
+  if (parts.length < 2 || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) return {};
   let dir: string | undefined;
   if (renderedAt) {
     for (let d = path.dirname(renderedAt); ; d = path.dirname(d)) {

@@ -62,8 +62,13 @@ function keyOf(abs: string): string {
   return abs.split(path.sep).join('/').replace(/^\/+/, '');
 }
 
+/** A key as a literal part of a pattern: glob characters (and spaces, which end a pattern) escaped. */
+function literalKey(abs: string): string {
+  return keyOf(abs).replace(/[\\*?[\]! #]/g, '\\$&');
+}
+
 /**
- * One gitignore line, rewritten to be relative to the root instead of `base` (a key). A pattern
+ * One gitignore line, rewritten to be relative to the root instead of `base` (a literal key). A pattern
  * with a `/` before its end is anchored to its file's directory; one without matches at any depth
  * below it. Blank lines and comments give undefined.
  */
@@ -131,9 +136,10 @@ export class IgnoreRules {
 
   constructor(private readonly settings: IgnoreSettings) {
     const tail: string[] = [];
-    if (settings.ignoreFile) tail.push(...rules(settings.ignoreFile.text, keyOf(settings.ignoreFile.dir)));
+    if (settings.ignoreFile) tail.push(...rules(settings.ignoreFile.text, literalKey(settings.ignoreFile.dir)));
     for (const p of settings.patterns ?? []) {
-      const r = rebase(p, keyOf(settings.cwd));
+      // `./dist` on a command line means the directory here, as `/dist` does in gitignore syntax.
+      const r = rebase(p.replace(/^(!?)\.\//, '$1/'), literalKey(settings.cwd));
       if (r !== undefined) tail.push(r);
     }
     this.tail = tail;
@@ -150,7 +156,7 @@ export class IgnoreRules {
     const abs = path.resolve(root);
     // The walked directory and its ancestors are never ignored: the input names them.
     const explicit: string[] = [];
-    for (let d = abs; path.dirname(d) !== d; d = path.dirname(d)) explicit.push(`!/${keyOf(d)}/`);
+    for (let d = abs; path.dirname(d) !== d; d = path.dirname(d)) explicit.push(`!/${literalKey(d)}/`);
     const git: string[] = [];
     const top = this.settings.gitignore ? gitTopLevel(abs) : undefined;
     if (top !== undefined && top !== abs) {
@@ -162,7 +168,7 @@ export class IgnoreRules {
       }
       for (const d of chain) {
         const text = readText(path.join(d, GITIGNORE));
-        if (text !== undefined) git.push(...rules(text, keyOf(d)));
+        if (text !== undefined) git.push(...rules(text, literalKey(d)));
       }
     }
     return new Scope(this.settings.gitignore, top !== undefined, git, this.tail, explicit);
@@ -192,7 +198,7 @@ class Scope implements IgnoreScope {
     let git = top ? [] : this.git;
     if (names.has(GITIGNORE)) {
       const text = readText(path.join(dir, GITIGNORE));
-      if (text !== undefined) git = [...git, ...rules(text, keyOf(dir))];
+      if (text !== undefined) git = [...git, ...rules(text, literalKey(dir))];
     }
     if (this.inRepo && (git === this.git || (git.length === 0 && this.git.length === 0))) return this;
     return new Scope(true, true, git, this.tail, this.explicit);

@@ -133,6 +133,14 @@ test('the related location is the template line that sets the key of the finding
   }
 });
 
+test('a # Source: path that would leave its chart is named as written, never resolved', async () => {
+  const stream = STREAM.replace('# Source: aws-ebs-csi-driver/templates/serviceaccount-csi-controller.yaml', '# Source: aws-ebs-csi-driver/../../iam/AmazonEKS_EBS_CSI_DriverRole.json');
+  const r = await lint(['-', '.'], { cwd: REPO, stdin: stream, stdinFilename: 'charts/aws-ebs-csi-driver/rendered.yaml' });
+  assert.equal(r.findings.map((f) => f.related.map((x) => `${x.location.file}:${x.location.line}:${x.location.column}`)), [
+    ['iam/AmazonEKS_EBS_CSI_DriverRole.json:20:105', 'aws-ebs-csi-driver/../../iam/AmazonEKS_EBS_CSI_DriverRole.json:1:1'],
+  ]);
+});
+
 test('sourceOf: the # Source: comment among the comments that open a document', () => {
   assert.equal(sourceOf('---\n# Source: app/templates/sa.yaml\nkind: ServiceAccount\n', 7), { path: 'app/templates/sa.yaml', line: 8 });
   assert.equal(sourceOf('---\n# a comment\n#Source:   app/templates/sa.yaml  \r\nkind: A\n', 1), { path: 'app/templates/sa.yaml', line: 3 });

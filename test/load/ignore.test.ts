@@ -161,6 +161,18 @@ test('inputs named on the command line are never ignored themselves', () => {
   }
 });
 
+test('directories whose names hold glob characters or spaces; ./ in --ignore-pattern', () => {
+  const dir = tmpRepo({ 'my repo [1]/.gitignore': '*.gen.yaml\n', 'my repo [1]/a.yaml': CM, 'my repo [1]/b.gen.yaml': CM, 'my repo [1]/k8s/c.yaml': CM, 'my repo [1]/.git/HEAD': 'ref: refs/heads/main\n' });
+  try {
+    const root = path.join(dir, 'my repo [1]');
+    assert.equal(found(root), ['a.yaml', 'k8s/c.yaml']);
+    assert.equal(found(root, ['.'], ['./k8s']), ['a.yaml']);
+    assert.equal(found(root, ['.'], ['./a.yaml', '!./k8s']), ['k8s/c.yaml']);
+  } finally {
+    rmRepo(dir);
+  }
+});
+
 test('CLI: .gitignore by default, --ignore-pattern (repeatable), --no-ignore', async () => {
   const dir = tmpRepo({ '.gitignore': 'legacy/\n', 'legacy/d.yaml': deployment('legacy', 300), 'old/d.yaml': deployment('old', 300), 'k8s/cm.yaml': CM }, { git: true });
   try {
