@@ -178,7 +178,7 @@ jobs:
           category: irsa-lint
 `;
 
-/** A word inside a single-quoted `sh -c '…'`: double-quoted when it needs quoting. */
+/** A word inside a single-quoted `bash -c '…'`: double-quoted when it needs quoting. */
 function dq(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `"${s.replace(/["\\$`]/g, '\\$&').replace(/'/g, `'\\''`)}"`;
 }
@@ -190,7 +190,8 @@ function pathRegex(dir: string): string {
 
 /**
  * A pre-commit hook that lints a chart's rendered output with the repository as context (only the
- * findings that concern the rendered chart block the commit). Needs `helm` on PATH.
+ * findings that concern the rendered chart block the commit). Needs `helm` on PATH; `pipefail`
+ * makes a chart that does not render fail the hook instead of linting an empty stream.
  */
 export function helmPreCommitSnippet(name: string, dir: string): string {
   const stdinName = dir === '.' ? 'rendered.yaml' : `${dir}/rendered.yaml`;
@@ -201,7 +202,7 @@ repos:
     hooks:
       - id: irsa-lint-chart-${name}
         name: irsa-lint (rendered chart ${dir})
-        entry: sh -c 'helm template ${dq(name)} ${dq(dir)} | irsa-lint lint --context . - --stdin-filename ${dq(stdinName)}'
+        entry: bash -c 'set -o pipefail; helm template ${dq(name)} ${dq(dir)} | irsa-lint lint --context . - --stdin-filename ${dq(stdinName)}'
         language: node
         additional_dependencies: ['irsa-lint@${VERSION}']
 ${files ? `        files: ${files}

@@ -127,6 +127,7 @@ test('the Helm chart hook of docs/integrations.md blocks a commit whose rendered
     [
       '#!/bin/sh',
       'if [ "$1 $2 $3" != "template demo charts/demo" ]; then echo "unexpected: helm $*" >&2; exit 1; fi',
+      'if grep -q "^broken" charts/demo/values.yaml; then echo "Error: template: demo/templates/serviceaccount.yaml:5:16: executing ..." >&2; exit 1; fi',
       'ns=$(sed -n "s/^namespace: //p" charts/demo/values.yaml)',
       'printf -- "---\\n# Source: demo/templates/serviceaccount.yaml\\napiVersion: v1\\nkind: ServiceAccount\\nmetadata:\\n  name: app\\n  namespace: %s\\n  annotations:\\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/team-a-app\\n" "$ns"',
       '',
@@ -185,6 +186,13 @@ test('the Helm chart hook of docs/integrations.md blocks a commit whose rendered
     ),
     bad.out,
   );
+  assert.is(git('rev-list', '--count', 'HEAD').out.trim(), '1', 'the commit was blocked');
+  // A chart that does not render fails the hook too (the pipe alone would lint an empty stream).
+  fs.writeFileSync(path.join(repo, 'charts/demo/values.yaml'), 'broken: true\n');
+  assert.is(git('add', 'charts/demo/values.yaml').code, 0);
+  const unrendered = git('commit', '-m', 'break the chart');
+  assert.is(unrendered.code, 1, unrendered.out);
+  assert.match(unrendered.out, /Error: template: demo\/templates\/serviceaccount\.yaml/);
   assert.is(git('rev-list', '--count', 'HEAD').out.trim(), '1', 'the commit was blocked');
   // A change outside the chart does not run the hook.
   fs.writeFileSync(path.join(repo, 'charts/demo/values.yaml'), 'namespace: team-a\n');
