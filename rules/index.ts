@@ -38,6 +38,7 @@ import openshiftSecretRoleName from './openshift/secret-role-name.js';
 import openshiftTokenAudienceExplicit from './openshift/token-audience-explicit.js';
 import openshiftWorkloadMatchesCredentialsRequest from './openshift/workload-matches-credentials-request.js';
 import parseSyntax from './parse/syntax.js';
+import parseTemplate from './parse/template.js';
 import sdkAccessKeyWithoutSecret from './sdk/access-key-without-secret.js';
 import sdkProfileResolution from './sdk/profile-resolution.js';
 import sdkProfileRoleMismatch from './sdk/profile-role-mismatch.js';
@@ -98,6 +99,7 @@ export const RULES: readonly Rule[] = [
   openshiftTokenAudienceExplicit,
   openshiftWorkloadMatchesCredentialsRequest,
   parseSyntax,
+  parseTemplate,
   sdkAccessKeyWithoutSecret,
   sdkProfileResolution,
   sdkProfileRoleMismatch,

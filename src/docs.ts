@@ -453,7 +453,7 @@ status 2 and \`file:line:column: message\`. Globs are relative to the configurat
 | --- | --- |
 | \`extends\` | \`recommended\` (every rule at its default level) or \`strict\` (every rule that is on is at least a warning, and \`failOn\` defaults to \`warning\`) |
 | \`rules\` | level per rule id or per domain: \`k8s/*: warning\`, \`irsa/token-file-mounted: off\` (an exact id wins over a domain); \`[level, {options}]\` for rules with options |
-| \`include\` / \`exclude\` | globs of files to read / skip (\`*\`, \`?\`, \`**\`, \`[a-z]\`, \`{a,b}\`; a pattern without \`/\` matches at any depth; a directory matches everything below it) |
+| \`include\` / \`exclude\` | globs of files to read / skip (\`*\`, \`?\`, \`**\`, \`[a-z]\`, \`[!a-z]\`, \`{a,b}\` (nested, may contain \`/\`); \`\\\` escapes the next character; a pattern without \`/\` matches at any depth; a directory matches everything below it); \`.gitignore\`, \`.irsa-lintignore\` and \`--ignore-pattern\` leave files out too ([Ignored files](../../README.md#ignored-files)) |
 | \`failOn\` | lowest level that makes the exit status 1: \`error\` (default), \`warning\`, \`note\`, \`never\`; \`--fail-on\` wins |
 | \`maxWarnings\` | exit 1 when more than this many warnings remain (suppressed and baselined findings do not count); \`--max-warnings\` wins |
 | \`facts\` | what the repository cannot tell: \`oidcProviders\` (\`arn\`, \`issuer\`, \`clientIds\`), \`serviceAccountIssuer\`, \`annotationPrefix\`, \`tokenAudience\`, \`defaultRegion\`, \`ccoctlPrefix\`, \`defaultNamespace\`, \`accounts\` (quoted 12-digit ids), \`trustPolicySizeQuota\` (default 2048) |
@@ -480,7 +480,11 @@ JSON, and listed by the text output with \`--show-suppressed\`. They never affec
       irsa-lint.io/ignore: "irsa/token-file-mounted=token mounted by an init container, k8s/aws-dir-writable=scratch image"
   \`\`\`
 - \`ignore:\` entries in the configuration, the only way to suppress in JSON files. Every condition given
-  must hold; \`file\` or \`resource\` is required; \`expires\` is the last day (UTC) the entry applies:
+  must hold; \`file\` or \`resource\` is required; \`expires\` is the last day (UTC) the entry applies.
+  \`file\` is a glob like \`include\`; \`resource\` is matched against the whole resource key or ARN,
+  and there \`*\` and \`?\` also match \`/\`, as in IAM's ARN matching (\`arn:aws:iam::*:role/*\`
+  covers roles with a path such as \`role/team-a/app\`; \`ServiceAccount/team-*\` covers every
+  ServiceAccount of the namespaces \`team-…\`):
   \`\`\`yaml
   ignore:
     - file: iam/legacy-*.json

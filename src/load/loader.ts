@@ -11,18 +11,22 @@ import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
 import { KustomizeBuilds } from './kustomize.js';
+import { templateProblem } from './template.js';
+import { LineIndex } from '../eval/positions.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
-import { parseYaml, type ParseProblem } from './yaml.js';
+import { parseYaml, type ParseProblem, type RenderedDoc } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 
 export interface SourceFile {
-  /** Display path (relative, `/`-separated) or `<stdin>`. */
+  /** Display path (relative, `/`-separated), or `<stdin>` (or its `stdinFilename`) for standard input. */
   readonly path: string;
   /** Absolute path, absent for standard input. */
   readonly abs?: string;
   readonly text: string;
+  /** Read for its suppression comments only, never parsed (a Helm chart's `Chart.yaml`). */
+  readonly commentsOnly?: boolean;
 }
 
 /** A parse problem, with the other places it concerns (the first occurrence of a duplicate key). */
@@ -33,6 +37,8 @@ export interface LoadProblem extends ParseProblem {
 export interface LoadResult {
   readonly resources: Resource[];
   readonly problems: LoadProblem[];
+  /** Documents rendered by Helm that name their template (`# Source:`). */
+  readonly rendered: RenderedDoc[];
   /** Every file that was read, with its text (for suppression comments and snippets). */
   readonly files: SourceFile[];
 }
@@ -54,6 +60,7 @@ export function wantYamlChunk(chunk: string): boolean {
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
+  const rendered: RenderedDoc[] = [];
   const kustomize = new KustomizeBuilds(sources);
   const ctx: K8sContext = {
     defaultNamespace: () => opts.defaultNamespace ?? 'default',
@@ -69,9 +76,10 @@ export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = 
     const r = parsed.has(src.path) ? parsed.get(src.path) : parseSource(src);
     if (!r) continue;
     problems.push(...r.problems);
+    rendered.push(...r.rendered);
     for (const d of r.docs) addDocument(kustomize.apply(src.path, d.node), ctx, resources, problems, d.index);
   }
-  return { resources, problems, files: [...sources] };
+  return { resources, problems, rendered, files: [...sources] };
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
@@ -94,12 +102,15 @@ function isJsonText(path: string, text: string): boolean {
 interface Parsed {
   readonly docs: readonly { readonly node: PNode; readonly index: number }[];
   readonly problems: LoadProblem[];
+  /** Documents rendered from Helm templates (`# Source:` comments), for related locations. */
+  readonly rendered: readonly RenderedDoc[];
 }
 
 /** CDK / Pulumi programs (true when the file is TypeScript, read or not). */
 function loadTypeScript(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
   const { text, path } = src;
   if (!/\.ts$/i.test(path)) return false;
+  if (src.commentsOnly) return true;
   // The TypeScript parser is loaded only here, on the first such file. Other TypeScript
   // (application code, declaration files) is not read.
   if (text.trim() === '' || !isTsIacPath(path) || !looksLikeTsIac(text)) return true;
@@ -112,7 +123,7 @@ function loadTypeScript(src: SourceFile, ctx: K8sContext, resources: Resource[],
 
 function parseSource(src: SourceFile): Parsed | undefined {
   const { text, path } = src;
-  if (text.trim() === '' || /\.ts$/i.test(path)) return undefined;
+  if (src.commentsOnly || text.trim() === '' || /\.ts$/i.test(path)) return undefined;
   if (isJsonText(path, text)) {
     // Cheap textual pre-check: unrelated JSON (package.json, dashboards) is never parsed.
     if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return undefined;
@@ -120,7 +131,10 @@ function parseSource(src: SourceFile): Parsed | undefined {
     if (r.error || !r.node) {
       if (path.toLowerCase().endsWith('.json') || !r.node) {
         const e = r.error!;
-        return { docs: [], problems: [{ message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } }] };
+        const lines = new LineIndex(text, path);
+        const at = lines.lineStart(e.line) + e.column - 1;
+        const problem = templateProblem(text, path, at, e.message, (a, b) => lines.span(a, b)) ?? { message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } };
+        return { docs: [], problems: [problem], rendered: [] };
       }
     }
     const problems: LoadProblem[] = (r.warnings ?? []).map((w) => ({
@@ -129,10 +143,10 @@ function parseSource(src: SourceFile): Parsed | undefined {
       span: w.span,
       ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}),
     }));
-    return { docs: [{ node: r.node!, index: 0 }], problems };
+    return { docs: [{ node: r.node!, index: 0 }], problems, rendered: [] };
   }
   const y = parseYaml(text, path, wantYamlChunk);
-  return { docs: y.docs, problems: y.problems };
+  return { docs: y.docs, problems: y.problems, rendered: y.rendered };
 }
 
 function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[], docIndex: number): void {

@@ -7,12 +7,10 @@ import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
 import { PosMap } from '../model/posmap.js';
-
-export interface ParseProblem {
-  readonly message: string;
-  readonly code: string;
-  readonly span: Span;
-}
+import { sourceOf } from './helm-source.js';
+import type { ParseProblem, RenderedDoc } from './problem.js';
+export type { ParseProblem, RenderedDoc } from './problem.js';
+import { templateProblem } from './template.js';
 
 export interface YamlDoc {
   readonly node: PNode;
@@ -23,6 +21,8 @@ export interface YamlDoc {
 export interface YamlResult {
   readonly docs: YamlDoc[];
   readonly problems: ParseProblem[];
+  /** Documents (of those parsed) that name the template they were rendered from. */
+  readonly rendered: RenderedDoc[];
 }
 
 /** Decides from a document's raw text whether it is worth parsing. */
@@ -35,6 +35,7 @@ const MAX_ALIAS_EXPANSIONS = 10_000;
 export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
+  const rendered: RenderedDoc[] = [];
   const starts = [0];
   for (const m of text.matchAll(DOC_MARKER)) if (m.index !== 0) starts.push(m.index);
   let lineOffset = 0;
@@ -42,11 +43,15 @@ export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlR
   for (let i = 0; i < starts.length; i++) {
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
-    if (!want || want(chunk)) parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+    if (!want || want(chunk)) {
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+      const source = sourceOf(chunk, lineOffset + 1);
+      if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith('\n') ? 0 : 1), source });
+    }
     lineOffset += chunkLines;
     docIndex++;
   }
-  return { docs, problems };
+  return { docs, problems, rendered };
 }
 
 function countNewlines(s: string): number {
@@ -76,7 +81,8 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
         const key = /^(["'])(.*?)\1/.exec(head)?.[2] ?? /^[^\s:#,{}[\]]+/.exec(head)?.[0];
         if (key) message = `duplicate key "${key}": ${message}`;
       }
-      problems.push({ message, code: e.code, span: ctx.span(start, end) });
+      // A document that holds template actions where YAML cannot take them is not YAML until rendered: a note, not an error.
+      problems.push(templateProblem(chunk, file, start, message, (a, b) => ctx.span(a, b)) ?? { message, code: e.code, span: ctx.span(start, end) });
     }
     if (errors.length > 0 || doc.contents === null) continue;
     const node = ctx.convert(doc, doc.contents as YNode);
@@ -122,6 +128,8 @@ class Converter {
     }
     const tag = n.tag && !n.tag.startsWith('tag:yaml.org,2002:') ? n.tag : undefined;
     if (isScalar(n)) return this.scalar(n, tag);
+    const action = this.templateAction(n);
+    if (action) return action;
     if (isMap(n)) {
       const entries: PEntry[] = [];
       for (const item of n.items) {
@@ -148,7 +156,20 @@ class Converter {
     return undefined;
   }
 
+  /**
+   * A flow map that is really a template action (`name: {{ .Values.name }}` parses as a map in a
+   * map): an unknown scalar holding the action's text.
+   */
+  private templateAction(n: YNode): PScalar | undefined {
+    if (!isMap(n) || !n.flow || !n.range) return undefined;
+    const [a, b] = n.range;
+    if (this.src.startsWith('{{', a) && this.src.slice(Math.max(a, b - 2), b) === '}}') return { type: 'scalar', value: this.src.slice(a, b), span: this.span(a, b), unknown: true };
+    return undefined;
+  }
+
   private keyScalar(doc: Document, k: YNode | null): PScalar {
+    const action = k ? this.templateAction(k) : undefined;
+    if (action) return action;
     if (k && isScalar(k)) {
       const v = k.value;
       return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean), span: this.nodeSpan(k) };
