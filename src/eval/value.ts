@@ -128,6 +128,27 @@ export function decodedPiece(lines: LineIndex, text: string, offsets: readonly n
   return { text, spanOf: (a, b) => lines.span(offsets[Math.min(a, text.length)], offsets[Math.min(Math.max(a, b), text.length)]) };
 }
 
+/**
+ * The characters [from, to) of a piece, at their own positions (string functions that cut text:
+ * `trimprefix`, `replace`, `split`, `substr`). An unknown piece stays unknown as a whole.
+ */
+export function slicePiece(p: Piece, from: number, to: number): Piece {
+  if (p.unknown) return p;
+  const a = Math.max(0, Math.min(from, p.text.length));
+  const b = Math.max(a, Math.min(to, p.text.length));
+  if (a === 0 && b === p.text.length) return p;
+  return { text: p.text.slice(a, b), spanOf: (x, y) => p.spanOf(a + x, a + Math.max(x, y)) };
+}
+
+/**
+ * Other characters at the same positions (`lower`, `upper`): `text` must be as long as the
+ * piece's text, otherwise the result is one opaque piece over the piece's whole span.
+ */
+export function retextPiece(p: Piece, text: string): Piece {
+  if (text.length === p.text.length) return { text, spanOf: p.spanOf, ...(p.unknown ? { unknown: true } : {}) };
+  return opaquePiece(text, p.spanOf(0, p.text.length), p.unknown);
+}
+
 /** A known scalar's characters as a piece (through its own position map). */
 export function scalarPiece(s: PScalar): Piece {
   if (s.unknown || s.value === null) return opaquePiece(isScalar(s) && typeof s.value === 'string' ? s.value : '${value}', s.span, true);
