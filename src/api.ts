@@ -12,7 +12,8 @@ import type { LoadedConfig } from './config/types.js';
 import { finalize, runRules } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
-import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
+import { initHcl } from './load/hcl/parse.js';
+import { loadSources, needsHclParser, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
 import { applySuppressions, todayUtc } from './suppress/apply.js';
 
@@ -72,6 +73,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     if ('text' in s) sources.push(s);
     else readProblems.push(s);
   }
+  // The HCL parser (WebAssembly) is loaded only when a Terraform configuration is read.
+  if (needsHclParser(sources)) await initHcl();
   const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
   const index = new Index(loaded.resources);
   const levels: Record<string, Level> = { ...(config ? resolveLevels(RULES, config) : {}), ...(options.rules ?? {}) };

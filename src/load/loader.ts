@@ -9,6 +9,7 @@ import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
+import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind } from './terraform-hcl.js';
 import { kustomizeNamespaces } from './kustomize.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
 import { parseYaml, type ParseProblem } from './yaml.js';
@@ -50,13 +51,40 @@ export function wantYamlChunk(chunk: string): boolean {
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ''));
 }
 
+/**
+ * Build the model from the sources. Terraform configurations (`.tf`, `.tf.json` and the
+ * `.tfvars` files of one directory) are read together, where their first file is; the HCL
+ * parser must have been initialised (`initHcl` in src/load/hcl/parse.ts, which `lint()` awaits
+ * when `needsHclParser` says so), otherwise each such configuration is a problem.
+ */
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
   const kustomized = kustomizeNamespaces(sources);
   const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
-  for (const src of sources) loadOne(src, ctx, resources, problems);
+  const terraform = new Map<SourceFile, SourceFile[]>();
+  for (const group of terraformConfigurations(sources)) terraform.set(group[0], group);
+  for (const src of sources) {
+    if (src.path !== '<stdin>' && terraformFileKind(src.path)) {
+      const group = terraform.get(src);
+      if (group) loadTerraform(group, ctx, resources, problems);
+      continue;
+    }
+    loadOne(src, ctx, resources, problems);
+  }
   return { resources, problems, files: [...sources] };
+}
+
+/** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
+export function needsHclParser(sources: readonly SourceFile[]): boolean {
+  return terraformConfigurations(sources).length > 0;
+}
+
+function loadTerraform(group: readonly SourceFile[], ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
+  const r = loadTerraformConfiguration(group);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
