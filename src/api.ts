@@ -10,6 +10,7 @@ import { matchAny } from './config/glob.js';
 import { loadConfigFile, resolveLevels } from './config/load.js';
 import type { LoadedConfig } from './config/types.js';
 import { finalize, runRules } from './engine/engine.js';
+import { createFinding } from './engine/finding.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
 import { initHcl } from './load/hcl/parse.js';
@@ -43,6 +44,8 @@ export interface LintOptions {
    * whose primary location or any related location is in one of `paths` (the pre-commit mode).
    */
   readonly context?: string;
+  /** A message `{{placeholder}}` without data is an error instead of being left as written (for rule tests). */
+  readonly strictMessages?: boolean;
 }
 
 export interface LintResult {
@@ -83,17 +86,18 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   const only = options.only;
   const judging = !!only?.some((id) => id.startsWith('suppress/'));
   if (only && !judging) for (const r of RULES) if (!only.includes(r.meta.id)) levels[r.meta.id] = 'off';
-  const findings = runRules(RULES, index, { levels, facts });
+  const strict = !!options.strictMessages;
+  const findings = runRules(RULES, index, { levels, facts, strictMessages: strict });
   const parseLevel = levels[PARSE_RULE] ?? 'error';
   if (parseLevel !== 'off') {
+    const parseRule = RULES.find((r) => r.meta.id === PARSE_RULE)!.meta;
     for (const p of [...readProblems, ...loaded.problems]) {
-      findings.push({
-        ruleId: PARSE_RULE, messageId: 'syntax', message: p.message, severity: parseLevel,
-        location: p.span, related: ((p as LoadProblem).related ?? []).map((r) => ({ location: r.span, label: r.label })), subject: `file:${p.span.file}`, fingerprint: '',
-      });
+      const related = ((p as LoadProblem).related ?? []).map((r) => ({ at: r.span, label: r.label }));
+      findings.push(createFinding(parseRule, { messageId: 'syntax', data: { message: p.message }, severity: parseLevel, at: p.span, related, subject: `file:${p.span.file}` }, strict));
     }
   }
   const bookkeeping = applySuppressions(findings, {
+    strictMessages: strict,
     files: loaded.files,
     resources: loaded.resources,
     config,

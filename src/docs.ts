@@ -178,6 +178,11 @@ function bundledExamples(root: string, ruleId: string): Examples {
   return bundled[ruleId] ?? {};
 }
 
+/** A golden line (`file:1:2-1:9  ...`) as the text formatter prints it (`file:1:2  ...`). */
+function withoutRanges(line: string): string {
+  return line.replace(/^(\s*(?:related: )?.+?:\d+:\d+)-\d+:\d+(  )/, '$1$2');
+}
+
 export function ruleExamples(ruleId: string, root = packageRoot()): Examples {
   if (!fs.existsSync(path.join(root, 'fixtures'))) return bundledExamples(root, ruleId);
   const { valid, invalid } = caseDirs(root, ruleId);
@@ -187,7 +192,7 @@ export function ruleExamples(ruleId: string, root = packageRoot()): Examples {
     const expectedPath = path.join(dir, 'expected.txt');
     if (!fs.existsSync(expectedPath)) continue;
     const expected = splitLines(fs.readFileSync(expectedPath, 'utf8'));
-    const m = /^(.+?):(\d+):(\d+)  /.exec(expected[0] ?? '');
+    const m = /^(.+?):(\d+):(\d+)(?:-\d+:\d+)?  /.exec(expected[0] ?? '');
     if (!m) continue;
     const file = m[1];
     const line = Number(m[2]);
@@ -196,10 +201,11 @@ export function ruleExamples(ruleId: string, root = packageRoot()): Examples {
     if (!fs.existsSync(abs)) continue;
     const lines = splitLines(fs.readFileSync(abs, 'utf8'));
     const w = window(lines, line);
-    const output = [expected[0]];
+    // Shown as the text format prints it: start positions only.
+    const output = [withoutRanges(expected[0])];
     for (const l of expected.slice(1)) {
       if (!l.startsWith('    ')) break;
-      output.push(l);
+      output.push(withoutRanges(l));
     }
     bad = {
       caseDir: path.relative(root, dir).split(path.sep).join('/'),

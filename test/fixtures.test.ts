@@ -17,8 +17,8 @@ const filter = process.env.FIXTURE_FILTER ?? '';
 for (const c of fixtureCases().filter((x) => x.ruleId.startsWith(filter))) {
   test(`${c.ruleId} ${c.name}`, async () => {
     const opts = readOptions(c.dir) as Partial<LintOptions> & { paths?: string[] };
-    const result = await lint(opts.paths ?? ['.'], { ...opts, cwd: c.dir, only: [c.ruleId] });
-    const actual = formatFindingLines(result.findings);
+    const result = await lint(opts.paths ?? ['.'], { ...opts, cwd: c.dir, only: [c.ruleId], strictMessages: true });
+    const actual = formatFindingLines(result.findings, false, true);
     const expectedPath = path.join(c.dir, 'expected.txt');
     if (process.env.UPDATE_FIXTURES) fs.writeFileSync(expectedPath, actual);
     const expected = fs.existsSync(expectedPath) ? fs.readFileSync(expectedPath, 'utf8') : '<missing expected.txt>';

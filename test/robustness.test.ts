@@ -66,7 +66,7 @@ test('mutated fixtures never crash a rule', async () => {
         fs.cpSync(path.dirname(file), caseDir, { recursive: true });
         fs.writeFileSync(path.join(caseDir, path.basename(file)), mutant);
         try {
-          await lint(['.'], { cwd: caseDir });
+          await lint(['.'], { cwd: caseDir, strictMessages: true });
           runs++;
         } catch (e) {
           assert.unreachable(`${path.relative(ROOT, file)} mutant ${m}: ${(e as Error).message}\n${mutant}`);

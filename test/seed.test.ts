@@ -22,7 +22,7 @@ for (const c of CASES) {
   test(`seed ${c.dir}`, async () => {
     const dir = path.join(ROOT, c.dir);
     const result = await lint(['.'], { cwd: dir });
-    const actual = formatFindingLines(result.findings);
+    const actual = formatFindingLines(result.findings, false, true);
     const expectedPath = path.join(ROOT, c.expected);
     if (process.env.UPDATE_FIXTURES && !process.env.FIXTURE_FILTER) fs.writeFileSync(expectedPath, actual);
     assert.fixture(actual, fs.readFileSync(expectedPath, 'utf8'));

@@ -1,9 +1,8 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
-import { isMap, type PScalar } from '../../src/model/pnode.js';
-import { looksTemplated } from '../../src/model/span.js';
+import { unknownText, type Located } from '../../src/model/span.js';
 
-export default defineRule<'sameKeyDifferentCase', Role>({
+export default defineRule({
   meta: {
     id: 'iam/condition-key-case',
     type: 'problem',
@@ -29,29 +28,28 @@ export default defineRule<'sameKeyDifferentCase', Role>({
         'condition key "{{key}}" differs from "{{other}}" under "{{operator}}" only in case, and IAM compares key names case-insensitively: merge their values into one entry',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || trust.node.unknown) return;
     for (const s of trust.statements) {
-      const block = s.conditionEntry?.value;
-      if (s.node.unknown || !block || block.unknown || !isMap(block)) continue;
-      for (const opEntry of block.entries) {
-        if (opEntry.key.unknown || !isMap(opEntry.value) || opEntry.value.unknown) continue;
-        const first = new Map<string, PScalar>();
-        for (const kv of opEntry.value.entries) {
-          const key = kv.key.value;
-          if (kv.key.unknown || typeof key !== 'string' || looksTemplated(key)) continue;
+      if (s.node.unknown || s.conditionEntry?.value.unknown) continue;
+      for (const block of s.operators) {
+        if (unknownText(block.operator) || !block.isMap) continue;
+        const first = new Map<string, Located<string>>();
+        for (const kv of block.keys) {
+          const key = kv.value;
+          if (unknownText(kv)) continue;
           const seen = first.get(key.toLowerCase());
           if (!seen) {
-            first.set(key.toLowerCase(), kv.key);
+            first.set(key.toLowerCase(), kv);
             continue;
           }
           if (seen.value === key) continue; // an exact duplicate: a syntax problem, reported by the loader
           ctx.report({
-            at: kv.key.span,
+            at: kv,
             messageId: 'sameKeyDifferentCase',
-            data: { key, other: String(seen.value), operator: String(opEntry.key.value) },
-            related: [{ at: seen.span, label: 'same key' }],
+            data: { key, other: seen.value, operator: block.operator.value },
+            related: [{ at: seen, label: 'same key' }],
           });
         }
       }

@@ -1,8 +1,6 @@
 import { defineRule } from '../../src/engine/types.js';
-import { parseOperator } from '../../src/iam/conditions.js';
 import type { Role } from '../../src/model/iam.js';
-import { isMap } from '../../src/model/pnode.js';
-import { looksTemplated } from '../../src/model/span.js';
+import { unknownText } from '../../src/model/span.js';
 import { editDistance } from '../../src/edit-distance.js';
 
 const BASES = [
@@ -34,7 +32,7 @@ function suggest(op: string): { fix: string; caseOnly: boolean } | undefined {
   return best ? { fix: best, caseOnly: false } : undefined;
 }
 
-export default defineRule<'wrongCase' | 'nullIfExists' | 'misspelt' | 'unknownOperator', Role>({
+export default defineRule({
   meta: {
     id: 'iam/known-condition-operator',
     type: 'problem',
@@ -63,25 +61,22 @@ export default defineRule<'wrongCase' | 'nullIfExists' | 'misspelt' | 'unknownOp
       unknownOperator: 'condition operator "{{op}}" is not an IAM condition operator, so IAM rejects the policy ("Invalid Condition type")',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || trust.node.unknown) return;
     for (const s of trust.statements) {
-      const block = s.conditionEntry?.value;
-      if (s.node.unknown || !block || block.unknown || !isMap(block)) continue;
-      for (const e of block.entries) {
-        const op = e.key.value;
-        if (e.key.unknown || typeof op !== 'string' || looksTemplated(op)) continue;
-        const info = parseOperator(op);
-        if (info.known) continue;
+      if (s.node.unknown || s.conditionEntry?.value.unknown) continue;
+      for (const { operator, op: info } of s.operators) {
+        const op = operator.value;
+        if (unknownText(operator) || info.known) continue;
         if (info.family === 'null' && info.ifExists) {
-          ctx.report({ at: e.key.span, messageId: 'nullIfExists', data: { op, fix: op.slice(0, -'IfExists'.length) } });
+          ctx.report({ at: operator, messageId: 'nullIfExists', data: { op, fix: op.slice(0, -'IfExists'.length) } });
           continue;
         }
         const s2 = suggest(op);
-        if (s2?.caseOnly) ctx.report({ at: e.key.span, messageId: 'wrongCase', data: { op, fix: s2.fix } });
-        else if (s2) ctx.report({ at: e.key.span, messageId: 'misspelt', data: { op, fix: s2.fix } });
-        else ctx.report({ at: e.key.span, messageId: 'unknownOperator', data: { op } });
+        if (s2?.caseOnly) ctx.report({ at: operator, messageId: 'wrongCase', data: { op, fix: s2.fix } });
+        else if (s2) ctx.report({ at: operator, messageId: 'misspelt', data: { op, fix: s2.fix } });
+        else ctx.report({ at: operator, messageId: 'unknownOperator', data: { op } });
       }
     }
   },

@@ -10,7 +10,7 @@ const MAX_RELATED = 3;
 /** Provider hosts compare case-insensitively (a case-only difference is not what this rule is about). */
 const norm = (h: string): string => h.toLowerCase();
 
-export default defineRule<'unknownProvider', Role>({
+export default defineRule({
   meta: {
     id: 'iam/known-provider',
     type: 'problem',
@@ -36,7 +36,7 @@ export default defineRule<'unknownProvider', Role>({
       unknownProvider: 'OIDC provider "{{provider}}" is not one of the known OIDC providers ({{known}})',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust) return;
     const repo = ctx.index.providers;

@@ -1,26 +1,18 @@
 import { defineRule } from '../../src/engine/types.js';
 import { subjectScope } from '../../src/iam/conditions.js';
 import type { Condition, Role, Statement } from '../../src/model/iam.js';
-import { isMap } from '../../src/model/pnode.js';
-import { webIdentityStatements } from '../../src/model/trust.js';
-import { statementProviders } from '../../src/model/trust.js';
+import { claimConditions, trustedProviders, webIdentityStatements } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
 
 /** Positive `sub` conditions on one of the statement's providers (the ones that decide whom the statement admits). */
 function subConditions(s: Statement): Condition[] {
-  const providers = new Set((statementProviders(s) ?? []).map((p) => p.toLowerCase()));
-  return s.conditions.filter(
-    (c) => c.claim.toLowerCase() === 'sub' && providers.has(c.keyPrefix.toLowerCase()) && c.op.known && !c.op.negated && (c.op.family === 'string' || c.op.family === 'arn'),
-  );
-}
-
-/** The `Condition` block is absent or a map of operator maps, none of them computed: another clause could narrow the pattern. */
-function conditionsStatic(s: Statement): boolean {
-  const c = s.conditionEntry?.value;
-  if (c === undefined) return true;
-  return !c.unknown && isMap(c) && c.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown));
+  const out = new Set<Condition>();
+  for (const p of trustedProviders(s) ?? []) {
+    for (const c of claimConditions(s, 'sub', p)) if (c.op.known && !c.op.negated && (c.op.family === 'string' || c.op.family === 'arn')) out.add(c);
+  }
+  return s.conditions.filter((c) => out.has(c));
 }
 
 /** A condition whose values all name single service accounts or SA-name patterns inside one namespace. */
@@ -35,7 +27,7 @@ function namespacePart(value: string): string {
   return colon < 0 ? rest : rest.slice(0, colon);
 }
 
-export default defineRule<'namespaceWide' | 'namespacePattern' | 'clusterWide', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-broad-sub-pattern',
     type: 'hardening',
@@ -64,12 +56,12 @@ export default defineRule<'namespaceWide' | 'namespacePattern' | 'clusterWide', 
       clusterWide: 'sub pattern "{{value}}" admits service accounts in every namespace of the cluster, including ones created later',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
-      if (s.node.unknown || s.federated.some(unknownText) || !conditionsStatic(s)) continue;
+      if (s.node.unknown || !s.conditionsStatic) continue;
       const subs = subConditions(s);
       for (const c of subs) {
-        if (!c.op.like || unknownText(c.key)) continue;
+        if (!c.op.like || c.claimUnknown) continue;
         // Another positive `sub` condition (ANDed with this one) that names exact subjects narrows it.
         if (subs.some((o) => o !== c && isNarrow(o))) continue;
         for (const v of c.values) {

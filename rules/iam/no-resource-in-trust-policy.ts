@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
 import { isRoleTrustPolicy } from '../../src/model/trust.js';
 
-export default defineRule<'prohibitedField', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-resource-in-trust-policy',
     type: 'problem',
@@ -26,7 +26,7 @@ export default defineRule<'prohibitedField', Role>({
       prohibitedField: '"{{field}}" is not allowed in a role trust policy statement, so IAM rejects the document ("Has prohibited field {{field}}"): remove it',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     if (!isRoleTrustPolicy(role)) return;
     for (const s of role.trust!.statements) {
       if (s.node.unknown) continue;

@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Role } from '../../src/model/iam.js';
 import { foreignKeyConditions, isWebIdentityPolicy, providerOfFederated } from '../../src/model/trust.js';
 
-export default defineRule<'voidRestriction', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-void-condition',
     type: 'problem',
@@ -30,7 +30,7 @@ export default defineRule<'voidRestriction', Role>({
         'condition key "{{key}}" does not name the statement\'s OIDC provider "{{provider}}", so the key is absent from every request and this "{{operator}}" restriction always passes',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isWebIdentityPolicy(trust)) return;
     for (const s of trust.statements) {

@@ -1,19 +1,9 @@
 import { defineRule } from '../../src/engine/types.js';
-import type { Condition, Role, Statement } from '../../src/model/iam.js';
-import { isMap } from '../../src/model/pnode.js';
-import { webIdentityStatements } from '../../src/model/trust.js';
-import { statementProviders } from '../../src/model/trust.js';
-import { unknownText } from '../../src/model/span.js';
+import type { Condition, Role } from '../../src/model/iam.js';
+import { claimConditions, isPlainPositive, trustedProviders, webIdentityStatements } from '../../src/model/trust.js';
+import { unknownText, type Span } from '../../src/model/span.js';
 
-/** The `Condition` block is absent or a map of operator maps, none of them computed. */
-function conditionsStatic(s: Statement): boolean {
-  const c = s.conditionEntry?.value;
-  if (c === undefined) return true;
-  return !c.unknown && isMap(c) && c.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown));
-}
-
-/** A restriction that always applies to a request carrying the key: no negation, no `IfExists`, no `ForAllValues`. */
-const isPlainPositive = (c: Condition): boolean => !c.op.negated && !c.op.ifExists && c.op.qualifier !== 'ForAllValues';
+const spanKey = (s: Span): string => `${s.file}:${s.line}:${s.column}`;
 
 /** The operator without `ForAllValues:`/`IfExists`, and positive: what the author should write. */
 function plainOperator(c: Condition): string {
@@ -21,9 +11,19 @@ function plainOperator(c: Condition): string {
   return c.op.qualifier === 'ForAnyValue' ? `ForAnyValue:${base}` : base;
 }
 
-type MessageId = 'negatedOnly' | 'forAllValues' | 'ifExists' | 'nullOnly';
+const messages = {
+  negatedOnly:
+    'this statement restricts "sub" only by exclusion ("{{operator}}"), so it admits every service account of the cluster except {{values}}: use "{{fix}}" with the service accounts to admit',
+  forAllValues:
+    '"{{operator}}" on the single-valued key "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
+  nullOnly:
+    '"{{operator}}" on "{{key}}" only tests that the token has a subject, which every service account token has, so this statement admits every service account of the cluster: use "StringEquals" with the service accounts to admit',
+  ifExists:
+    '"{{operator}}" on "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
+} as const;
+type MessageId = keyof typeof messages;
 
-export default defineRule<MessageId, Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-void-sub-operator',
     type: 'hardening',
@@ -46,33 +46,29 @@ export default defineRule<MessageId, Role>({
       ],
     },
     appliesTo: ['iam:Role'],
-    messages: {
-      negatedOnly:
-        'this statement restricts "sub" only by exclusion ("{{operator}}"), so it admits every service account of the cluster except {{values}}: use "{{fix}}" with the service accounts to admit',
-      forAllValues:
-        '"{{operator}}" on the single-valued key "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
-      nullOnly:
-        '"{{operator}}" on "{{key}}" only tests that the token has a subject, which every service account token has, so this statement admits every service account of the cluster: use "StringEquals" with the service accounts to admit',
-      ifExists:
-        '"{{operator}}" on "{{key}}" is true for a request without the key, so this statement has no reliable subject restriction: use "{{fix}}"',
-    },
+    messages,
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
-      if (s.node.unknown || s.federated.some(unknownText) || !conditionsStatic(s)) continue;
-      if (s.conditions.some((c) => unknownText(c.key) || unknownText(c.operator))) continue;
-      const providers = statementProviders(s);
+      if (s.node.unknown || !s.conditionsStatic) continue;
+      if (s.conditions.some((c) => c.claimUnknown || unknownText(c.operator))) continue;
+      const providers = trustedProviders(s);
       if (!providers) continue;
       const reported = new Set<string>();
-      for (const provider of new Set(providers.map((p) => p.toLowerCase()))) {
-        const subs = s.conditions.filter(
-          (c) => c.claim.toLowerCase() === 'sub' && c.keyPrefix.toLowerCase() === provider && c.op.known && (c.op.family === 'string' || c.op.family === 'arn'),
-        );
+      const seen = new Set<string>();
+      for (const provider of providers) {
+        const id = provider.host === undefined ? provider.principal.value : provider.host.toLowerCase();
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const own = claimConditions(s, 'sub', provider);
+        const subs = own.filter((c) => c.op.known && (c.op.family === 'string' || c.op.family === 'arn'));
         if (subs.length === 0) {
           // `"Null": {"<provider>:sub": "false"}` only says that the token has a subject: every token has one.
-          const nullCheck = s.conditions.find(
-            (c) => c.claim.toLowerCase() === 'sub' && c.keyPrefix.toLowerCase() === provider && c.op.known && c.op.family === 'null' && !c.unknown && c.values.length > 0 && c.values.every((v) => !unknownText(v) && v.value.toLowerCase() === 'false'),
+          const nullCheck = own.find(
+            (c) => c.op.known && c.op.family === 'null' && !c.unknown && c.values.length > 0 && c.values.every((v) => !unknownText(v) && v.value.toLowerCase() === 'false'),
           );
+          if (nullCheck && reported.has(spanKey(nullCheck.operator.span))) continue;
+          if (nullCheck) reported.add(spanKey(nullCheck.operator.span));
           if (nullCheck) ctx.report({ at: nullCheck.operator, messageId: 'nullOnly', data: { operator: nullCheck.operator.value, key: nullCheck.key.value } });
           continue;
         }
@@ -92,7 +88,7 @@ export default defineRule<MessageId, Role>({
           continue;
         }
         for (const c of positives) {
-          const where = `${c.operator.span.file}:${c.operator.span.line}:${c.operator.span.column}`;
+          const where = spanKey(c.operator.span);
           if (reported.has(where)) continue; // several keys under one operator: one finding on the operator
           if (c.unknown || c.values.some(unknownText)) continue;
           const messageId: MessageId = c.op.qualifier === 'ForAllValues' ? 'forAllValues' : 'ifExists';

@@ -8,7 +8,7 @@ function likeOperator(raw: string): string {
   return raw.replace(/String(Not)?Equals(IgnoreCase)?/, (_m, not: string | undefined) => `String${not ?? ''}Like`);
 }
 
-export default defineRule<'literalWildcard', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-wildcard-in-string-equals',
     type: 'problem',
@@ -33,13 +33,13 @@ export default defineRule<'literalWildcard', Role>({
       literalWildcard: '"{{operator}}" compares "{{value}}" exactly, so its "{{wildcard}}" matches only a literal "{{wildcard}}": use "{{like}}" for a pattern',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isWebIdentityPolicy(trust)) return;
     for (const s of trust.statements) {
       for (const c of s.conditions) {
         if (!c.op.known || c.op.family !== 'string' || c.op.like) continue;
-        if (unknownText(c.key) || !/[./]/.test(c.keyPrefix)) continue;
+        if (c.claimUnknown || (!c.prefixUnknown && !/[./]/.test(c.keyPrefix))) continue;
         for (const v of c.values) {
           if (unknownText(v)) continue;
           const wildcard = /[*?]/.exec(v.value)?.[0];

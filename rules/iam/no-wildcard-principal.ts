@@ -19,7 +19,7 @@ const PRINCIPAL_KEYS = new Set([
 const restrictsPrincipal = (c: Condition): boolean =>
   c.op.known && !c.op.negated && !c.op.ifExists && c.op.family !== 'null' && PRINCIPAL_KEYS.has(c.key.value.toLowerCase());
 
-export default defineRule<'wildcardPrincipal' | 'scalarWildcard' | 'notPrincipal', Role>({
+export default defineRule({
   meta: {
     id: 'iam/no-wildcard-principal',
     type: 'problem',
@@ -50,7 +50,7 @@ export default defineRule<'wildcardPrincipal' | 'scalarWildcard' | 'notPrincipal
       notPrincipal: '"NotPrincipal" is not supported in a role trust policy: use "Principal" with the principals to trust',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     if (!isRoleTrustPolicy(role)) return;
     for (const s of role.trust!.statements) {
       if (s.node.unknown) continue;
@@ -64,8 +64,7 @@ export default defineRule<'wildcardPrincipal' | 'scalarWildcard' | 'notPrincipal
         ctx.report({ at: w, messageId: 'scalarWildcard' });
         continue;
       }
-      const cond = s.conditionEntry?.value;
-      if (cond && cond.unknown) continue;
+      if (s.conditionEntry?.value.unknown) continue;
       if (s.conditions.some((c) => c.unknown || unknownText(c.key) || unknownText(c.operator))) continue;
       if (s.conditions.some(restrictsPrincipal)) continue;
       ctx.report({ at: w, messageId: 'wildcardPrincipal' });

@@ -1,17 +1,9 @@
 import { defineRule } from '../../src/engine/types.js';
-import type { PolicyDocument, Role } from '../../src/model/iam.js';
-import type { Span } from '../../src/model/span.js';
+import type { Role } from '../../src/model/iam.js';
 import { looksTemplated } from '../../src/model/span.js';
-import { isRoleTrustPolicy } from '../../src/model/trust.js';
+import { documentKey, isRoleTrustPolicy } from '../../src/model/trust.js';
 
-/** Where to point for a missing `Version`: the key holding the document in the role (e.g. `AssumeRolePolicyDocument`), else its `Statement` key. */
-function documentKey(role: Role, trust: PolicyDocument): Span {
-  const n = role.node;
-  if (n.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
-  return trust.statementEntry?.key.span ?? trust.span;
-}
-
-export default defineRule<'missingVersion' | 'oldVersion' | 'invalidVersion', Role>({
+export default defineRule({
   meta: {
     id: 'iam/policy-version',
     type: 'hardening',
@@ -36,7 +28,7 @@ export default defineRule<'missingVersion' | 'oldVersion' | 'invalidVersion', Ro
       invalidVersion: 'policy version "{{value}}" is not a policy language version, so IAM rejects the document: use "2012-10-17"',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isRoleTrustPolicy(role) || trust.node.type !== 'map') return;
     if (trust.statements.length === 0 && !trust.statementEntry) return; // not a policy document we can judge

@@ -47,7 +47,7 @@ function roleArnOf(role: Role, index: Index, annotationKey: string): RoleArnSour
   return found.every((f) => f.account === first.account && f.partition === first.partition) ? first : undefined;
 }
 
-export default defineRule<'accountMismatch' | 'partitionMismatch' | 'issuerPartition', Role>({
+export default defineRule({
   meta: {
     id: 'iam/provider-account-matches-role',
     type: 'problem',
@@ -77,7 +77,7 @@ export default defineRule<'accountMismatch' | 'partitionMismatch' | 'issuerParti
       issuerPartition: 'OIDC provider ARN is in partition "{{providerPartition}}" but its EKS issuer "{{issuer}}" belongs to partition "{{issuerPartition}}": use "arn:{{issuerPartition}}:iam::…"',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || trust.node.unknown || !isWebIdentityPolicy(trust)) return;
     const annotationKey = `${ctx.facts.annotationPrefix ?? 'eks.amazonaws.com'}/role-arn`;

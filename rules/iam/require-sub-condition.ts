@@ -1,43 +1,37 @@
 import { defineRule } from '../../src/engine/types.js';
 import { evaluateOperator } from '../../src/iam/conditions.js';
 import type { Role, Statement } from '../../src/model/iam.js';
-import { isMap } from '../../src/model/pnode.js';
-import { providerOfFederated, webIdentityStatements } from '../../src/model/trust.js';
-import { statementProviders, OIDC_CLAIMS } from '../../src/model/trust.js';
+import { claimConditions, OIDC_CLAIMS, policyComplete, trustedProviders, webIdentityStatements, type TrustedProvider } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
-/** The `Condition` block is absent or a map of operator maps, none of them computed (CDK `CfnJson`, CloudFormation `Fn::If`). */
-function conditionsStatic(s: Statement): boolean {
-  const c = s.conditionEntry?.value;
-  if (c === undefined) return true;
-  return !c.unknown && isMap(c) && c.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown));
-}
-
 /**
- * The first provider of a web-identity statement that has no `<provider>:sub` condition, or
- * undefined when every provider has one or nothing can be said: a templated principal or key, a
- * `Condition` that is not a static map, or a key whose issuer prefix is not the statement's provider
+ * The first provider of a web-identity statement that has no `sub` condition, or undefined when
+ * every provider has one or nothing can be said: a templated claim or operator, a `Condition`
+ * that is not a static map, or a key whose issuer prefix is not the statement's provider
  * (iam/condition-key-matches-provider and iam/no-void-condition judge those; such a key either
- * blocks the statement or is itself the `sub` restriction that no longer applies).
+ * blocks the statement or is itself the `sub` restriction that no longer applies). A provider
+ * whose host is not static (a Terraform or CloudFormation reference) counts every `sub` key as
+ * possibly its own.
  */
-function providerWithoutSub(s: Statement): string | undefined {
-  if (s.node.unknown || s.federated.some(unknownText) || !conditionsStatic(s)) return undefined;
-  if (s.conditions.some((c) => unknownText(c.key) || unknownText(c.operator))) return undefined;
-  const providers = statementProviders(s);
+function providerWithoutSub(s: Statement): TrustedProvider | undefined {
+  if (s.node.unknown || !s.conditionsStatic) return undefined;
+  if (s.conditions.some((c) => c.claimUnknown || unknownText(c.operator))) return undefined;
+  const providers = trustedProviders(s);
   if (!providers) return undefined;
-  const known = new Set(providers.map((p) => p.toLowerCase()));
-  for (const c of s.conditions) {
-    const claim = c.claim.toLowerCase();
-    if (!OIDC_CLAIMS.has(claim) || !/[./]/.test(c.keyPrefix) || known.has(c.keyPrefix.toLowerCase())) continue;
-    if (claim === 'sub') return undefined;
-    const whenAbsent = c.op.known ? evaluateOperator(c.operator.value, c.values.map((v) => v.value), undefined) : undefined;
-    if (whenAbsent !== true) return undefined; // the statement matches no request (or cannot be evaluated)
+  if (providers.every((p) => p.host !== undefined)) {
+    const known = new Set(providers.map((p) => p.host!.toLowerCase()));
+    for (const c of s.conditions) {
+      const claim = c.claim.toLowerCase();
+      if (c.prefixUnknown || !OIDC_CLAIMS.has(claim) || !/[./]/.test(c.keyPrefix) || known.has(c.keyPrefix.toLowerCase())) continue;
+      if (claim === 'sub') return undefined;
+      const whenAbsent = c.op.known ? evaluateOperator(c.operator.value, c.values.map((v) => v.value), undefined) : undefined;
+      if (whenAbsent !== true) return undefined; // the statement matches no request (or cannot be evaluated)
+    }
   }
-  const withSub = new Set(s.conditions.filter((c) => c.claim.toLowerCase() === 'sub').map((c) => c.keyPrefix.toLowerCase()));
-  return providers.find((p) => !withSub.has(p.toLowerCase()));
+  return providers.find((p) => claimConditions(s, 'sub', p).length === 0);
 }
 
-export default defineRule<'noSubCondition', Role>({
+export default defineRule({
   meta: {
     id: 'iam/require-sub-condition',
     type: 'problem',
@@ -63,23 +57,23 @@ export default defineRule<'noSubCondition', Role>({
     messages: {
       noSubCondition:
         'web-identity statement has no "{{provider}}:sub" condition, so any service account in the cluster (any subject the provider issues tokens for) can assume the role',
+      noSubConditionUnknownProvider:
+        'web-identity statement has no "sub" condition for its OIDC provider, so any service account in the cluster (any subject the provider issues tokens for) can assume the role',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     // Statements added elsewhere (CDK addToAssumeRolePolicy) may be missing from the model: judge only complete policies.
-    if (!trust || trust.node.unknown || trust.statementEntry?.value.unknown) return;
+    if (!policyComplete(trust)) return;
     for (const s of webIdentityStatements(trust)) {
       const provider = providerWithoutSub(s);
       if (provider === undefined) continue;
       const at = s.conditionEntry?.key.span ?? s.principal?.key.span;
       if (!at) continue;
-      ctx.report({
-        at,
-        messageId: 'noSubCondition',
-        data: { provider },
-        related: s.federated.filter((f) => providerOfFederated(f.value) === provider).map((f) => ({ at: f, label: 'OIDC provider principal' })),
-      });
+      const same = provider.host === undefined ? [provider] : (trustedProviders(s) ?? []).filter((p) => p.host === provider.host);
+      const related = same.map((p) => ({ at: p.principal, label: 'OIDC provider principal' }));
+      if (provider.host === undefined) ctx.report({ at, messageId: 'noSubConditionUnknownProvider', related });
+      else ctx.report({ at, messageId: 'noSubCondition', data: { provider: provider.host }, related });
     }
   },
 });

@@ -3,7 +3,11 @@ import { parseOidcProviderArn, parseRoleArn } from '../../src/iam/arn.js';
 import type { Resource } from '../../src/model/index.js';
 import { subSpan, unknownText, type Located } from '../../src/model/span.js';
 
-type MessageId = 'roleAccount' | 'providerAccount';
+const messages = {
+  roleAccount: 'role ARN in {{where}} is in account "{{account}}", which is not one of the configured accounts ("{{accounts}}")',
+  providerAccount: 'OIDC provider ARN in {{where}} is in account "{{account}}", which is not one of the configured accounts ("{{accounts}}")',
+} as const;
+type MessageId = keyof typeof messages;
 type Ctx = RuleContext<MessageId>;
 
 /** Offset of the account field: after `arn:<partition>:<service>:<region>:`. */
@@ -32,7 +36,7 @@ function check(ctx: Ctx, l: Located<string>, kind: 'role' | 'provider', where: s
   });
 }
 
-export default defineRule<MessageId, Resource>({
+export default defineRule({
   meta: {
     id: 'iam/role-account-allowed',
     type: 'problem',
@@ -52,12 +56,9 @@ export default defineRule<MessageId, Resource>({
       ],
     },
     appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner'],
-    messages: {
-      roleAccount: 'role ARN in {{where}} is in account "{{account}}", which is not one of the configured accounts ("{{accounts}}")',
-      providerAccount: 'OIDC provider ARN in {{where}} is in account "{{account}}", which is not one of the configured accounts ("{{accounts}}")',
-    },
+    messages,
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     const list = ctx.facts.accounts;
     if (!list || list.length === 0) return;
     const accounts = new Set(list);

@@ -1,8 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import { issuerHost } from '../../src/iam/arn.js';
 import type { Condition, Role } from '../../src/model/iam.js';
-import { webIdentityStatements } from '../../src/model/trust.js';
-import { statementProviders } from '../../src/model/trust.js';
+import { claimConditions, trustedProviders, webIdentityStatements } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -11,7 +10,15 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Service account name: a DNS subdomain (RFC 1123), at most 253 characters. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-type MessageId = 'notServiceAccount' | 'upperCase' | 'whitespace' | 'invalidNamespace' | 'invalidName' | 'invalidChar';
+const messages = {
+  notServiceAccount: 'sub value "{{value}}" is not of the form "system:serviceaccount:<namespace>:<name>", so it never matches a service account token',
+  upperCase: 'sub value "{{value}}" contains upper-case letters, but Kubernetes namespaces and service account names are lower case, so it never matches: write it in lower case',
+  whitespace: 'sub value "{{value}}" contains whitespace, so it never matches a service account token: remove it',
+  invalidNamespace: 'sub value "{{value}}" names namespace "{{part}}", which is not a valid Kubernetes namespace name (a DNS label: lower-case letters, digits and "-"), so it never matches a service account token',
+  invalidName: 'sub value "{{value}}" names service account "{{part}}", which is not a valid Kubernetes service account name (a DNS subdomain: lower-case letters, digits, "-" and "."), so it never matches a service account token',
+  invalidChar: 'sub pattern "{{value}}" contains "{{part}}", which cannot appear in a Kubernetes namespace or service account name, so the pattern never matches a service account token',
+} as const;
+type MessageId = keyof typeof messages;
 
 /** What is wrong with one `sub` value, or undefined when it can match a service account token. */
 function problemOf(c: Condition, value: string, k8sIssuer: boolean): { messageId: MessageId; part?: string } | undefined {
@@ -44,7 +51,7 @@ function problemOf(c: Condition, value: string, k8sIssuer: boolean): { messageId
   return undefined;
 }
 
-export default defineRule<MessageId, Role>({
+export default defineRule({
   meta: {
     id: 'iam/sub-format',
     type: 'problem',
@@ -66,31 +73,25 @@ export default defineRule<MessageId, Role>({
       ],
     },
     appliesTo: ['iam:Role'],
-    messages: {
-      notServiceAccount: 'sub value "{{value}}" is not of the form "system:serviceaccount:<namespace>:<name>", so it never matches a service account token',
-      upperCase: 'sub value "{{value}}" contains upper-case letters, but Kubernetes namespaces and service account names are lower case, so it never matches: write it in lower case',
-      whitespace: 'sub value "{{value}}" contains whitespace, so it never matches a service account token: remove it',
-      invalidNamespace: 'sub value "{{value}}" names namespace "{{part}}", which is not a valid Kubernetes namespace name (a DNS label: lower-case letters, digits and "-"), so it never matches a service account token',
-      invalidName: 'sub value "{{value}}" names service account "{{part}}", which is not a valid Kubernetes service account name (a DNS subdomain: lower-case letters, digits, "-" and "."), so it never matches a service account token',
-      invalidChar: 'sub pattern "{{value}}" contains "{{part}}", which cannot appear in a Kubernetes namespace or service account name, so the pattern never matches a service account token',
-    },
+    messages,
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const issuer = ctx.facts.serviceAccountIssuer ? issuerHost(ctx.facts.serviceAccountIssuer).toLowerCase() : undefined;
     for (const s of webIdentityStatements(role.trust)) {
-      if (s.node.unknown || s.federated.some(unknownText)) continue;
-      const providers = statementProviders(s);
-      if (!providers) continue;
-      const byLower = new Map(providers.map((p) => [p.toLowerCase(), p]));
-      for (const c of s.conditions) {
-        if (c.claim.toLowerCase() !== 'sub' || !c.op.known || c.op.family !== 'string' || unknownText(c.key)) continue;
-        const provider = byLower.get(c.keyPrefix.toLowerCase());
-        if (provider === undefined) continue; // another issuer: iam/condition-key-matches-provider
-        const k8sIssuer = /^oidc\.eks\./i.test(provider) || provider.toLowerCase() === issuer || role.source === 'ccoctl';
-        for (const v of c.values) {
-          if (unknownText(v)) continue;
-          const p = problemOf(c, v.value, k8sIssuer);
-          if (p) ctx.report({ at: v, messageId: p.messageId, data: { value: v.value, part: p.part ?? '' } });
+      if (s.node.unknown) continue;
+      const reported = new Set<Condition>();
+      for (const provider of trustedProviders(s) ?? []) {
+        // A provider whose host is not static: only values written as service account subjects are judged.
+        const host = provider.host?.toLowerCase();
+        const k8sIssuer = host !== undefined && (/^oidc\.eks\./.test(host) || host === issuer || role.source === 'ccoctl');
+        for (const c of claimConditions(s, 'sub', provider)) {
+          if (reported.has(c) || !c.op.known || c.op.family !== 'string') continue;
+          reported.add(c);
+          for (const v of c.values) {
+            if (unknownText(v)) continue;
+            const p = problemOf(c, v.value, k8sIssuer);
+            if (p) ctx.report({ at: v, messageId: p.messageId, data: { value: v.value, part: p.part ?? '' } });
+          }
         }
       }
     }

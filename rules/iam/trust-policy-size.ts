@@ -1,54 +1,11 @@
 import { defineRule } from '../../src/engine/types.js';
-import type { PolicyDocument, Role } from '../../src/model/iam.js';
-import type { PNode } from '../../src/model/pnode.js';
-import type { Span } from '../../src/model/span.js';
-import { isRoleTrustPolicy } from '../../src/model/trust.js';
+import type { Role } from '../../src/model/iam.js';
+import { documentKey, isRoleTrustPolicy } from '../../src/model/trust.js';
 
 /** IAM's default "Role trust policy length" quota (IAM reference_iam-quotas.md), in characters without whitespace. */
 const DEFAULT_TRUST_POLICY_QUOTA = 2048;
 
-/**
- * Characters of the node's JSON without whitespace, as IAM counts them. A value that is not static
- * counts as the smallest JSON it could become (`""`), so the result is a lower bound; `exact` says
- * whether it is the size itself.
- */
-function compactLength(n: PNode): { size: number; exact: boolean } {
-  if (n.unknown) return { size: 2, exact: false };
-  switch (n.type) {
-    case 'scalar':
-      return { size: JSON.stringify(n.value).replace(/\s/g, '').length, exact: true };
-    case 'seq': {
-      let size = 2 + Math.max(0, n.items.length - 1);
-      let exact = true;
-      for (const i of n.items) {
-        const r = compactLength(i);
-        size += r.size;
-        exact &&= r.exact;
-      }
-      return { size, exact };
-    }
-    case 'map': {
-      let size = 2 + Math.max(0, n.entries.length - 1);
-      let exact = true;
-      for (const e of n.entries) {
-        const k = compactLength(e.key);
-        const v = compactLength(e.value);
-        size += k.size + 1 + v.size;
-        exact &&= k.exact && v.exact;
-      }
-      return { size, exact };
-    }
-  }
-}
-
-/** Where to point: the key holding the document in the role (e.g. `AssumeRolePolicyDocument`), else its `Statement` key. */
-function documentKey(role: Role, trust: PolicyDocument): Span {
-  const n = role.node;
-  if (n.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
-  return trust.statementEntry?.key.span ?? trust.span;
-}
-
-export default defineRule<'tooLarge' | 'atLeastTooLarge', Role>({
+export default defineRule({
   meta: {
     id: 'iam/trust-policy-size',
     type: 'problem',
@@ -74,12 +31,12 @@ export default defineRule<'tooLarge' | 'atLeastTooLarge', Role>({
       atLeastTooLarge: 'trust policy is at least {{size}} characters without whitespace, above the {{quota}}-character role trust policy quota, so IAM rejects it: shorten the policy or split the role',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isRoleTrustPolicy(role)) return;
     const fact = ctx.facts.trustPolicySizeQuota;
     const quota = typeof fact === 'number' && Number.isInteger(fact) && fact > 0 ? fact : DEFAULT_TRUST_POLICY_QUOTA;
-    const { size, exact } = compactLength(trust.node);
+    const { size, exact } = trust.compactSize;
     if (size <= quota) return;
     ctx.report({ at: documentKey(role, trust), messageId: exact ? 'tooLarge' : 'atLeastTooLarge', data: { size, quota } });
   },

@@ -1,10 +1,9 @@
 import { defineRule } from '../../src/engine/types.js';
-import { entry } from '../../src/model/pnode.js';
 import type { Role } from '../../src/model/iam.js';
 import { grantsAction, isWebIdentityPolicy, providerOfFederated, WEB_IDENTITY_ACTION } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
-export default defineRule<'wrongAction' | 'noAction', Role>({
+export default defineRule({
   meta: {
     id: 'iam/web-identity-action',
     type: 'problem',
@@ -30,7 +29,7 @@ export default defineRule<'wrongAction' | 'noAction', Role>({
       noAction: 'statement for OIDC provider "{{provider}}" allows no action: add "sts:AssumeRoleWithWebIdentity"',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isWebIdentityPolicy(trust)) return;
     for (const s of trust.statements) {
@@ -38,7 +37,7 @@ export default defineRule<'wrongAction' | 'noAction', Role>({
       if (s.federated.some(unknownText)) continue;
       const provider = s.federated.map((f) => providerOfFederated(f.value)).find((p): p is string => p !== undefined);
       if (provider === undefined) continue;
-      if (entry(s.node, 'NotAction')) continue; // NotAction is judged by IAM differently; not this rule
+      if (s.notActionEntry) continue; // NotAction is judged by IAM differently; not this rule
       const actionEntry = s.actionEntry;
       if (!actionEntry) {
         // No Action element at all: point at the principal that makes this an OIDC statement.

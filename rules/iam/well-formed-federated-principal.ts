@@ -5,7 +5,7 @@ import { subSpan } from '../../src/model/span.js';
 import { grantsAction, isWebIdentityPolicy, WEB_IDENTITY_ACTION } from '../../src/model/trust.js';
 import { unknownText } from '../../src/model/span.js';
 
-export default defineRule<'invalidArn' | 'notAnArn' | 'issuerUrl', Role>({
+export default defineRule({
   meta: {
     id: 'iam/well-formed-federated-principal',
     type: 'problem',
@@ -34,7 +34,7 @@ export default defineRule<'invalidArn' | 'notAnArn' | 'issuerUrl', Role>({
       issuerUrl: 'federated principal "{{value}}" is an issuer URL, not an OIDC provider ARN: expected arn:<partition>:iam::<12-digit account>:oidc-provider/{{host}}',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const trust = role.trust;
     if (!trust || !isWebIdentityPolicy(trust)) return;
     for (const s of trust.statements) {

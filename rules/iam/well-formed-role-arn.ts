@@ -5,7 +5,12 @@ import type { Workload } from '../../src/model/k8s.js';
 import { subSpan, type Located } from '../../src/model/span.js';
 import { unknownText } from '../../src/model/span.js';
 
-type MessageId = 'invalidArn' | 'notAnArn' | 'emptyAnnotation';
+const messages = {
+  invalidArn: 'invalid role ARN in {{where}}: {{problem}}',
+  notAnArn: 'value "{{value}}" of {{where}} is not a role ARN: expected arn:<partition>:iam::<12-digit account>:role/<name>',
+  emptyAnnotation: 'annotation "{{key}}" is empty, so the pod identity webhook treats it as absent and injects no credentials',
+} as const;
+type MessageId = keyof typeof messages;
 type Ctx = RuleContext<MessageId>;
 
 /** Reports every defect of a role ARN at the part it concerns. Empty and templated values are skipped. */
@@ -31,7 +36,7 @@ function checkWorkload(w: Workload, ctx: Ctx): void {
   }
 }
 
-export default defineRule<MessageId, Resource>({
+export default defineRule({
   meta: {
     id: 'iam/well-formed-role-arn',
     type: 'problem',
@@ -54,13 +59,9 @@ export default defineRule<MessageId, Resource>({
       ],
     },
     appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner'],
-    messages: {
-      invalidArn: 'invalid role ARN in {{where}}: {{problem}}',
-      notAnArn: 'value "{{value}}" of {{where}} is not a role ARN: expected arn:<partition>:iam::<12-digit account>:role/<name>',
-      emptyAnnotation: 'annotation "{{key}}" is empty, so the pod identity webhook treats it as absent and injects no credentials',
-    },
+    messages,
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     switch (r.kind) {
       case 'k8s:ServiceAccount': {
         const key = `${ctx.facts.annotationPrefix ?? 'eks.amazonaws.com'}/role-arn`;

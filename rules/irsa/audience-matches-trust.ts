@@ -1,19 +1,25 @@
 import { defineRule, type Related, type RuleContext } from '../../src/engine/types.js';
-import { evaluateConditions, type ContextValue } from '../../src/iam/conditions.js';
 import { issuerHost } from '../../src/iam/arn.js';
-import type { Role, Statement } from '../../src/model/iam.js';
+import type { Role } from '../../src/model/iam.js';
 import type { SecretLike, ServiceAccount, Workload } from '../../src/model/k8s.js';
 import { looksTemplated, type Located, type Span } from '../../src/model/span.js';
 import {
   DEFAULT_AUDIENCE,
+  policyComplete,
   providerOfFederated,
   roleAdmits,
   serviceAccountSubject,
   statementAdmits,
+  trustedProviders,
   webIdentityStatements,
 } from '../../src/model/trust.js';
 
-type MessageId = 'audienceNotAccepted' | 'audienceNotRegistered';
+const messages = {
+  audienceNotAccepted: 'token audience "{{audience}}" is not accepted by the "aud" condition of the trust policy that admits "{{subject}}"',
+  audienceNotRegistered:
+    'token audience "{{audience}}" is not a client ID of OIDC provider "{{provider}}", so STS rejects the token with "Incorrect token audience"',
+} as const;
+type MessageId = keyof typeof messages;
 type Ctx = RuleContext<MessageId>;
 
 /** What a token with this subject and audience meets at STS, given the candidate roles. */
@@ -24,29 +30,6 @@ type Judgement =
 
 /** The webhook's volume name: a pod volume with this name stops the webhook from projecting its token. */
 const WEBHOOK_VOLUME = 'aws-iam-token';
-
-/**
- * `statementAdmits` on `sub` and `aud`, but every clause is evaluated against its own key,
- * whatever its prefix, so that a wrong key prefix (another rule's finding) is not reported as a
- * wrong audience.
- */
-function statementAdmitsIgnoringPrefix(s: Statement, sub: string, aud: string): boolean | undefined {
-  const clauses = s.conditions.filter((c) => ['sub', 'aud'].includes(c.claim.toLowerCase()));
-  if (s.federated.some((f) => f.unknown) || clauses.some((c) => c.unknown)) return undefined;
-  const context: Record<string, ContextValue> = {};
-  for (const c of clauses) context[c.key.value] = c.claim.toLowerCase() === 'sub' ? sub : aud;
-  return evaluateConditions(
-    clauses.map((c) => ({ operator: c.operator.value, key: c.key.value, values: c.values.map((v) => v.value) })),
-    context,
-  );
-}
-
-/** A placeholder (`${VAR}`, `{{ }}`) in a principal or condition: JSON loaders keep such strings as written. */
-function hasTemplates(role: Role): boolean {
-  return (role.trust?.statements ?? []).some(
-    (s) => s.federated.some((f) => looksTemplated(f.value)) || s.conditions.some((c) => looksTemplated(c.key.value) || c.values.some((v) => looksTemplated(v.value))),
-  );
-}
 
 interface KnownProvider {
   readonly clientIds?: readonly string[];
@@ -86,7 +69,7 @@ function dedupe(related: Related[]): Related[] {
  * said: no role admits the subject, a value is not static, or some role/provider may accept it.
  */
 function judge(roles: readonly Role[], sub: string, aud: string, ctx: Ctx): Judgement | undefined {
-  if (roles.some(hasTemplates)) return undefined;
+  if (roles.some((r) => !policyComplete(r.trust))) return undefined;
   const candidates = roles.filter((r) => roleAdmits(r, { sub }, ['sub']) === true);
   if (candidates.length === 0) return undefined;
 
@@ -98,7 +81,7 @@ function judge(roles: readonly Role[], sub: string, aud: string, ctx: Ctx): Judg
       for (const s of webIdentityStatements(r.trust)) {
         if (statementAdmits(s, { sub }, ['sub']) !== true) continue;
         // A wrong key prefix rather than a wrong audience: another rule's finding.
-        if (statementAdmitsIgnoringPrefix(s, sub, aud) !== false) return undefined;
+        if (statementAdmits(s, { sub, aud }, ['sub', 'aud'], { anyPrefix: true }) !== false) return undefined;
         for (const c of s.conditions) if (c.claim.toLowerCase() === 'aud') related.push({ at: c.valuesSpan, label: 'trust policy "aud" condition' });
       }
     }
@@ -111,10 +94,9 @@ function judge(roles: readonly Role[], sub: string, aud: string, ctx: Ctx): Judg
   for (const r of candidates) {
     for (const s of webIdentityStatements(r.trust)) {
       if (statementAdmits(s, { sub }, ['sub']) !== true || statementAdmits(s, { sub, aud }, ['sub', 'aud']) === false) continue;
-      for (const f of s.federated) {
-        if (f.unknown) return { kind: 'usable' };
-        const host = providerOfFederated(f.value);
-        if (host === undefined) continue; // not an OIDC provider (SAML, a domain): irrelevant to this token
+      // Principals that are no OIDC provider (SAML, a domain) are irrelevant to this token.
+      for (const { host } of trustedProviders(s) ?? []) {
+        if (host === undefined) return { kind: 'usable' };
         const known = providersFor(host, ctx);
         if (known.length === 0 || known.some((p) => !p.clientIds || p.clientIds.includes(aud))) return { kind: 'usable' };
         provider ??= host;
@@ -239,7 +221,7 @@ function checkWorkload(w: Workload, ctx: Ctx): void {
   }
 }
 
-export default defineRule<MessageId, ServiceAccount | Workload>({
+export default defineRule({
   meta: {
     id: 'irsa/audience-matches-trust',
     type: 'problem',
@@ -261,13 +243,9 @@ export default defineRule<MessageId, ServiceAccount | Workload>({
       ],
     },
     appliesTo: ['k8s:ServiceAccount', 'k8s:PodSpecOwner'],
-    messages: {
-      audienceNotAccepted: 'token audience "{{audience}}" is not accepted by the "aud" condition of the trust policy that admits "{{subject}}"',
-      audienceNotRegistered:
-        'token audience "{{audience}}" is not a client ID of OIDC provider "{{provider}}", so STS rejects the token with "Incorrect token audience"',
-    },
+    messages,
   },
-  check(subject, ctx) {
+  check(subject: ServiceAccount | Workload, ctx) {
     if (subject.kind === 'k8s:ServiceAccount') checkServiceAccount(subject, ctx);
     else checkWorkload(subject, ctx);
   },

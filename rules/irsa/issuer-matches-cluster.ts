@@ -27,7 +27,7 @@ function clusterIssuer(auths: readonly AuthenticationConfig[], fact: string | un
   return host === '' ? undefined : { host, at: v };
 }
 
-export default defineRule<'otherIssuer', Role>({
+export default defineRule({
   meta: {
     id: 'irsa/issuer-matches-cluster',
     type: 'problem',
@@ -54,7 +54,7 @@ export default defineRule<'otherIssuer', Role>({
         'trust policy names OIDC provider "{{provider}}", but the cluster\'s service account issuer is "{{issuer}}", so STS never matches the pods\' tokens to this statement',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     const fact = ctx.facts.serviceAccountIssuer;
     const issuer = clusterIssuer(ctx.index.ofKind<AuthenticationConfig>('k8s:Authentication'), fact);
     if (!issuer) return;

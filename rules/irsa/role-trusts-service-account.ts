@@ -1,11 +1,9 @@
 import { defineRule, type Related } from '../../src/engine/types.js';
-import type { ContextValue } from '../../src/iam/conditions.js';
 import type { Role, Statement } from '../../src/model/iam.js';
 import type { ServiceAccount } from '../../src/model/k8s.js';
-import { looksTemplated } from '../../src/model/span.js';
 import {
-  evaluateClauses,
   grantsAction,
+  policyComplete,
   roleAdmits,
   serviceAccountSubject,
   WEB_IDENTITY_ACTION,
@@ -26,48 +24,19 @@ function concernsWebIdentity(s: Statement): boolean {
   );
 }
 
-/**
- * Like `roleAdmits` on `sub`, but each `sub` clause is evaluated against its own key, whatever
- * its prefix: tells "the subject is not listed" apart from "the key prefix is not the provider"
- * (the latter is another rule's finding).
- */
-function admitsIgnoringPrefix(role: Role, sub: string): boolean | undefined {
-  let result: boolean | undefined = false;
-  for (const s of webIdentityStatements(role.trust)) {
-    const clauses = s.conditions.filter((c) => c.claim.toLowerCase() === 'sub');
-    if (s.federated.some((f) => f.unknown) || clauses.some((c) => c.unknown)) {
-      result = undefined;
-      continue;
-    }
-    const context: Record<string, ContextValue> = {};
-    for (const c of clauses) context[c.key.value] = sub;
-    const r = evaluateClauses(clauses, context);
-    if (r === true) return true;
-    if (r === undefined) result = undefined;
-  }
-  return result;
-}
-
-/** A placeholder (`${VAR}`, `{{ }}`) in a principal or condition: JSON loaders keep such strings as written. */
-function hasTemplates(role: Role): boolean {
-  return (role.trust?.statements ?? []).some(
-    (s) => s.federated.some((f) => looksTemplated(f.value)) || s.conditions.some((c) => looksTemplated(c.key.value) || c.values.some((v) => looksTemplated(v.value))),
-  );
-}
-
 function verdict(role: Role, sub: string): Verdict {
   const trust = role.trust;
-  if (!trust || trust.node.unknown || trust.statementEntry?.value.unknown || hasTemplates(role)) return 'unknown';
+  if (!policyComplete(trust)) return 'unknown';
   if (webIdentityStatements(trust).length === 0) {
     return trust.statements.some(concernsWebIdentity) ? 'unknown' : 'noGrant';
   }
   const strict = roleAdmits(role, { sub }, ['sub']);
   if (strict === true) return 'admits';
-  if (strict === undefined || admitsIgnoringPrefix(role, sub) !== false) return 'unknown';
+  if (strict === undefined || roleAdmits(role, { sub }, ['sub'], { anyPrefix: true }) !== false) return 'unknown';
   return 'notTrusted';
 }
 
-export default defineRule<'noGrant' | 'notTrusted', ServiceAccount>({
+export default defineRule({
   meta: {
     id: 'irsa/role-trusts-service-account',
     type: 'problem',
@@ -94,7 +63,7 @@ export default defineRule<'noGrant' | 'notTrusted', ServiceAccount>({
       notTrusted: 'trust policy of role "{{arn}}" does not admit "{{subject}}"',
     },
   },
-  check(sa, ctx) {
+  check(sa: ServiceAccount, ctx) {
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
     const ann = sa.annotations.get(`${prefix}/role-arn`);
     if (!ann || !sa.name || sa.name.unknown || sa.namespaceUnknown) return;

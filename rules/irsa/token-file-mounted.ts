@@ -1,6 +1,5 @@
 import { defineRule, type Related, type RuleContext } from '../../src/engine/types.js';
 import type { Container, EnvVar, KeyToPath, PodSpec, SecretLike, Workload } from '../../src/model/k8s.js';
-import { get, isScalar } from '../../src/model/pnode.js';
 import type { Located } from '../../src/model/span.js';
 import { fileIn, lastEnv, normPath } from '../../src/model/container.js';
 import { isUnknown } from '../../src/model/span.js';
@@ -97,12 +96,11 @@ function webhookTokenFiles(c: Container, w: Workload, ctx: Ctx): { state: Tri; f
 /** Is the kube-api-access token (automounted) present in the container? */
 function automounted(c: Container, w: Workload, ctx: Ctx): boolean {
   if (c.volumeMounts.some((m) => normPath(m.mountPath.value) === KUBE_API_ACCESS_PATH)) return false;
-  const pod = get(w.podSpec.node, 'automountServiceAccountToken');
-  if (isScalar(pod) && pod.value !== null) return !(pod.value === false || pod.value === 'false');
+  const pod = w.podSpec.automountServiceAccountToken;
+  if (pod) return pod.value;
   if (w.namespaceUnknown || w.podSpec.serviceAccountUnknown) return true;
   const sa = ctx.index.serviceAccount(w.namespace, w.podSpec.effectiveServiceAccount);
-  const v = sa ? get(sa.node, 'automountServiceAccountToken') : undefined;
-  return !(isScalar(v) && (v.value === false || v.value === 'false'));
+  return sa?.automountServiceAccountToken?.value ?? true;
 }
 
 type Verdict = { kind: 'ok' } | { kind: 'unknown' } | { kind: 'missing'; elsewhere: TokenFile[] };
@@ -190,7 +188,7 @@ function settingOf(settings: ReadonlyMap<string, { key: Located<string>; value: 
   return undefined;
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'irsa/token-file-mounted',
     type: 'problem',
@@ -224,7 +222,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" sets AWS_ROLE_ARN without AWS_WEB_IDENTITY_TOKEN_FILE, so the webhook injects no token file variable and web identity is not used',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const spec = w.podSpec;
     if (isWindows(spec)) return;
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';

@@ -15,7 +15,7 @@ function mayBeDefinedElsewhere(index: Index, namespace: string, name: string): b
   return index.ofKind<ServiceAccount>('k8s:ServiceAccount').some((sa) => sa.namespaceUnknown && (unknownName(sa) || sa.name?.value === name));
 }
 
-export default defineRule<'missing', Role>({
+export default defineRule({
   meta: {
     id: 'irsa/trust-subject-exists',
     type: 'problem',
@@ -42,7 +42,7 @@ export default defineRule<'missing', Role>({
         'trust policy admits ServiceAccount "{{name}}" in namespace "{{namespace}}", which is not among the ServiceAccounts defined in that namespace',
     },
   },
-  check(role, ctx) {
+  check(role: Role, ctx) {
     for (const s of webIdentityStatements(role.trust)) {
       for (const c of s.conditions) {
         if (c.claim.toLowerCase() !== 'sub' || c.unknown) continue;

@@ -63,7 +63,7 @@ function writable(m: VolumeMount, spec: PodSpec): boolean {
   return !!v && !NEVER_WRITABLE.has(v.type);
 }
 
-export default defineRule<'readOnlyMount' | 'readOnlyRoot', Workload>({
+export default defineRule({
   meta: {
     id: 'k8s/aws-dir-writable',
     type: 'problem',
@@ -91,7 +91,7 @@ export default defineRule<'readOnlyMount' | 'readOnlyRoot', Workload>({
         'readOnlyRootFilesystem is true and "{{path}}" is not on a writable volume, so the AWS CLI cannot create its credential cache in "{{path}}/cli/cache"',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const spec = w.podSpec;
     for (const c of [...spec.initContainers, ...spec.containers]) {
       const home = homeOf(c, spec);

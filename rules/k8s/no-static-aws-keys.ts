@@ -63,7 +63,7 @@ function literal(e: EnvVar | undefined): boolean {
   return !!e && !e.valueFrom && !!e.value && !e.value.unknown && staticText(e.value.value);
 }
 
-export default defineRule<M, SecretLike | Workload>({
+export default defineRule({
   meta: {
     id: 'k8s/no-static-aws-keys',
     type: 'problem',
@@ -91,7 +91,7 @@ export default defineRule<M, SecretLike | Workload>({
       envValue: 'env "{{name}}" of container "{{container}}" is a literal static AWS {{what}}, which shadows web identity credentials',
     },
   },
-  check(r, ctx) {
+  check(r: SecretLike | Workload, ctx) {
     if (r.kind === 'k8s:Secret' || r.kind === 'k8s:ConfigMap') {
       checkSecretLike(r, ctx);
       return;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 
-export default defineRule<'tooShort', Workload>({
+export default defineRule({
   meta: {
     id: 'k8s/token-expiration-minimum',
     type: 'problem',
@@ -21,7 +21,7 @@ export default defineRule<'tooShort', Workload>({
       tooShort: 'projected token expirationSeconds {{value}} is below the minimum of 600',
     },
   },
-  check(workload, ctx) {
+  check(workload: Workload, ctx) {
     for (const volume of workload.podSpec.volumes) {
       for (const source of volume.sources) {
         const exp = source.expirationSeconds;

@@ -9,7 +9,7 @@ function norm(p: string): string {
   return p.trim().replace(/\/+/g, '/').replace(/\/$/, '');
 }
 
-export default defineRule<'ignoredByCcoctl' | 'defaultTokenPath', CredentialsRequest>({
+export default defineRule({
   meta: {
     id: 'openshift/cloud-token-path',
     type: 'problem',
@@ -38,7 +38,7 @@ export default defineRule<'ignoredByCcoctl' | 'defaultTokenPath', CredentialsReq
         'CredentialsRequest "{{cr}}" sets stsIAMRoleARN without cloudTokenPath, so the operator writes web_identity_token_file "' + CCO_AWS_DEFAULT + '"; expected cloudTokenPath "' + CCOCTL_TOKEN_PATH + '"',
     },
   },
-  check(cr, ctx) {
+  check(cr: CredentialsRequest, ctx) {
     if (!cr.isAws || skippedByCcoctl(cr)) return;
     const path = cr.cloudTokenPath;
     if (!cr.stsIAMRoleARN) {

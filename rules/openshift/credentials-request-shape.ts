@@ -5,7 +5,6 @@ import type { Span } from '../../src/model/span.js';
 import { looksTemplated } from '../../src/model/span.js';
 import { nameOf } from './_shared.js';
 
-type M = 'entriesNotList' | 'resourceList' | 'resourceNotString' | 'resourceMissing' | 'actionScalar' | 'actionNotList' | 'actionMissing' | 'effectInvalid' | 'effectMissing' | 'conditionShape';
 
 function unknownNode(n: PNode | undefined): boolean {
   if (!n) return false;
@@ -13,7 +12,7 @@ function unknownNode(n: PNode | undefined): boolean {
   return isScalar(n) && typeof n.value === 'string' && looksTemplated(n.value);
 }
 
-export default defineRule<M, CredentialsRequest>({
+export default defineRule({
   meta: {
     id: 'openshift/credentials-request-shape',
     type: 'problem',
@@ -47,7 +46,7 @@ export default defineRule<M, CredentialsRequest>({
       conditionShape: 'policyCondition must map condition operators to maps of condition keys, as in {"Bool": {"aws:SecureTransport": true}}',
     },
   },
-  check(cr, ctx) {
+  check(cr: CredentialsRequest, ctx) {
     if (!cr.isAws) return;
     const ps = cr.providerSpec;
     const se = entry(ps, 'statementEntries');

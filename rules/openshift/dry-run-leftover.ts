@@ -8,7 +8,7 @@ const SENTINEL = 'POPULATE ROLE ARN AND DELETE THIS LINE';
 /** ccoctl dry-run placeholders: `<enter_issuer_url_here>`, `<enter_cloudfront_distribution_url_here>`, `<enter_tls_fingerprint_for_issuer_url_here>`. */
 const PLACEHOLDER = /<enter_[a-z0-9_]+_here>/g;
 
-export default defineRule<'sentinel' | 'emptyRoleArn' | 'placeholder', SecretLike | AuthenticationConfig>({
+export default defineRule({
   meta: {
     id: 'openshift/dry-run-leftover',
     type: 'problem',
@@ -34,7 +34,7 @@ export default defineRule<'sentinel' | 'emptyRoleArn' | 'placeholder', SecretLik
       placeholder: 'ccoctl --dry-run placeholder "{{placeholder}}" was never replaced; expected the real value',
     },
   },
-  check(r, ctx) {
+  check(r: SecretLike | AuthenticationConfig, ctx) {
     if (r.kind === 'k8s:Authentication') {
       const issuer = r.serviceAccountIssuer;
       if (!issuer) return;

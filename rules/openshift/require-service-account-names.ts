@@ -1,9 +1,8 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { CredentialsRequest } from '../../src/model/k8s.js';
-import { get, isScalar, isSeq } from '../../src/model/pnode.js';
 import { isCcoctlAws, isUnknown, nameOf } from './_shared.js';
 
-export default defineRule<'missing' | 'empty', CredentialsRequest>({
+export default defineRule({
   meta: {
     id: 'openshift/require-service-account-names',
     type: 'problem',
@@ -29,7 +28,7 @@ export default defineRule<'missing' | 'empty', CredentialsRequest>({
       empty: 'serviceAccountNames of AWS CredentialsRequest "{{cr}}" is empty; ccoctl requires at least one ServiceAccount to build the role trust policy',
     },
   },
-  check(cr, ctx) {
+  check(cr: CredentialsRequest, ctx) {
     if (!isCcoctlAws(cr)) return;
     if (!cr.secretRef || isUnknown(cr.secretRef.name) || isUnknown(cr.secretRef.namespace)) return;
     const san = cr.serviceAccountNames;
@@ -38,8 +37,6 @@ export default defineRule<'missing' | 'empty', CredentialsRequest>({
       return;
     }
     // `[]`, `null` or nothing: empty. A scalar (templated or mistyped) is left to other checks.
-    const v = get(cr.node, 'spec', 'serviceAccountNames');
-    const empty = (isSeq(v) && v.items.length === 0) || (isScalar(v) && (v.value === null || v.value === ''));
-    if (empty) ctx.report({ at: san.keySpan, messageId: 'empty', data: { cr: nameOf(cr) } });
+    if (san.empty) ctx.report({ at: san.keySpan, messageId: 'empty', data: { cr: nameOf(cr) } });
   },
 });

@@ -3,7 +3,7 @@ import { ccoctlRoleName } from '../../src/iam/arn.js';
 import type { CredentialsRequest } from '../../src/model/k8s.js';
 import { ccoctlPrefix, isCcoctlAws, nameOf, staticSecretRef } from './_shared.js';
 
-export default defineRule<'truncated' | 'sameName', CredentialsRequest>({
+export default defineRule({
   meta: {
     id: 'openshift/role-name-collision',
     type: 'problem',
@@ -31,7 +31,7 @@ export default defineRule<'truncated' | 'sameName', CredentialsRequest>({
         'secretRef {{ref}} gives the same ccoctl role name "{{role}}" as secretRef {{otherRef}} (CredentialsRequest "{{other}}"), so one role would serve both',
     },
   },
-  check(cr, ctx) {
+  check(cr: CredentialsRequest, ctx) {
     if (!isCcoctlAws(cr)) return;
     const ref = staticSecretRef(cr);
     if (!ref) return;

@@ -2,7 +2,7 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { CredentialsRequest, SecretLike, Workload } from '../../src/model/k8s.js';
 import { nameOf, podSecretRefs, skippedByCcoctl, staticSecretRef } from './_shared.js';
 
-export default defineRule<'otherNamespace', Workload>({
+export default defineRule({
   meta: {
     id: 'openshift/secret-exists',
     type: 'problem',
@@ -28,7 +28,7 @@ export default defineRule<'otherNamespace', Workload>({
         'Secret "{{secret}}" is not created in namespace "{{ns}}": CredentialsRequest "{{cr}}" writes it to namespace "{{crNs}}", and a pod can only use Secrets of its own namespace',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const spec = w.podSpec;
     // Only an explicit namespace: manifests without one are often applied with `-n`.
     if (w.namespaceUnknown || !w.namespaceNode) return;

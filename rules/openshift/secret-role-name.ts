@@ -3,7 +3,7 @@ import { ccoctlRoleName, roleNameFromArn } from '../../src/iam/arn.js';
 import type { SecretLike } from '../../src/model/k8s.js';
 import { isCcoctlAws, isUnknown, nameOf, roleArnSettings } from './_shared.js';
 
-export default defineRule<'notExpected' | 'wrongSuffix', SecretLike>({
+export default defineRule({
   meta: {
     id: 'openshift/secret-role-name',
     type: 'problem',
@@ -30,7 +30,7 @@ export default defineRule<'notExpected' | 'wrongSuffix', SecretLike>({
         'role "{{role}}" does not end in "{{suffix}}": ccoctl names the role for CredentialsRequest "{{cr}}" <name>-<secretRef.namespace>-<secretRef.name>',
     },
   },
-  check(secret, ctx) {
+  check(secret: SecretLike, ctx) {
     if (secret.namespaceUnknown || !secret.name || isUnknown(secret.name)) return;
     const ns = secret.namespace;
     const name = secret.name.value;

@@ -11,7 +11,7 @@ interface Expected {
   readonly label: string;
 }
 
-export default defineRule<'noAudience', Workload>({
+export default defineRule({
   meta: {
     id: 'openshift/token-audience-explicit',
     type: 'problem',
@@ -38,7 +38,7 @@ export default defineRule<'noAudience', Workload>({
         'projected service account token "{{path}}" used with the credentials of Secret "{{secret}}" has no audience, so AWS rejects it: the ccoctl OIDC provider accepts "openshift" and "sts.amazonaws.com"',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     if (w.namespaceUnknown) return;
     const spec = w.podSpec;
     const reported = new Set<unknown>();

@@ -2,7 +2,7 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { CredentialsRequest, Workload } from '../../src/model/k8s.js';
 import { isCcoctlAws, isUnknown, nameOf, podSecretRefs } from './_shared.js';
 
-export default defineRule<'notListed', Workload>({
+export default defineRule({
   meta: {
     id: 'openshift/workload-matches-credentials-request',
     type: 'problem',
@@ -28,7 +28,7 @@ export default defineRule<'notListed', Workload>({
         'service account "{{sa}}" is not in serviceAccountNames ({{names}}) of CredentialsRequest "{{cr}}", so the role behind Secret "{{secret}}" does not trust this pod\'s token',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const spec = w.podSpec;
     if (w.namespaceUnknown || spec.serviceAccountUnknown) return;
     const sa = spec.effectiveServiceAccount;

@@ -7,7 +7,7 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { containersOf, envPresence } from './_environment.js';
 
-export default defineRule<'missingSecret', Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/access-key-without-secret',
     type: 'problem',
@@ -32,7 +32,7 @@ export default defineRule<'missingSecret', Workload>({
         'container "{{container}}" sets AWS_ACCESS_KEY_ID without AWS_SECRET_ACCESS_KEY, so botocore and the AWS CLI fail with PartialCredentialsError; expected both variables or neither',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const c of containersOf(w)) {
       const key = envPresence(c, w, ctx, 'AWS_ACCESS_KEY_ID');
       if (key.state !== 'set') continue;

@@ -95,7 +95,7 @@ function checkContainer(c: Container, w: Workload, report: (d: { at: Located<str
   }
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/profile-resolution',
     type: 'problem',
@@ -126,7 +126,7 @@ export default defineRule<M, Workload>({
         'profile "{{profile}}" that container "{{container}}" reads from {{file}} sets aws_access_key_id beside web identity credentials: aws-sdk-js-v3 uses these static keys instead of the role',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const c of containersOf(w)) checkContainer(c, w, (d) => ctx.report(d), ctx);
   },
 });

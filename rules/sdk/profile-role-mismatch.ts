@@ -9,7 +9,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { containersOf, isUnknown, lastEnv, profileSections, profileSettings, sharedFiles, webhookRole } from './_environment.js';
 
-export default defineRule<'differentRole', Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/profile-role-mismatch',
     type: 'problem',
@@ -35,7 +35,7 @@ export default defineRule<'differentRole', Workload>({
         'profile "{{profile}}" of container "{{container}}" assumes role "{{profileRole}}" with web identity, but its ServiceAccount annotation gives the role "{{annotationRole}}": aws-sdk-js-v3 uses the profile\'s role, botocore and the Go SDK the annotation\'s; expected the same role',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const c of containersOf(w)) {
       const hook = webhookRole(c, w, ctx);
       if (!hook) continue;

@@ -11,7 +11,7 @@ import { containersOf, envPresence, webhookRole } from './_environment.js';
 
 const PAIR = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 
-export default defineRule<'onlyOneWithDefault', Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/region-env-incomplete',
     type: 'problem',
@@ -37,7 +37,7 @@ export default defineRule<'onlyOneWithDefault', Workload>({
         'container "{{container}}" sets {{set}} but not {{missing}}, so the pod identity webhook does not inject its default region "{{region}}" and SDKs that read only {{missing}} find no region from the environment',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     // Only with the webhook's region known: then the consequence (that region is not injected) is
     // certain. Without it, setting one variable is common and usually deliberate.
     const region = ctx.facts.defaultRegion;

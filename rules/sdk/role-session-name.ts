@@ -9,7 +9,6 @@ import type { SecretLike, Workload } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
 import { checkSetting } from './_environment.js';
 
-type M = 'envValue' | 'dataValue' | 'profileValue';
 
 const VARIABLE = 'AWS_ROLE_SESSION_NAME';
 const SETTING = 'role_session_name';
@@ -27,7 +26,7 @@ function problem(value: string): string | undefined {
   return undefined;
 }
 
-export default defineRule<M, SecretLike | Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/role-session-name',
     type: 'problem',
@@ -56,7 +55,7 @@ export default defineRule<M, SecretLike | Workload>({
         'role_session_name "{{value}}" of profile "{{profile}}" in {{kind}} key "{{key}}" {{problem}}: expected 2 to 64 characters from letters, digits and "_+=,.@-"',
     },
   },
-  check(r, ctx) {
+  check(r: SecretLike | Workload, ctx) {
     checkSetting(r, ctx, { variable: VARIABLE, setting: SETTING, problem });
   },
 });

@@ -8,9 +8,8 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { containersOf, envPresence, sharedFiles, webIdentity } from './_environment.js';
 
-type M = 'fromRef' | 'fromEnvFrom';
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/static-keys-shadow-web-identity',
     type: 'problem',
@@ -39,7 +38,7 @@ export default defineRule<M, Workload>({
         'envFrom {{kind}} "{{source}}" sets AWS_ACCESS_KEY_ID in container "{{container}}": static keys in the environment take precedence over the container\'s web identity credentials, so its role is not used',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     for (const c of containersOf(w)) {
       const key = envPresence(c, w, ctx, 'AWS_ACCESS_KEY_ID');
       if (key.state !== 'set' || key.via === 'value') continue;

@@ -9,7 +9,6 @@ import type { SecretLike, Workload } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
 import { checkSetting } from './_environment.js';
 
-type M = 'envValue' | 'dataValue' | 'profileValue';
 
 const VARIABLE = 'AWS_STS_REGIONAL_ENDPOINTS';
 const SETTING = 'sts_regional_endpoints';
@@ -20,7 +19,7 @@ function invalid(value: string): boolean {
   return value !== '' && !VALID.has(value) && !looksTemplated(value);
 }
 
-export default defineRule<M, SecretLike | Workload>({
+export default defineRule({
   meta: {
     id: 'sdk/sts-regional-endpoints-value',
     type: 'problem',
@@ -47,7 +46,7 @@ export default defineRule<M, SecretLike | Workload>({
       profileValue: 'sts_regional_endpoints "{{value}}" of profile "{{profile}}" in {{kind}} key "{{key}}" is not a valid setting: expected "regional" or "legacy"',
     },
   },
-  check(r, ctx) {
+  check(r: SecretLike | Workload, ctx) {
     checkSetting(r, ctx, { variable: VARIABLE, setting: SETTING, problem: (v) => (invalid(v) ? 'is not a valid setting' : undefined) });
   },
 });

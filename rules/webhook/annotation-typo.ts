@@ -4,7 +4,6 @@ import type { Annotation } from '../../src/model/k8s.js';
 import { ANNOTATION_NAMES, DEFAULT_PREFIX, prefixOf } from './_webhook.js';
 import { editDistance } from '../../src/edit-distance.js';
 
-type M = 'typo';
 
 /** Names people write for the webhook's annotations (after lower-casing). */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -39,7 +38,7 @@ function nearPrefix(prefix: string, configured: string): boolean {
   return configured.length >= 8 && editDistance(lower, configured, 2) <= 2;
 }
 
-export default defineRule<M, Resource>({
+export default defineRule({
   meta: {
     id: 'webhook/annotation-typo',
     type: 'problem',
@@ -62,7 +61,7 @@ export default defineRule<M, Resource>({
       typo: 'annotation "{{key}}" is not a pod identity webhook annotation and is ignored: expected "{{expected}}"',
     },
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     const prefix = prefixOf(ctx);
     const maps: ReadonlyMap<string, Annotation>[] = [];
     if (r.kind === 'k8s:ServiceAccount') maps.push(r.annotations);

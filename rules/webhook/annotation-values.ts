@@ -1,7 +1,6 @@
 import { defineRule, type RuleContext } from '../../src/engine/types.js';
 import type { Resource } from '../../src/model/index.js';
 import type { Annotation } from '../../src/model/k8s.js';
-import { get, isMap, isScalar, type PNode } from '../../src/model/pnode.js';
 import { DEFAULT_AUDIENCE } from '../../src/model/trust.js';
 import { ANNOTATION_NAMES, isUnknown, prefixOf } from './_webhook.js';
 
@@ -20,13 +19,7 @@ function parseGoInt(s: string): bigint | undefined {
   return v > 9223372036854775807n || v < -9223372036854775808n ? undefined : v;
 }
 
-/** The positioned `annotations` map of a metadata node. */
-function annotationNodes(metadata: PNode | undefined): PNode | undefined {
-  const a = get(metadata, 'annotations');
-  return isMap(a) ? a : undefined;
-}
-
-export default defineRule<M, Resource>({
+export default defineRule({
   meta: {
     id: 'webhook/annotation-values',
     type: 'problem',
@@ -57,64 +50,50 @@ export default defineRule<M, Resource>({
       audienceEmpty: 'annotation "{{key}}" is empty, so the projected token gets the API server\'s audience instead of "{{audience}}"',
     },
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     const prefix = prefixOf(ctx);
     if (r.kind === 'k8s:ServiceAccount') {
-      const nodes = annotationNodes(get(r.node, 'metadata'));
-      checkTypes(r.annotations, nodes, prefix, ctx);
+      checkTypes(r.annotations, prefix, ctx);
       const exp = r.annotations.get(`${prefix}/token-expiration`);
-      if (exp && !notAString(exp, nodes)) checkExpiration(exp, ctx);
+      if (exp && !notAString(exp)) checkExpiration(exp, ctx);
       const sts = r.annotations.get(`${prefix}/sts-regional-endpoints`);
-      if (sts && !isUnknown(sts.value) && !GO_BOOLS.has(sts.value.value) && !notAString(sts, nodes)) {
+      if (sts && !isUnknown(sts.value) && !GO_BOOLS.has(sts.value.value) && !notAString(sts)) {
         ctx.report({ at: sts.value, messageId: 'stsNotBool', data: { key: sts.key.value, value: sts.value.value } });
       }
       const aud = r.annotations.get(`${prefix}/audience`);
       const role = r.annotations.get(`${prefix}/role-arn`);
-      if (aud && !isUnknown(aud.value) && aud.value.value === '' && !notAString(aud, nodes) && role && (isUnknown(role.value) || role.value.value !== '')) {
+      if (aud && !isUnknown(aud.value) && aud.value.value === '' && !notAString(aud) && role && (isUnknown(role.value) || role.value.value !== '')) {
         ctx.report({ at: aud.key, messageId: 'audienceEmpty', data: { key: aud.key.value, audience: ctx.facts.tokenAudience ?? DEFAULT_AUDIENCE } });
       }
       return;
     }
     if (!('podSpec' in r)) return;
     // Pod metadata (the pod itself, or the pod template). The controller's own metadata is webhook/role-arn-on-pod's.
-    const metadata = r.kind === 'k8s:Pod' ? get(r.node, 'metadata') : podTemplateMetadata(r.node, r.kind);
-    checkTypes(r.podSpec.podAnnotations, annotationNodes(metadata), prefix, ctx);
+    checkTypes(r.podSpec.podAnnotations, prefix, ctx);
     const exp = r.podSpec.podAnnotations.get(`${prefix}/token-expiration`);
-    if (exp && !notAString(exp, annotationNodes(metadata))) checkExpiration(exp, ctx);
+    if (exp && !notAString(exp)) checkExpiration(exp, ctx);
   },
 });
 
-function podTemplateMetadata(node: PNode, kind: string): PNode | undefined {
-  return kind === 'k8s:CronJob' ? get(node, 'spec', 'jobTemplate', 'spec', 'template', 'metadata') : get(node, 'spec', 'template', 'metadata');
+
+/** Is the value something other than a string (a list, a map, or an unquoted number or boolean)? */
+function notAString(a: Annotation): boolean {
+  return a.written === 'collection' || a.written === 'number' || a.written === 'boolean';
 }
 
-/** The positioned value of an annotation, when the annotations map is at hand. */
-function rawValue(a: Annotation, annotations: PNode | undefined): PNode | undefined {
-  if (!isMap(annotations)) return undefined;
-  return annotations.entries.find((x) => x.key.span.line === a.key.span.line && x.key.span.column === a.key.span.column)?.value;
-}
-
-/** Is the value something other than a string (a list, a map, or an unquoted number or boolean)? Not judged: undefined. */
-function notAString(a: Annotation, annotations: PNode | undefined): boolean {
-  const v = rawValue(a, annotations);
-  return !!v && (!isScalar(v) || (v.value !== null && typeof v.value !== 'string'));
-}
-
-/** The annotation's value node when it is an unquoted number or boolean in a YAML or JSON file. */
-function nonString(a: Annotation, annotations: PNode | undefined): { type: string } | undefined {
-  if (!/\.(ya?ml|json)$/i.test(a.key.span.file)) return undefined;
-  const v = rawValue(a, annotations);
-  if (!isScalar(v) || v.unknown || v.tag) return undefined;
-  if (typeof v.value === 'boolean') return { type: 'boolean' };
-  if (typeof v.value === 'number' && Number.isFinite(v.value)) return { type: 'number' };
+/** The annotation's type when it is an unquoted number or boolean in a YAML or JSON file. */
+function nonString(a: Annotation): { type: string } | undefined {
+  if (!/\.(ya?ml|json)$/i.test(a.key.span.file) || a.value.unknown || a.tagged) return undefined;
+  if (a.written === 'boolean') return { type: 'boolean' };
+  if (a.written === 'number' && Number.isFinite(Number(a.value.value))) return { type: 'number' };
   return undefined;
 }
 
-function checkTypes(map: ReadonlyMap<string, Annotation>, annotations: PNode | undefined, prefix: string, ctx: Ctx): void {
+function checkTypes(map: ReadonlyMap<string, Annotation>, prefix: string, ctx: Ctx): void {
   for (const name of ANNOTATION_NAMES) {
     const a = map.get(`${prefix}/${name}`);
     if (!a) continue;
-    const t = nonString(a, annotations);
+    const t = nonString(a);
     if (t) ctx.report({ at: a.value, messageId: 'notString', data: { key: a.key.value, type: t.type, value: a.value.value } });
   }
 }

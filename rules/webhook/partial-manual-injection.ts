@@ -3,7 +3,6 @@ import type { Workload } from '../../src/model/k8s.js';
 import { roleAdmits, serviceAccountSubject } from '../../src/model/trust.js';
 import { isUnknown, lastEnv, mutation, prefixOf, skipped } from './_webhook.js';
 
-type M = 'roleArnDiffers';
 
 /** Does `envArn` name the same role as the annotation (which may be a bare name under `--compose-role-arn`)? */
 function sameRole(envArn: string, annotation: string): boolean {
@@ -11,7 +10,7 @@ function sameRole(envArn: string, annotation: string): boolean {
   return !annotation.includes('arn:') && envArn.startsWith('arn:') && envArn.endsWith(`:role/${annotation}`);
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/partial-manual-injection',
     type: 'problem',
@@ -36,7 +35,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" sets AWS_ROLE_ARN "{{value}}", so the webhook does not inject role "{{expected}}" of ServiceAccount "{{sa}}" and the container assumes the other role',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const m = mutation(w, ctx);
     if (m.state !== 'yes' || !m.roleArn || !m.sa) return;
     const annotation = m.roleArn;

@@ -2,9 +2,8 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Annotation, Workload } from '../../src/model/k8s.js';
 import { POD_ANNOTATIONS, SA_ONLY_ANNOTATIONS, isUnknown, podMetadataName, podServiceAccount, prefixOf } from './_webhook.js';
 
-type M = 'serviceAccountOnly' | 'serviceAccountDiffers' | 'notOnTemplate';
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/role-arn-on-pod',
     type: 'problem',
@@ -32,7 +31,7 @@ export default defineRule<M, Workload>({
       notOnTemplate: 'annotation "{{key}}" on the {{kind}} metadata is ignored: the pod identity webhook reads it only from the pod template metadata',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const prefix = prefixOf(ctx);
     const sa = podServiceAccount(w, ctx);
     const saRelated = (name: string): Related[] => {

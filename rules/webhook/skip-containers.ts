@@ -3,9 +3,8 @@ import type { Workload } from '../../src/model/k8s.js';
 import { isUnknown, partSpan, prefixOf, skipEntries } from './_webhook.js';
 import { editDistance } from '../../src/edit-distance.js';
 
-type M = 'nearMiss' | 'whitespace';
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/skip-containers',
     type: 'problem',
@@ -29,7 +28,7 @@ export default defineRule<M, Workload>({
       whitespace: 'skip-containers entry "{{entry}}" matches no container because the pod identity webhook does not trim spaces: expected "{{name}}"',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const a = w.podSpec.podAnnotations.get(`${prefixOf(ctx)}/skip-containers`);
     const entries = skipEntries(a);
     if (!a || !entries) return;

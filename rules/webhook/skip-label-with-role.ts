@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { mutation, prefixOf } from './_webhook.js';
 
-export default defineRule<'skipped', Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/skip-label-with-role',
     type: 'problem',
@@ -27,7 +27,7 @@ export default defineRule<'skipped', Workload>({
         'label "{{label}}" keeps {{pod}} away from the pod identity webhook, so role "{{role}}" of ServiceAccount "{{sa}}" is never injected',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const label = `${prefixOf(ctx)}/skip-pod-identity-webhook`;
     const l = w.podSpec.podLabels.get(label);
     if (!l) return;

@@ -14,7 +14,7 @@ function check(a: Annotation | undefined, ctx: RuleContext<M>): void {
   if (v < MIN) ctx.report({ at: a.value, messageId: 'raised', data: { key: a.key.value, value: a.value.value } });
 }
 
-export default defineRule<M, Resource>({
+export default defineRule({
   meta: {
     id: 'webhook/token-expiration-raised',
     type: 'problem',
@@ -37,7 +37,7 @@ export default defineRule<M, Resource>({
       raised: 'annotation "{{key}}" value "{{value}}" is below 600, so the pod identity webhook raises the token lifetime to 600 seconds',
     },
   },
-  check(r, ctx) {
+  check(r: Resource, ctx) {
     const key = `${prefixOf(ctx)}/token-expiration`;
     if (r.kind === 'k8s:ServiceAccount') check(r.annotations.get(key), ctx);
     else if ('podSpec' in r) check(r.podSpec.podAnnotations.get(key), ctx);

@@ -32,7 +32,7 @@ function roleArnFromElsewhere(c: Container, w: Workload, ctx: Ctx): boolean {
   return false;
 }
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/token-file-without-role-arn',
     type: 'problem',
@@ -58,7 +58,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" sets AWS_WEB_IDENTITY_TOKEN_FILE without AWS_ROLE_ARN, so the webhook injects no role ARN: expected both variables or neither',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const m = mutation(w, ctx);
     if (m.state !== 'yes' || !m.roleArn) return;
     const prefix = prefixOf(ctx);

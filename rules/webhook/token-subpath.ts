@@ -3,12 +3,11 @@ import type { Workload } from '../../src/model/k8s.js';
 import { DEFAULT_AUDIENCE } from '../../src/model/trust.js';
 import { WEBHOOK_VOLUME, fileIn, isUnknown, lastEnv, normPath } from './_webhook.js';
 
-type M = 'subPath';
 
 /** Token directories of the pod identity webhook and of OpenShift STS workloads (ccoctl OidcTokenPath). */
 const AWS_TOKEN_DIRS = ['/var/run/secrets/eks.amazonaws.com/', '/var/run/secrets/openshift/serviceaccount/'];
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/token-subpath',
     type: 'problem',
@@ -34,7 +33,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" mounts the projected service account token of volume "{{volume}}" with subPath "{{subPath}}", so kubelet never refreshes it and AWS calls fail once it expires',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const audiences = new Set(['sts.amazonaws.com', DEFAULT_AUDIENCE, 'openshift', ...(ctx.facts.tokenAudience ? [ctx.facts.tokenAudience] : [])]);
     for (const c of [...w.podSpec.initContainers, ...w.podSpec.containers]) {
       const envFile = lastEnv(c, 'AWS_WEB_IDENTITY_TOKEN_FILE')?.value;

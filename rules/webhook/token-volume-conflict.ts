@@ -5,9 +5,8 @@ import {
   prefixOf, setsWebIdentityEnv, skipped,
 } from './_webhook.js';
 
-type M = 'notProjectedToken' | 'tokenPathDiffers' | 'duplicateMountPath' | 'mountedElsewhere';
 
-export default defineRule<M, Workload>({
+export default defineRule({
   meta: {
     id: 'webhook/token-volume-conflict',
     type: 'problem',
@@ -38,7 +37,7 @@ export default defineRule<M, Workload>({
         'container "{{container}}" mounts volume "{{volume}}" at "{{path}}", so the pod identity webhook adds no mount and its AWS_WEB_IDENTITY_TOKEN_FILE "{{file}}" does not exist',
     },
   },
-  check(w, ctx) {
+  check(w: Workload, ctx) {
     const m = mutation(w, ctx);
     if (m.state !== 'yes' || !m.roleArn) return;
     const spec = w.podSpec;

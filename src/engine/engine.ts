@@ -1,23 +1,17 @@
 /** Runs rules over the index, enforcing the rule contract centrally. */
 import { createHash } from 'node:crypto';
 import type { Index, Resource } from '../model/index.js';
-import { compareSpans, type Span } from '../model/span.js';
+import { compareSpans } from '../model/span.js';
 import { expandKinds } from '../model/resource.js';
-import type { Facts, Finding, Level, Rule, Severity } from './types.js';
-
-export function spanOf(at: Span | { span: Span }): Span {
-  return 'span' in at ? at.span : at;
-}
-
-/** Fill `{{name}}` placeholders; unknown placeholders are left as written. */
-export function interpolate(template: string, data: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
-}
+import { createFinding } from './finding.js';
+import type { Facts, Finding, Level, ReportDescriptor, Rule, Severity } from './types.js';
 
 export interface RunOptions {
   /** Effective level per rule id (absent: the rule's default severity). */
   readonly levels?: Readonly<Record<string, Level>>;
   readonly facts?: Facts;
+  /** A `{{placeholder}}` without data is an error (rule tests). */
+  readonly strictMessages?: boolean;
 }
 
 export class RuleError extends Error {
@@ -37,19 +31,8 @@ export function runRules(rules: readonly Rule[], index: Index, opts: RunOptions 
       const ctx = {
         index,
         facts,
-        report(d: { at: Span | { span: Span }; messageId: string; data?: Record<string, string | number>; related?: readonly { at: Span | { span: Span }; label: string }[] }) {
-          const template = (rule.meta.messages as Record<string, string>)[d.messageId];
-          if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${d.messageId}"`);
-          findings.push({
-            ruleId: rule.meta.id,
-            messageId: d.messageId,
-            message: interpolate(template, d.data),
-            severity: level as Severity,
-            location: spanOf(d.at),
-            related: (d.related ?? []).map((r) => ({ location: spanOf(r.at), label: r.label })),
-            subject: subject.key,
-            fingerprint: '',
-          });
+        report(d: ReportDescriptor<string>) {
+          findings.push(createFinding(rule.meta, { ...d, severity: level as Severity, subject: subject.key }, opts.strictMessages));
         },
       };
       try {

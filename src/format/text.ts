@@ -1,6 +1,7 @@
 /** Human output: one line per finding, related locations indented beneath, a summary at the end. */
 import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../engine/types.js';
+import type { Span } from '../model/span.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -14,14 +15,21 @@ function paint(c: Colors, s: Severity): string {
   return s === 'error' ? c.red(s) : s === 'warning' ? c.yellow(s) : c.blue(s);
 }
 
-/** The finding lines alone (no summary): also the format of fixture `expected.txt` files. */
-export function formatFindingLines(findings: readonly Finding[], color = false): string {
+/** `file:line:column`, or with `ranges` `file:line:column-endLine:endColumn` (the end is exclusive). */
+function where(s: Span, ranges: boolean): string {
+  return `${s.file}:${s.line}:${s.column}${ranges ? `-${s.endLine}:${s.endColumn}` : ''}`;
+}
+
+/**
+ * The finding lines alone (no summary). With `ranges`, every location also gives its end: the
+ * format of the golden files (fixture `expected.txt`, the seed and corpus expectations).
+ */
+export function formatFindingLines(findings: readonly Finding[], color = false, ranges = false): string {
   const c = createColors(color);
   let out = '';
   for (const f of findings) {
-    const l = f.location;
-    out += `${c.bold(`${l.file}:${l.line}:${l.column}`)}  ${paint(c, f.severity)}  ${f.message}  ${c.dim(f.ruleId)}\n`;
-    for (const r of f.related) out += `    ${c.dim('related:')} ${r.location.file}:${r.location.line}:${r.location.column}  ${r.label}\n`;
+    out += `${c.bold(where(f.location, ranges))}  ${paint(c, f.severity)}  ${f.message}  ${c.dim(f.ruleId)}\n`;
+    for (const r of f.related) out += `    ${c.dim('related:')} ${where(r.location, ranges)}  ${r.label}\n`;
   }
   return out;
 }

@@ -5,9 +5,10 @@
  */
 import { parseOperator } from '../iam/conditions.js';
 import { issuerHost } from '../iam/arn.js';
-import type { Condition, OidcProvider, PolicyDocument, Role, Statement } from '../model/iam.js';
-import { entry, get, isMap, isScalar, isSeq, listOf, toJS, type PMap, type PNode, type PScalar } from '../model/pnode.js';
-import type { Span } from '../model/span.js';
+import type { Condition, OidcProvider, OperatorBlock, PolicyDocument, Role, Statement } from '../model/iam.js';
+import { splitConditionKey } from '../model/trust.js';
+import { compactLength, entry, get, isMap, isScalar, isSeq, listOf, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import { unknownText, type Span } from '../model/span.js';
 import type { L } from '../model/resource.js';
 import { decodeMaybeUrlEncoded, parseJson, parseJsonInString } from './json.js';
 import { loc } from './k8s.js';
@@ -147,7 +148,7 @@ export function parsePolicy(doc: PNode): PolicyDocument {
   listOf(statementEntry?.value).forEach((s, index) => {
     if (isMap(s)) statements.push(parseStatement(s, index));
   });
-  const compactSize = JSON.stringify(toJS(doc) ?? null).replace(/\s/g, '').length;
+  const compactSize = compactLength(doc);
   return { node: doc, span: doc.span, version: loc(get(doc, 'Version')), statementEntry, statements, compactSize };
 }
 
@@ -167,29 +168,40 @@ function parseStatement(s: PMap, index: number): Statement {
   const actionEntry = entry(s, 'Action');
   const conditionEntry = entry(s, 'Condition');
   const conditions: Condition[] = [];
-  if (conditionEntry && isMap(conditionEntry.value)) {
-    for (const opEntry of conditionEntry.value.entries) {
+  const operators: OperatorBlock[] = [];
+  const block = conditionEntry?.value;
+  if (block && isMap(block)) {
+    for (const opEntry of block.entries) {
       const operator = loc(opEntry.key);
-      if (!operator || !isMap(opEntry.value)) continue;
+      if (!operator) continue;
       const op = parseOperator(operator.value);
+      const keys: L<string>[] = [];
+      operators.push({ operator, op, isMap: isMap(opEntry.value) && !opEntry.value.unknown, keys });
+      if (!isMap(opEntry.value)) continue;
       for (const kv of opEntry.value.entries) {
         const key = loc(kv.key);
         if (!key) continue;
-        const colon = key.value.lastIndexOf(':');
+        keys.push(key);
+        const parts = splitConditionKey(key);
         const values = strList(kv.value);
         conditions.push({
           operator,
           op,
           key,
-          keyPrefix: colon === -1 ? '' : key.value.slice(0, colon),
-          claim: colon === -1 ? key.value : key.value.slice(colon + 1),
+          keyPrefix: parts.prefix,
+          claim: parts.claim,
+          prefixUnknown: parts.prefixUnknown,
+          claimUnknown: parts.claimUnknown,
           values,
           valuesSpan: kv.value.span,
-          unknown: !!key.unknown || values.some((v) => v.unknown) || !isScalarOrScalars(kv.value),
+          unknown: parts.claimUnknown || values.some(unknownText) || !isScalarOrScalars(kv.value),
         });
       }
     }
   }
+  const conditionsStatic =
+    block === undefined ||
+    (!block.unknown && isMap(block) && block.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown || staticClaim(kv.key))));
   return {
     index,
     node: s,
@@ -202,10 +214,19 @@ function parseStatement(s: PMap, index: number): Statement {
     federated,
     actions: strList(actionEntry?.value),
     actionEntry,
+    notActionEntry: entry(s, 'NotAction'),
     resource: entry(s, 'Resource') ?? entry(s, 'NotResource'),
     conditionEntry,
     conditions,
+    operators,
+    conditionsStatic,
   };
+}
+
+/** A condition key whose claim is static even though the key is not (`${provider}:sub`). */
+function staticClaim(key: PScalar): boolean {
+  const k = loc(key);
+  return k !== undefined && splitConditionKey(k).prefixUnknown;
 }
 
 function isScalarOrScalars(n: PNode): boolean {

@@ -40,9 +40,11 @@ export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0):
     return;
   }
   switch (kind) {
-    case 'ServiceAccount':
-      out.push({ ...base, kind: 'k8s:ServiceAccount' });
+    case 'ServiceAccount': {
+      const automount = automountOf(get(doc, 'automountServiceAccountToken'));
+      out.push({ ...base, kind: 'k8s:ServiceAccount', ...(automount ? { automountServiceAccountToken: automount } : {}) });
       return;
+    }
     case 'Secret':
     case 'ConfigMap':
       out.push(secretLike(doc, base, kind));
@@ -128,7 +130,9 @@ function stringMap(n: PNode | undefined): Map<string, Annotation> {
     const key = loc(e.key);
     if (!key) continue;
     const value = loc(e.value) ?? located('', e.value.span);
-    out.set(key.value, { key, value });
+    const v = e.value;
+    const written: Annotation['written'] = !isScalar(v) ? 'collection' : v.value === null ? 'null' : typeof v.value === 'boolean' ? 'boolean' : typeof v.value === 'number' ? 'number' : 'string';
+    out.set(key.value, { key, value, written, tagged: isScalar(v) && !!v.tag });
   }
   return out;
 }
@@ -164,7 +168,14 @@ function podSpec(spec: PNode | undefined, metadata: PNode | undefined, specKeySp
     podAnnotations: stringMap(get(metadata, 'annotations')),
     podLabels: stringMap(get(metadata, 'labels')),
     podMetadataSpan: metadata?.span ?? spec.span,
+    automountServiceAccountToken: automountOf(get(spec, 'automountServiceAccountToken')),
   };
+}
+
+/** `automountServiceAccountToken` as the API server reads it: only `false` turns the token off. */
+function automountOf(n: PNode | undefined): L<boolean> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  return located(!(n.value === false || n.value === 'false'), n.span, n.unknown);
 }
 
 function securityContext(n: PNode | undefined): SecurityContext {
@@ -385,7 +396,14 @@ function credentialsRequest(doc: PMap, base: Base): CredentialsRequest {
     kind: 'k8s:CredentialsRequest',
     specSpan,
     secretRef: isMap(sr) ? { name: loc(get(sr, 'name')), namespace: loc(get(sr, 'namespace')), span: entry(spec, 'secretRef')!.key.span } : undefined,
-    serviceAccountNames: san ? { items: strings(san.value), span: san.value.span, keySpan: san.key.span } : undefined,
+    serviceAccountNames: san
+      ? {
+          items: strings(san.value),
+          span: san.value.span,
+          keySpan: san.key.span,
+          empty: (isSeq(san.value) && san.value.items.length === 0) || (isScalar(san.value) && (san.value.value === null || san.value.value === '')),
+        }
+      : undefined,
     providerKind,
     isAws: providerKind?.value === 'AWSProviderSpec',
     providerSpec: ps,

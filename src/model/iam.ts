@@ -8,13 +8,35 @@ export interface Condition {
   readonly operator: L<string>;
   readonly op: OperatorInfo;
   readonly key: L<string>;
-  /** Text before the last `:` of the key (the provider host/path), and after it (the claim). */
+  /**
+   * Text before the last `:` of the key (the provider host/path), and after it (the claim). The
+   * colon is the last one outside placeholders, so `${replace(var.url, "https://", "")}:sub` has
+   * the claim `sub`.
+   */
   readonly keyPrefix: string;
   readonly claim: string;
+  /**
+   * The provider part of the key is not static but the claim is (`${OidcProvider}:sub`, a
+   * Terraform `"${replace(module.eks.cluster_oidc_issuer_url, "https://", "")}:sub"`, a CDK
+   * token): the condition is still a `sub`/`aud` condition, of the statement's own provider.
+   */
+  readonly prefixUnknown: boolean;
+  /** The claim part of the key is not static: nothing is known of the key. */
+  readonly claimUnknown: boolean;
   readonly values: readonly L<string>[];
   readonly valuesSpan: Span;
-  /** Some value is not static (intrinsic, template): evaluation is unknown. */
+  /** The claim or some value is not static (intrinsic, template): evaluation is unknown. */
   readonly unknown: boolean;
+}
+
+/** One operator entry of a `Condition` block, as written (also when its value is not a map). */
+export interface OperatorBlock {
+  readonly operator: L<string>;
+  readonly op: OperatorInfo;
+  /** The operator's value is a static map of keys. */
+  readonly isMap: boolean;
+  /** The keys under it, in order (none when the value is not a map). */
+  readonly keys: readonly L<string>[];
 }
 
 export interface Statement {
@@ -30,9 +52,18 @@ export interface Statement {
   readonly federated: readonly L<string>[];
   readonly actions: readonly L<string>[];
   readonly actionEntry?: PEntry;
+  readonly notActionEntry?: PEntry;
   readonly resource?: PEntry;
   readonly conditionEntry?: PEntry;
   readonly conditions: readonly Condition[];
+  /** Every operator entry of the `Condition` block, in order. */
+  readonly operators: readonly OperatorBlock[];
+  /**
+   * The `Condition` block is absent, or a map of operator maps none of which is computed (a CDK
+   * `CfnJson`, a CloudFormation `Fn::If`, a Terraform dynamic block): the parsed `conditions` are all
+   * the statement has.
+   */
+  readonly conditionsStatic: boolean;
 }
 
 export interface PolicyDocument {
@@ -41,8 +72,11 @@ export interface PolicyDocument {
   readonly version?: L<string>;
   readonly statementEntry?: PEntry;
   readonly statements: readonly Statement[];
-  /** Length of the policy JSON without whitespace (IAM's trust-policy size quota counts this). */
-  readonly compactSize: number;
+  /**
+   * Length of the policy JSON without whitespace, as IAM's trust-policy size quota counts it; a
+   * value that is not static counts as the shortest it could be (`exact` false: a lower bound).
+   */
+  readonly compactSize: { readonly size: number; readonly exact: boolean };
 }
 
 export interface Role extends ResourceBase {

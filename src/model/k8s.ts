@@ -6,7 +6,15 @@ import type { Span } from './span.js';
 
 export interface Annotation {
   readonly key: L<string>;
+  /** The value as a string (numbers and booleans stringified; '' for a collection). */
   readonly value: L<string>;
+  /**
+   * What the value was written as: annotation and label values must be strings, and an unquoted
+   * `3600` or `true` in YAML is a number or a boolean (the API server rejects it).
+   */
+  readonly written: 'string' | 'number' | 'boolean' | 'null' | 'collection';
+  /** The value carries an explicit YAML tag (`!!str 3600`). */
+  readonly tagged: boolean;
 }
 
 export interface K8sResource extends ResourceBase {
@@ -25,6 +33,8 @@ export interface K8sResource extends ResourceBase {
 
 export interface ServiceAccount extends K8sResource {
   readonly kind: 'k8s:ServiceAccount';
+  /** `automountServiceAccountToken`: false when written `false` (or `"false"`), true for any other value. */
+  readonly automountServiceAccountToken?: L<boolean>;
 }
 
 export interface EnvVar {
@@ -121,6 +131,8 @@ export interface PodSpec {
   readonly podAnnotations: ReadonlyMap<string, Annotation>;
   readonly podLabels: ReadonlyMap<string, Annotation>;
   readonly podMetadataSpan: Span;
+  /** `automountServiceAccountToken` of the pod: false when written `false` (or `"false"`), true for any other value. */
+  readonly automountServiceAccountToken?: L<boolean>;
 }
 
 export type WorkloadKind = `k8s:${(typeof POD_SPEC_OWNER_KINDS)[number]}`;
@@ -165,7 +177,13 @@ export interface CredentialsRequest extends K8sResource {
   readonly kind: 'k8s:CredentialsRequest';
   readonly specSpan: Span;
   readonly secretRef?: { readonly name?: L<string>; readonly namespace?: L<string>; readonly span: Span };
-  readonly serviceAccountNames?: { readonly items: readonly L<string>[]; readonly span: Span; readonly keySpan: Span };
+  readonly serviceAccountNames?: {
+    readonly items: readonly L<string>[];
+    readonly span: Span;
+    readonly keySpan: Span;
+    /** Written as `[]`, `null`, `''` or nothing (a templated or mistyped scalar is not empty). */
+    readonly empty: boolean;
+  };
   readonly providerKind?: L<string>;
   readonly isAws: boolean;
   readonly providerSpec?: PNode;

@@ -106,3 +106,37 @@ export function toJS(node: PNode | undefined): unknown {
     }
   }
 }
+
+/**
+ * Characters of the node's JSON without whitespace, as IAM counts them. A value that is not static
+ * counts as the smallest JSON it could become (`""`), so the result is a lower bound; `exact` says
+ * whether it is the size itself.
+ */
+export function compactLength(n: PNode): { size: number; exact: boolean } {
+  if (n.unknown) return { size: 2, exact: false };
+  switch (n.type) {
+    case 'scalar':
+      return { size: JSON.stringify(n.value).replace(/\s/g, '').length, exact: true };
+    case 'seq': {
+      let size = 2 + Math.max(0, n.items.length - 1);
+      let exact = true;
+      for (const i of n.items) {
+        const r = compactLength(i);
+        size += r.size;
+        exact &&= r.exact;
+      }
+      return { size, exact };
+    }
+    case 'map': {
+      let size = 2 + Math.max(0, n.entries.length - 1);
+      let exact = true;
+      for (const e of n.entries) {
+        const k = compactLength(e.key);
+        const v = compactLength(e.value);
+        size += k.size + 1 + v.size;
+        exact &&= k.exact && v.exact;
+      }
+      return { size, exact };
+    }
+  }
+}

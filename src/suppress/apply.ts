@@ -16,7 +16,7 @@
  * are linted (no directory), nothing is judged unused.
  */
 import path from 'node:path';
-import { interpolate } from '../engine/engine.js';
+import { createFinding } from '../engine/finding.js';
 import type { Finding, Level, Rule, Severity } from '../engine/types.js';
 import type { LoadedConfig, IgnoreEntry } from '../config/types.js';
 import { matchExact, matchGlob } from '../config/glob.js';
@@ -35,6 +35,8 @@ export const EXPIRED_RULE = 'suppress/expired';
 const BOOKKEEPING = new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
 
 export interface SuppressionOptions {
+  /** A `{{placeholder}}` without data is an error (rule tests). */
+  readonly strictMessages?: boolean;
   readonly files: readonly SourceFile[];
   readonly resources: readonly Resource[];
   readonly config?: LoadedConfig;
@@ -238,8 +240,7 @@ function bookkeeping(sups: readonly Suppression[], opts: SuppressionOptions, rel
     const level = opts.levels[ruleId] ?? meta.get(ruleId)?.meta.severity ?? 'note';
     const rule = meta.get(ruleId);
     if (level === 'off' || !rule) return;
-    const template = (rule.meta.messages as Record<string, string>)[messageId] ?? messageId;
-    out.push({ ruleId, messageId, message: interpolate(template, data), severity: level as Severity, location: at, related: [], subject, fingerprint: '' });
+    out.push(createFinding(rule.meta, { messageId, data, severity: level as Severity, at, subject }, opts.strictMessages));
   };
   const ran = (pattern: string) => ids.some((id) => matchesRule(pattern, id) && (opts.levels[id] ?? 'off') !== 'off' && !BOOKKEEPING.has(id));
   const known = (pattern: string) => ids.some((id) => matchesRule(pattern, id));

@@ -152,7 +152,8 @@ test('CloudFormation YAML: !Sub, !Ref and !GetAtt resolved with the spans of the
   assert.is(r.text(subSpan(c.values[0], 0, 21)), 'system:serviceaccount');
   assert.is(r.text(subSpan(c.values[0], 22, 28)), '${Namespace}');
   assert.is(r.text(subSpan(c.values[0], 29, 32)), 'web');
-  assert.ok(roleAdmits(app, { sub: 'system:serviceaccount:team-a:web' }, ['sub']) === undefined, 'an unknown Federated account is not judged');
+  assert.is(roleAdmits(app, { sub: 'system:serviceaccount:team-a:web' }, ['sub']), true, 'a Federated ARN whose issuer is known is judged');
+  assert.is(roleAdmits(app, { sub: 'system:serviceaccount:team-a:other' }, ['sub']), false);
 });
 
 test('CloudFormation YAML: a whole policy in a !Sub block keeps exact positions; unknowns are marked', () => {
@@ -357,7 +358,7 @@ test('CDK: roles, principals, computed keys, consts and template literals, with 
   assert.is(roleAdmits(web, { sub: 'system:serviceaccount:team-a:web' }, ['sub']), true);
 
   const cluster = role(r, 'role Cluster');
-  assert.ok(sub(cluster).unknown, 'the cluster issuer is not static');
+  assert.ok(sub(cluster).prefixUnknown && !sub(cluster).unknown, 'the cluster issuer is not static, the claim is');
   assert.ok(cluster.trust!.statements[0].federated[0].unknown);
 
   const cfn = role(r, 'role cfn-role');
@@ -382,7 +383,9 @@ test('CDK: addServiceAccount creates the ServiceAccount and a role that trusts i
   const x = role(r, 'role Sa/Role');
   const c = sub(x);
   assert.equal(c.values.map((v) => v.value), ['system:serviceaccount:team-a:worker']);
-  assert.ok(c.unknown, 'the key names the cluster issuer, which is unknown');
+  assert.ok(c.prefixUnknown && !c.unknown, 'the key names the cluster issuer, which is unknown; its claim is known');
+  assert.is(roleAdmits(x, { sub: 'system:serviceaccount:team-a:worker' }, ['sub']), true);
+  assert.is(roleAdmits(x, { sub: 'system:serviceaccount:team-a:other' }, ['sub']), false, 'judged as the provider\'s own sub condition');
   assert.is(r.text(c.valuesSpan), "'worker'");
 });
 
