@@ -383,7 +383,9 @@ class Configuration implements HclScope {
     if (s0?.kind === 'splat') {
       const attr = steps[1];
       if (!attr || attr.kind !== 'attr') return undefined;
-      return { value: { type: 'seq', items: instances.map((i) => this.attribute(i, attr.name, ev.span(at))), span: ev.span(at) }, used: used + 2 };
+      const items = instances.map((i) => this.attributeIfKnown(i, attr.name, ev.span(at)));
+      if (items.some((i) => i === undefined)) return undefined;
+      return { value: { type: 'seq', items: items as Value[], span: ev.span(at) }, used: used + 2 };
     }
     let inst: Instance | undefined;
     let rest = steps;
@@ -397,7 +399,8 @@ class Configuration implements HclScope {
     } else inst = instances[0];
     const attr = rest[0];
     if (!inst || !attr || attr.kind !== 'attr') return undefined;
-    return { value: this.attribute(inst, attr.name, ev.span(at)), used: used + 1 };
+    const value = this.attributeIfKnown(inst, attr.name, ev.span(at));
+    return value ? { value, used: used + 1 } : undefined;
   }
 
   private variable(name: string, at: Expr): Value {
@@ -456,9 +459,14 @@ class Configuration implements HclScope {
 
   /**
    * An attribute of an instance: computed by its recogniser (at `at`, where it is referred to),
-   * else the argument written in the block.
+   * else the argument written in the block; an unknown value at `at` when it is neither.
    */
   attribute(inst: Instance, name: string, at?: Span): Value {
+    return this.attributeIfKnown(inst, name, at) ?? unknownScalar(`${inst.address}.${name}`, at ?? this.labelSpan(inst));
+  }
+
+  /** `attribute`, or undefined when the instance has no such argument and no such computed attribute. */
+  private attributeIfKnown(inst: Instance, name: string, at?: Span): Value | undefined {
     const key = `${inst.address}.${name}`;
     const span = at ?? this.labelSpan(inst);
     if (this.evaluating.has(key)) return unknownScalar(key, span);
@@ -480,9 +488,8 @@ class Configuration implements HclScope {
         if (a) v = a.broken ? inst.ev.unknown(a.expr) : inst.ev.evaluate(a.expr);
         else if (body.blocks.some((b) => b.type === name || (b.type === 'dynamic' && b.labels[0]?.value === name))) v = get(this.materialize(body, inst.ev, this.blockSpan(inst)), name);
       }
-      const value = v ?? unknownScalar(key, span);
-      this.attrValues.set(key, value);
-      return value;
+      if (v) this.attrValues.set(key, v);
+      return v;
     } finally {
       this.evaluating.delete(key);
     }
@@ -671,10 +678,12 @@ class Configuration implements HclScope {
     if (!metaList || !isMap(meta)) return;
     const label = this.labelSpan(inst);
     const entries: PEntry[] = [];
-    const pick = (from: string, to = from) => {
+    /** Copy a metadata argument that is set (not null) into the document. */
+    const pick = (from: string, convert: (n: PNode) => PNode = (n) => n): boolean => {
       const e = entry(meta, from);
-      if (e && !(isScalar(e.value) && e.value.value === null && !e.value.unknown)) entries.push({ key: { ...e.key, value: to }, value: e.value });
-      return e;
+      if (!e || (isScalar(e.value) && e.value.value === null && !e.value.unknown)) return false;
+      entries.push({ key: e.key, value: convert(e.value) });
+      return true;
     };
     const name = pick('name');
     if (!name) {
@@ -683,8 +692,8 @@ class Configuration implements HclScope {
       entries.push({ key: { ...gen.key, value: 'name' }, value: unknownScalar(`${inst.address} generated name`, gen.value.span) });
     }
     if (!pick('namespace')) entries.push({ key: this.keyAt('namespace', metaList.key.span), value: this.keyAt('default', metaList.key.span) });
-    pick('annotations');
-    pick('labels');
+    pick('annotations', stringValues);
+    pick('labels', stringValues);
     const doc: PEntry[] = [
       { key: this.keyAt('apiVersion', label), value: this.keyAt('v1', label) },
       { key: this.keyAt('kind', label), value: this.keyAt('ServiceAccount', label) },
@@ -697,7 +706,7 @@ class Configuration implements HclScope {
 
   buildManifest(inst: Instance): void {
     const m = this.attribute(inst, 'manifest');
-    if (isMap(m) && !m.unknown) this.k8sDocs.push(m);
+    if (isMap(m) && !m.unknown) this.k8sDocs.push(withStringMetadata(m));
   }
 
   // ---- terraform-aws-modules IAM role for service accounts ------------------------------------------
@@ -813,7 +822,7 @@ class Configuration implements HclScope {
         continue;
       }
       const arn = arnEntry.value;
-      const host = ev.callFunction('replace', [arn, s('/^(.*provider/)/', fixed), s('', fixed)], arn.span, 'provider');
+      const host = ev.callFunction('replace', [arn, s('/^(.*provider/)/', fixed), s('', fixed)], arn.span, `${String(isScalar(arn) ? arn.value : 'provider_arn').replace(/\$\{|\}/g, '')} provider`);
       const hostPieces = ev.piecesOf(host, arn.span) ?? [opaquePiece('${provider}', arn.span, true)];
       const keyOf = (claim: string) => ev.string([...hostPieces, opaquePiece(`:${claim}`, fixed)], arn.span);
       const sas = sasEntry.value;
@@ -863,6 +872,36 @@ class Configuration implements HclScope {
     }
     this.finishPolicyDocuments();
   }
+}
+
+/** Terraform converts the values of a `map(string)` (annotations, labels) to strings: `3600` is `"3600"`. */
+function stringValues(n: PNode): PNode {
+  if (!isMap(n) || n.unknown) return n;
+  return {
+    ...n,
+    entries: n.entries.map((e) =>
+      isScalar(e.value) && !e.value.unknown && (typeof e.value.value === 'number' || typeof e.value.value === 'boolean') ? { key: e.key, value: { ...e.value, value: String(e.value.value) } } : e,
+    ),
+  };
+}
+
+/** A manifest with string annotation and label values (the provider converts them to the API's `map[string]string`). */
+function withStringMetadata(doc: PMap): PMap {
+  const fix = (n: PNode, path: readonly string[]): PNode => {
+    if (!isMap(n)) return n;
+    if (path.length === 0) return n;
+    return {
+      ...n,
+      entries: n.entries.map((e) => {
+        if (e.key.value !== path[0]) return e;
+        if (path.length === 1) return { key: e.key, value: stringValues(e.value) };
+        return { key: e.key, value: fix(e.value, path.slice(1)) };
+      }),
+    };
+  };
+  let out: PNode = doc;
+  for (const p of [['metadata', 'annotations'], ['metadata', 'labels'], ['spec', 'template', 'metadata', 'annotations'], ['spec', 'template', 'metadata', 'labels']]) out = fix(out, p);
+  return out as PMap;
 }
 
 /** A located string of a scalar (for `path`). */

@@ -150,8 +150,8 @@ class JsonReader {
     if (!d) return { kind: 'unknown', ...at };
     if (literal || !/[$%]\{/.test(d.text)) return { kind: 'template', ...at, parts: d.text === '' ? [] : [{ kind: 'text', text: d.text, offsets: d.offsets }] };
     const t = parseTemplateText(d.text, d.offsets, this.src, from, to);
-    if (t) return t;
-    this.problems.push({ message: 'syntax error in template', code: 'HCL_SYNTAX', span: this.src.lines.span(from, to) });
+    if ('kind' in t) return t;
+    this.problems.push(t);
     return { kind: 'unknown', ...at };
   }
 }

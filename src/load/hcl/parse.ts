@@ -272,24 +272,32 @@ const MARK = '__IRSA_LINT_TEMPLATE__';
 
 /**
  * A template given as decoded text (a string of Terraform's JSON syntax, `"${var.x}-app"`):
- * `offsets[i]` is the source offset of character `i` in `src`. Returns undefined when the text
- * does not parse as a template (the caller reports it).
+ * `offsets[i]` is the source offset of character `i` in `src`. A text that does not parse as a
+ * template is a problem at its first error.
  */
-export function parseTemplateText(text: string, offsets: readonly number[], src: HclText, from: number, to: number): TemplateExpr | undefined {
-  if (!parser || text.includes(MARK)) return undefined;
+export function parseTemplateText(text: string, offsets: readonly number[], src: HclText, from: number, to: number): TemplateExpr | ParseProblem {
+  const whole: ParseProblem = { message: 'syntax error in template', code: 'HCL_SYNTAX', span: src.lines.span(from, to) };
+  if (!parser || text.includes(MARK)) return whole;
   // A heredoc template decodes no backslash escapes, so the text is parsed exactly as written.
   const head = `x = <<${MARK}\n`;
   const synthetic = `${head}${text}\n${MARK}\n`;
   const tree = parser.parse(synthetic);
-  if (!tree) return undefined;
+  if (!tree) return whole;
   try {
-    if (tree.rootNode.hasError) return undefined;
     const start = head.length;
     const end = start + text.length;
     const map = (o: number) => offsets[Math.max(0, Math.min(o - start, text.length))] ?? to;
+    if (tree.rootNode.hasError) {
+      const bad = firstError(tree.rootNode);
+      // An error outside the template's own text (in the heredoc around it) says nothing useful.
+      if (!bad || bad.startIndex < start || bad.startIndex > end) return whole;
+      const p = syntaxProblem(bad, { file: src.file, lines: new LineIndex(synthetic, src.file) });
+      const a = map(bad.startIndex);
+      return { ...p, span: src.lines.span(a, Math.max(a, map(bad.startIndex + (p.span.endColumn - p.span.column)))) };
+    }
     const c = new Converter(src, synthetic, map);
     const heredoc = findFirst(tree.rootNode, 'heredoc_template');
-    if (!heredoc) return undefined;
+    if (!heredoc) return whole;
     const parts = c.templateParts(heredoc, start, end, 'raw', false, 0);
     return { kind: 'template', src, from, to, parts };
   } finally {
