@@ -1,4 +1,6 @@
 /** Terraform configurations read from HCL and JSON syntax: roles, providers, ServiceAccounts, references, modules. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initHcl } from '../../src/load/hcl/parse.js';
@@ -10,6 +12,9 @@ import type { ServiceAccount } from '../../src/model/k8s.js';
 import { toJS, type PNode } from '../../src/model/pnode.js';
 import type { Located, Span } from '../../src/model/span.js';
 import { roleAdmits } from '../../src/model/trust.js';
+import { runRules } from '../../src/engine/engine.js';
+import { RULES } from '../../rules/index.js';
+import { FIXTURES } from '../helpers.js';
 
 await initHcl();
 
@@ -475,6 +480,49 @@ test('policy documents merge source and override documents as the provider does'
   assert.equal(toJS(principals), { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Condition: { StringLike: { k: '${aws:username}' } } }] });
   const dup = policyDocument(m({ source_policy_documents: seq(source, source) }), TERRAFORM_NAMES, s('').span);
   assert.ok(dup.entries.find((e) => e.key.value === 'Statement')!.value.unknown, 'duplicate Sids among the sources are an error: not known');
+});
+
+test('mutated Terraform files (characters cut, tokens inserted, ranges repeated) never crash the loader or a rule', () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(tf|tfvars|tf\.json)$/.test(e.name)) files.push(p);
+    }
+  };
+  walk(FIXTURES);
+  files.sort();
+  assert.ok(files.length >= 20, `${files.length} Terraform files`);
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const TOKENS = ['{', '}', '[', ']', '(', ')', '"', '${', '%{', '<<EOF\n', '\nEOF\n', '=', ',', '.', '[*]', 'null', '-1', 'true', 'var.x', 'local.y', 'each.key', 'count.index', 'dynamic "statement" {', 'for x in y :', '?', ':', '...', '\\', '\n', 'jsonencode(', 'replace(', '"/(/"', 'aws_iam_role.app.arn', '~', '#', '/*'];
+  let runs = 0;
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    const dir = path.dirname(f);
+    const siblings = fs.readdirSync(dir).filter((x) => /\.(tf|tfvars|tf\.json|ya?ml)$/.test(x)).sort();
+    for (let m = 0; m < 4; m++) {
+      let t = text;
+      for (let k = 0; k < 1 + rnd(3); k++) {
+        const at = rnd(t.length + 1);
+        const kind = rnd(3);
+        if (kind === 0) t = t.slice(0, at) + t.slice(Math.min(t.length, at + 1 + rnd(20)));
+        else if (kind === 1) t = t.slice(0, at) + TOKENS[rnd(TOKENS.length)] + t.slice(at);
+        else {
+          const b = rnd(t.length + 1);
+          const [x, y] = [Math.min(at, b), Math.max(at, b)];
+          t = t.slice(0, x) + t.slice(x, y).repeat(2) + t.slice(y);
+        }
+      }
+      const sources = siblings.map((x) => ({ path: x, text: x === path.basename(f) ? t : fs.readFileSync(path.join(dir, x), 'utf8') }));
+      const r = loadSources(sources);
+      assert.equal(r.problems.filter((p) => p.code === 'TF_READ').map((p) => p.message), [], `${path.relative(FIXTURES, f)} mutant ${m}`);
+      runRules(RULES, new Index(r.resources), {});
+      runs++;
+    }
+  }
+  assert.ok(runs >= 80, `${runs} mutants`);
 });
 
 test.run();

@@ -14,7 +14,7 @@
  * offsets into the text, which is what `LineIndex` maps to 1-based lines and UTF-16 columns.
  */
 import { createRequire } from 'node:module';
-import type { Language as TsLanguage, Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
+import type { Language as TsLanguage, Parser as TsParser, Tree as TsTree } from 'web-tree-sitter';
 import { LineIndex } from '../../eval/positions.js';
 import type { ParseProblem } from '../yaml.js';
 
@@ -225,6 +225,75 @@ export function hclInitialised(): boolean {
 
 // ---- parsing ------------------------------------------------------------------------------------
 
+/**
+ * A tree-sitter node copied into plain JavaScript: reading nodes through web-tree-sitter crosses
+ * into WebAssembly on every property, so the tree is copied once, with one cursor walk.
+ */
+interface TsNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly isError: boolean;
+  readonly isMissing: boolean;
+  /** The node or a node inside it is an ERROR or MISSING node. */
+  hasError: boolean;
+  readonly field: string | null;
+  readonly children: TsNode[];
+  namedChildren: TsNode[];
+}
+
+/** Copy a tree (iteratively: the depth of the input does not matter). */
+function snapshot(tree: TsTree): TsNode {
+  const c = tree.walk();
+  const make = (): TsNode => ({
+    type: c.nodeType,
+    isNamed: c.nodeIsNamed,
+    startIndex: c.startIndex,
+    endIndex: c.endIndex,
+    isError: c.nodeType === 'ERROR',
+    isMissing: c.nodeIsMissing,
+    hasError: false,
+    field: c.currentFieldName,
+    children: [],
+    namedChildren: [],
+  });
+  const finish = (n: TsNode) => {
+    n.namedChildren = n.children.filter((x) => x.isNamed);
+    n.hasError = n.isError || n.isMissing || n.children.some((x) => x.hasError);
+  };
+  const root = make();
+  const stack: TsNode[] = [root];
+  try {
+    while (stack.length > 0) {
+      if (c.gotoFirstChild()) {
+        const n = make();
+        stack[stack.length - 1].children.push(n);
+        stack.push(n);
+        continue;
+      }
+      while (stack.length > 0) {
+        finish(stack.pop()!);
+        if (stack.length === 0) break;
+        if (c.gotoNextSibling()) {
+          const n = make();
+          stack[stack.length - 1].children.push(n);
+          stack.push(n);
+          break;
+        }
+        c.gotoParent();
+      }
+    }
+  } finally {
+    c.delete();
+  }
+  return root;
+}
+
+function fieldChild(n: TsNode, name: string): TsNode | undefined {
+  return n.children.find((c) => c.field === name);
+}
+
 /** Nodes deeper than this are not converted (unknown), so that no input exhausts the stack. */
 const MAX_DEPTH = 200;
 
@@ -246,7 +315,7 @@ export function parseHcl(rawText: string, file: string): HclFile {
     return { src, body: ZERO, problems };
   }
   try {
-    const root = tree.rootNode;
+    const root = snapshot(tree);
     if (root.hasError) {
       const bad = firstError(root);
       if (bad) problems.push(syntaxProblem(bad, src));
@@ -287,8 +356,9 @@ export function parseTemplateText(text: string, offsets: readonly number[], src:
     const start = head.length;
     const end = start + text.length;
     const map = (o: number) => offsets[Math.max(0, Math.min(o - start, text.length))] ?? to;
-    if (tree.rootNode.hasError) {
-      const bad = firstError(tree.rootNode);
+    const root = snapshot(tree);
+    if (root.hasError) {
+      const bad = firstError(root);
       // An error outside the template's own text (in the heredoc around it) says nothing useful.
       if (!bad || bad.startIndex < start || bad.startIndex > end) return whole;
       const p = syntaxProblem(bad, { file: src.file, lines: new LineIndex(synthetic, src.file) });
@@ -296,7 +366,7 @@ export function parseTemplateText(text: string, offsets: readonly number[], src:
       return { ...p, span: src.lines.span(a, Math.max(a, map(bad.startIndex + (p.span.endColumn - p.span.column)))) };
     }
     const c = new Converter(src, synthetic, map);
-    const heredoc = findFirst(tree.rootNode, 'heredoc_template');
+    const heredoc = findFirst(root, 'heredoc_template');
     if (!heredoc) return whole;
     const parts = c.templateParts(heredoc, start, end, 'raw', false, 0);
     return { kind: 'template', src, from, to, parts };
@@ -306,17 +376,16 @@ export function parseTemplateText(text: string, offsets: readonly number[], src:
 }
 
 function named(n: TsNode): TsNode[] {
-  return n.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+  return n.namedChildren.filter((c) => c.type !== 'comment');
 }
 
 function kids(n: TsNode): TsNode[] {
-  return n.children.filter((c): c is TsNode => c !== null && c.type !== 'comment');
+  return n.children.filter((c) => c.type !== 'comment');
 }
 
 function findFirst(n: TsNode, type: string): TsNode | undefined {
   if (n.type === type) return n;
   for (const c of n.namedChildren) {
-    if (!c) continue;
     const f = findFirst(c, type);
     if (f) return f;
   }
@@ -327,7 +396,7 @@ function findFirst(n: TsNode, type: string): TsNode | undefined {
 function firstError(n: TsNode): TsNode | undefined {
   if (n.isError || n.isMissing) return n;
   for (const c of n.children) {
-    if (c && (c.hasError || c.isMissing || c.isError)) {
+    if (c.hasError) {
       const f = firstError(c);
       if (f) return f;
     }
@@ -358,8 +427,8 @@ function syntaxProblem(n: TsNode, src: HclText): ParseProblem {
   }
   // The first token inside the ERROR node is what the parser could not place.
   let leaf: TsNode = n;
-  while (leaf.childCount > 0) {
-    const first = leaf.children.find((c): c is TsNode => c !== null && c.endIndex > c.startIndex);
+  while (leaf.children.length > 0) {
+    const first = leaf.children.find((c) => c.endIndex > c.startIndex);
     if (!first) break;
     leaf = first;
   }
@@ -391,7 +460,7 @@ class Converter {
   }
 
   private text(n: TsNode): string {
-    return n.text;
+    return this.input.slice(n.startIndex, n.endIndex);
   }
 
   body(n: TsNode): Body {
@@ -545,8 +614,8 @@ class Converter {
         const items: ObjectItem[] = [];
         for (const el of named(n)) {
           if (el.type !== 'object_elem') continue;
-          const k = el.childForFieldName('key');
-          const v = el.childForFieldName('val');
+          const k = fieldChild(el, 'key');
+          const v = fieldChild(el, 'val');
           if (!k || !v) continue;
           items.push({ key: this.objectKey(k, depth + 1), value: this.expr(v, depth + 1), from: this.map(el.startIndex), to: this.map(el.endIndex) });
         }
