@@ -1,93 +1,288 @@
-// Benchmark: cold start and throughput of the built CLI on a generated repository.
-// Usage: npm run build && npm run bench [-- --files N]
-// Prints wall time (median of runs) and peak RSS for each scenario. Deterministic input (LCG seed 42).
+// Benchmark of the built CLI on generated GitOps repositories, against a bare `yaml` parse of the
+// same files in the same run. Prints each figure with its target and writes .bench/results.json
+// (the previous results are kept as .bench/results.previous.json and compared).
+//
+// Usage: npm run build && npm run bench [-- --quick] [-- --cli PATH]
+//   --quick      fewer runs and no 10,000-app repository (for a quick look, not for the README)
+//   --cli PATH   measure another build of the CLI (an older checkout's dist, say)
+//
+// The repositories are generated deterministically (LCG, seed 42) with a realistic byte mix: most
+// bytes are ConfigMaps, CustomResourceDefinitions and Services, which no rule reads; every app has a
+// ServiceAccount and a Deployment, half of them an IAM role.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const cli = path.join(root, 'dist', 'src', 'cli.js');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const cliArg = args.indexOf('--cli');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const cli = path.resolve(root, cliArg >= 0 ? args[cliArg + 1] : pkg.bin['irsa-lint']);
 if (!fs.existsSync(cli)) {
-  console.error('build first: npm run build');
+  console.error(`no CLI at ${path.relative(root, cli)}: build first (npm run build)`);
   process.exit(2);
 }
-const argFiles = process.argv.indexOf('--files');
-const FILES = argFiles > 0 ? Number(process.argv[argFiles + 1]) : 2000;
-const dir = path.join(root, '.bench', `repo-${FILES}`);
+const benchDir = path.join(root, '.bench');
+fs.mkdirSync(benchDir, { recursive: true });
 
-let seed = 42;
-const rnd = (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+// ---- repository generator ----------------------------------------------------------------------
 
-function generate() {
-  if (fs.existsSync(path.join(dir, '.done'))) return;
-  fs.rmSync(dir, { recursive: true, force: true });
-  for (let i = 0; i < FILES; i++) {
-    const ns = `team-${i % 50}`;
-    const sub = path.join(dir, ns);
-    fs.mkdirSync(sub, { recursive: true });
-    const name = `app-${i}`;
-    const docs = [
-      `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/${name}\n`,
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      serviceAccountName: ${name}\n      containers:\n${Array.from({ length: 1 + rnd(3) }, (_, c) => `        - name: c${c}\n          image: registry.example.com/${name}:${rnd(100)}\n          env:\n            - name: AWS_REGION\n              value: us-east-1\n          resources:\n            limits: {cpu: 100m, memory: 128Mi}\n`).join('')}`,
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  ports:\n    - port: 80\n      targetPort: 8080\n  selector:\n    app: ${name}\n`,
-      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  rules:\n    - host: ${name}.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: ${name}\n                port:\n                  number: 80\n`,
-    ];
-    fs.writeFileSync(path.join(sub, `${name}.yaml`), docs.join('---\n'));
-    const host = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-    const trust = {
-      Role: {
-        RoleName: name,
-        Arn: `arn:aws:iam::123456789012:role/${name}`,
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${host}` }, Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: { StringEquals: { [`${host}:sub`]: `system:serviceaccount:${ns}:${name}`, [`${host}:aud`]: 'sts.amazonaws.com' } } }],
+function lcg(seed) {
+  let s = seed;
+  return (n) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % n);
+}
+
+const HOST = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+function appFiles(i, rnd) {
+  const team = `team-${i % 40}`;
+  const name = `app-${i}`;
+  const files = {};
+  const containers = Array.from({ length: 1 + rnd(2) }, (_, c) =>
+    [
+      `        - name: c${c}`,
+      `          image: registry.example.com/${team}/${name}:1.${rnd(50)}.${rnd(10)}`,
+      '          ports:',
+      `            - containerPort: ${8080 + c}`,
+      '          env:',
+      '            - name: AWS_REGION',
+      '              value: us-east-1',
+      '            - name: LOG_LEVEL',
+      `              value: ${['debug', 'info', 'warn'][rnd(3)]}`,
+      '          envFrom:',
+      '            - configMapRef:',
+      `                name: ${name}-config`,
+      '          resources:',
+      `            requests: {cpu: ${50 + rnd(200)}m, memory: ${64 + rnd(512)}Mi}`,
+      '            limits: {cpu: 1, memory: 1Gi}',
+      '          readinessProbe:',
+      `            httpGet: {path: /healthz, port: ${8080 + c}}`,
+      '          volumeMounts:',
+      '            - name: config',
+      '              mountPath: /etc/app',
+    ].join('\n'),
+  );
+  files['workload.yaml'] = [
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: ${team}\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/${name}\n`,
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      `  name: ${name}`,
+      `  namespace: ${team}`,
+      `  labels: {app: ${name}, team: ${team}}`,
+      'spec:',
+      `  replicas: ${1 + rnd(4)}`,
+      `  selector: {matchLabels: {app: ${name}}}`,
+      '  template:',
+      `    metadata: {labels: {app: ${name}}}`,
+      '    spec:',
+      `      serviceAccountName: ${name}`,
+      '      containers:',
+      ...containers,
+      '      volumes:',
+      '        - name: config',
+      `          configMap: {name: ${name}-config}`,
+      '',
+    ].join('\n'),
+  ].join('---\n');
+  files['workload.yaml'] += '---\n' + [
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${team}\n  labels: {app: ${name}}\nspec:\n  type: ClusterIP\n  selector: {app: ${name}}\n  ports:\n${Array.from({ length: 2 + rnd(3) }, (_, p) => `    - name: port-${p}\n      port: ${80 + p}\n      targetPort: ${8080 + p}\n      protocol: TCP\n`).join('')}`,
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ${name}\n  namespace: ${team}\n  annotations:\n    alb.ingress.kubernetes.io/scheme: internal\n    alb.ingress.kubernetes.io/target-type: ip\nspec:\n  ingressClassName: alb\n  rules:\n    - host: ${name}.${team}.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: ${name}\n                port: {number: 80}\n`,
+  ].join('---\n');
+  const settings = Array.from({ length: 15 + rnd(25) }, (_, k) => `      setting_${k}: "${'v'.repeat(8 + rnd(40))}"`).join('\n');
+  files['config.yaml'] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\n  namespace: ${team}\ndata:\n  LOG_FORMAT: json\n  FEATURE_FLAGS: "a,b,c"\n  application.yaml: |\n    server:\n      port: 8080\n    app:\n${settings}\n`;
+  if (i % 2 === 0) {
+    files['role.json'] = JSON.stringify(
+      {
+        Role: {
+          RoleName: name,
+          Arn: `arn:aws:iam::123456789012:role/${name}`,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${HOST}` },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: { StringEquals: { [`${HOST}:sub`]: `system:serviceaccount:${team}:${name}`, [`${HOST}:aud`]: 'sts.amazonaws.com' } },
+              },
+            ],
+          },
         },
       },
-    };
-    fs.writeFileSync(path.join(sub, `${name}.role.json`), JSON.stringify(trust, null, 2));
-    if (i % 10 === 0) fs.writeFileSync(path.join(sub, `package-${i}.json`), JSON.stringify({ name, version: '1.0.0', dependencies: { left: '1' } }));
+      null,
+      2,
+    );
+  }
+  if (i % 4 === 1) files[`crd-${i}.yaml`] = crd(i, rnd);
+  return { dir: path.join('apps', team, name), files };
+}
+
+/** A CustomResourceDefinition with a sizeable openAPIV3Schema, as operators vendor them. */
+function crd(i, rnd) {
+  const props = (depth, n) =>
+    Array.from({ length: n }, (_, k) => {
+      const pad = ' '.repeat(14 + depth * 4);
+      const leaf = `${pad}field${k}:\n${pad}  type: ${['string', 'integer', 'boolean'][rnd(3)]}\n${pad}  description: ${'Lorem ipsum dolor sit amet '.repeat(1 + rnd(3)).trim()}\n`;
+      return depth < 2 && k % 3 === 0 ? `${pad}group${k}:\n${pad}  type: object\n${pad}  properties:\n${props(depth + 1, 4)}` : leaf;
+    }).join('');
+  return `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets${i}.example.com\nspec:\n  group: example.com\n  names: {kind: Widget${i}, plural: widgets${i}, singular: widget${i}}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n${props(0, 6)}`;
+}
+
+/** Writes a repository of `apps` apps (once; `.done` marks a finished one). Returns its directory. */
+function repository(apps) {
+  const dir = path.join(benchDir, `repo-${apps}`);
+  if (fs.existsSync(path.join(dir, '.done'))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const rnd = lcg(42);
+  for (let i = 0; i < apps; i++) {
+    const app = appFiles(i, rnd);
+    const d = path.join(dir, app.dir);
+    fs.mkdirSync(d, { recursive: true });
+    for (const [f, text] of Object.entries(app.files)) fs.writeFileSync(path.join(d, f), text);
   }
   fs.writeFileSync(path.join(dir, '.done'), '');
+  return dir;
 }
 
-function run(args, runs) {
+function sizeOf(dir) {
+  let files = 0;
+  let bytes = 0;
+  for (const f of fs.readdirSync(dir, { recursive: true })) {
+    const p = path.join(dir, String(f));
+    const st = fs.statSync(p);
+    if (st.isFile() && /\.(ya?ml|json)$/.test(p)) {
+      files++;
+      bytes += st.size;
+    }
+  }
+  return { files, bytes };
+}
+
+// ---- measurement ---------------------------------------------------------------------------------
+
+/** Wall time (median of `runs`) and peak RSS (max) of a whole process. */
+function measure(argv, runs, opts = {}) {
   const times = [];
   let rss = 0;
-  let out = '';
+  let status = 0;
   for (let r = 0; r < runs; r++) {
+    opts.before?.();
     const t0 = process.hrtime.bigint();
-    const p = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const p = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 28, cwd: opts.cwd ?? root, env: { ...process.env, NO_COLOR: '1' } });
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     rss = Math.max(rss, Number(p.stderr.trim().split('\n').pop()) / 1024);
-    out = p.stdout;
+    status = p.status;
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], rss, out };
+  return { ms: times[Math.floor(times.length / 2)], rssMB: rss, status };
 }
 
-generate();
-const bytes = fs.readdirSync(dir, { recursive: true }).reduce((n, f) => {
-  const p = path.join(dir, String(f));
-  return fs.statSync(p).isFile() ? n + fs.statSync(p).size : n;
-}, 0);
-const cold = run(['lint', '--no-color', path.join(root, 'examples', 'eks-webhook')], 7);
-// Start-up with a configuration file (YAML parse + precompiled schema validation) against --no-config.
-const cfgDir = path.join(root, '.bench', 'with-config');
-fs.rmSync(cfgDir, { recursive: true, force: true });
-fs.cpSync(path.join(root, 'examples', 'eks-webhook'), cfgDir, { recursive: true });
+const BARE = path.join(benchDir, 'bare-parse.mjs');
 fs.writeFileSync(
-  path.join(cfgDir, '.irsa-lint.yaml'),
-  'extends: recommended\nfailOn: error\nrules:\n  k8s/aws-dir-writable: warning\nexclude:\n  - "vendor/**"\nfacts:\n  defaultNamespace: default\n',
+  BARE,
+  `// Reads and parses every YAML/JSON file of a directory with yaml's parseAllDocuments and a LineCounter.
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseAllDocuments } from ${JSON.stringify(path.join(root, 'node_modules', 'yaml', 'dist', 'index.js'))};
+let docs = 0;
+for (const f of fs.readdirSync(process.argv[2], { recursive: true }).sort()) {
+  const p = path.join(process.argv[2], String(f));
+  if (!/\\.(ya?ml|json)$/.test(p)) continue;
+  const lc = new LineCounter();
+  for (const d of parseAllDocuments(fs.readFileSync(p, 'utf8'), { lineCounter: lc })) if (d.errors.length === 0) docs++;
+}
+console.log(docs);
+`,
 );
-const withConfig = run(['lint', '--no-color', cfgDir], 7);
-const noConfig = run(['lint', '--no-color', '--no-config', cfgDir], 7);
-// A CDK file is present: the TypeScript parser is loaded (and only then).
-const cdk = run(['lint', '--no-color', path.join(root, 'fixtures', 'irsa', 'role-trusts-service-account', 'valid-cdk')], 5);
-const big = run(['lint', '--no-color', '--format', 'json', '-o', path.join(root, '.bench', 'out.json'), dir], 3);
-const summary = JSON.parse(fs.readFileSync(path.join(root, '.bench', 'out.json'), 'utf8')).summary;
-console.log(`cold start (examples/eks-webhook): ${cold.median.toFixed(0)} ms median of 7, peak RSS ${cold.rss.toFixed(0)} MB`);
-console.log(`repository of ${summary.files} files, ${(bytes / 1e6).toFixed(1)} MB: ${big.median.toFixed(0)} ms median of 3, peak RSS ${big.rss.toFixed(0)} MB, ${(bytes / 1e6 / (big.median / 1000)).toFixed(1)} MB/s, findings: ${summary.errors} errors ${summary.warnings} warnings ${summary.notes} notes`);
-console.log(`start-up with .irsa-lint.yaml: ${withConfig.median.toFixed(0)} ms median of 7 (peak RSS ${withConfig.rss.toFixed(0)} MB); with --no-config: ${noConfig.median.toFixed(0)} ms (peak RSS ${noConfig.rss.toFixed(0)} MB)`);
-console.log(`cold start with a CDK TypeScript file (loads typescript-estree): ${cdk.median.toFixed(0)} ms median of 5, peak RSS ${cdk.rss.toFixed(0)} MB`);
+
+const node = process.execPath;
+const lintArgs = (target, extra = []) => [node, cli, 'lint', '--no-color', '--no-config', '--format', 'json', ...extra, target];
+const ratio = (a, b) => Math.round((a / b) * 100) / 100;
+const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, cli: path.relative(root, cli), figures: {} };
+const F = results.figures;
+const line = (label, value, target) => console.log(`${label.padEnd(58)} ${String(value).padStart(9)}   ${target ?? ''}`);
+
+const nodeBare = measure([node, '-e', '0'], quick ? 9 : 21);
+F.nodeStartMs = nodeBare.ms;
+line('node -e 0 (ms)', nodeBare.ms.toFixed(1));
+
+const example = path.join(root, 'examples', 'eks-webhook');
+const cold = measure(lintArgs(example), quick ? 9 : 21);
+F.coldStartMs = cold.ms;
+F.coldStartRatio = ratio(cold.ms, nodeBare.ms);
+line('cold start, examples/eks-webhook (ms)', cold.ms.toFixed(1));
+line('cold start ÷ node -e 0', F.coldStartRatio, 'target ≤ 1.5');
+
+for (const apps of quick ? [1000] : [1000, 10000]) {
+  const dir = repository(apps);
+  const { files, bytes } = sizeOf(dir);
+  const runs = apps >= 10000 ? 2 : quick ? 2 : 3;
+  const bare = measure([node, BARE, dir], runs);
+  const full = measure(lintArgs(dir, ['-o', path.join(benchDir, `out-${apps}.json`)]), runs);
+  F[`apps${apps}`] = { files, MB: Math.round(bytes / 1e5) / 10, lintMs: full.ms, bareParseMs: bare.ms, ratio: ratio(full.ms, bare.ms), peakRssMB: Math.round(full.rssMB), bareRssMB: Math.round(bare.rssMB) };
+  line(`${apps} apps: ${files} files, ${(bytes / 1e6).toFixed(1)} MB — lint (ms)`, full.ms.toFixed(0));
+  line(`${apps} apps: bare yaml parse of the same files (ms)`, bare.ms.toFixed(0));
+  line(`${apps} apps: lint ÷ bare parse`, F[`apps${apps}`].ratio, 'target ≤ 0.5');
+  line(`${apps} apps: peak RSS of lint (MB)`, Math.round(full.rssMB), apps >= 10000 ? 'target ≤ 250' : '');
+}
+if (F.apps10000) {
+  F.scaling = ratio(F.apps10000.lintMs, F.apps1000.lintMs);
+  line('scaling: time at 10,000 apps ÷ time at 1,000 apps', F.scaling, 'target ≤ 10.5');
+}
+
+// Pre-commit: `lint --context . FILE` on a 5,000-file repository, one file changed before each run.
+{
+  const dir = repository(1820);
+  const { files } = sizeOf(dir);
+  const changed = path.join('apps', 'team-7', 'app-7', 'config.yaml');
+  const abs = path.join(dir, changed);
+  const original = fs.readFileSync(abs, 'utf8');
+  let n = 0;
+  const edit = () => fs.writeFileSync(abs, `${original}# edit ${n++}\n`);
+  const cacheDir = path.join(benchDir, 'cache-precommit');
+  const argv = [node, cli, 'lint', '--no-color', '--no-config', '--cache-location', cacheDir, '--context', '.', changed];
+  const supportsCache = spawnSync(node, [cli, '--help'], { encoding: 'utf8' }).stdout.includes('--cache-location');
+  const args = supportsCache ? argv : argv.filter((a, i) => a !== '--cache-location' && argv[i - 1] !== '--cache-location');
+  const coldCache = measure(args, quick ? 2 : 3, { cwd: dir, before: () => (fs.rmSync(cacheDir, { recursive: true, force: true }), edit()) });
+  measure(args, 1, { cwd: dir, before: edit }); // fill the cache
+  const warm = measure(args, quick ? 5 : 9, { cwd: dir, before: edit });
+  fs.writeFileSync(abs, original);
+  F.preCommit = { files, coldCacheMs: coldCache.ms, warmCacheMs: warm.ms, warmRatio: ratio(warm.ms, nodeBare.ms), cache: supportsCache };
+  line(`pre-commit, ${files} files, one changed, cold cache (ms)`, coldCache.ms.toFixed(0));
+  line(`pre-commit, ${files} files, one changed, warm cache (ms)`, warm.ms.toFixed(0), 'target ≤ 1000');
+  line('pre-commit warm ÷ node -e 0', F.preCommit.warmRatio, 'target ≤ 4');
+}
+
+// Lazily loaded parsers: their cost is paid only by repositories that have such files.
+for (const [key, label, target] of [
+  ['cdkStartMs', 'cold start with a CDK TypeScript file (loads typescript-estree)', path.join(root, 'fixtures', 'irsa', 'role-trusts-service-account', 'valid-cdk')],
+  ['hclStartMs', 'cold start with a Terraform .tf file (loads tree-sitter)', path.join(root, 'fixtures', 'irsa', 'role-trusts-service-account', 'valid-terraform-hcl')],
+]) {
+  if (!fs.existsSync(target)) continue;
+  F[key] = measure(lintArgs(target), quick ? 3 : 7).ms;
+  line(`${label} (ms)`, F[key].toFixed(0));
+}
+
+const out = path.join(benchDir, 'results.json');
+if (fs.existsSync(out)) {
+  const prev = JSON.parse(fs.readFileSync(out, 'utf8'));
+  fs.writeFileSync(path.join(benchDir, 'results.previous.json'), JSON.stringify(prev, null, 2));
+  const cmp = [
+    ['cold start ratio', prev.figures?.coldStartRatio, F.coldStartRatio],
+    ['1,000 apps ratio', prev.figures?.apps1000?.ratio, F.apps1000?.ratio],
+    ['10,000 apps ratio', prev.figures?.apps10000?.ratio, F.apps10000?.ratio],
+    ['10,000 apps peak RSS (MB)', prev.figures?.apps10000?.peakRssMB, F.apps10000?.peakRssMB],
+    ['pre-commit warm (ms)', prev.figures?.preCommit?.warmCacheMs, F.preCommit?.warmCacheMs],
+  ].filter(([, a, b]) => a !== undefined && b !== undefined);
+  if (cmp.length) {
+    console.log(`\ncompared with the previous run (${prev.date}, ${prev.cli}):`);
+    for (const [label, a, b] of cmp) console.log(`  ${label.padEnd(30)} ${String(Math.round(a * 100) / 100).padStart(8)} → ${Math.round(b * 100) / 100}`);
+  }
+}
+fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten to ${path.relative(root, out)} (${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node})`);

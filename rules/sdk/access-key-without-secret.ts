@@ -5,7 +5,7 @@
  */
 import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
-import { containersOf, envPresence } from './_environment.js';
+import { sdkEnvironments } from '../../src/model/sdk-environment.js';
 
 export default defineRule({
   meta: {
@@ -33,13 +33,12 @@ export default defineRule({
     },
   },
   check(w: Workload, ctx) {
-    for (const c of containersOf(w)) {
-      const key = envPresence(c, w, ctx, 'AWS_ACCESS_KEY_ID');
+    for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
+      const { accessKeyId: key, secretAccessKey, secretKey } = sdk.staticKeys;
       if (key.state !== 'set') continue;
-      if (envPresence(c, w, ctx, 'AWS_SECRET_ACCESS_KEY').state !== 'unset') continue;
-      if (envPresence(c, w, ctx, 'AWS_SECRET_KEY').state !== 'unset') continue;
+      if (secretAccessKey.state !== 'unset' || secretKey.state !== 'unset') continue;
       const related: Related[] = key.via !== 'value' && key.key ? [{ at: key.key, label: `${key.sourceKind} key` }] : [];
-      ctx.report({ at: key.at, messageId: 'missingSecret', data: { container: c.name.value }, related });
+      ctx.report({ at: key.at, messageId: 'missingSecret', data: { container: sdk.container.name.value }, related });
     }
   },
 });

@@ -6,19 +6,17 @@
  * How to fix: name an existing profile (`[profile x]` in the config file); drop static keys.
  */
 import { defineRule, type Related } from '../../src/engine/types.js';
-import type { Container, Workload } from '../../src/model/k8s.js';
-import type { Located } from '../../src/model/span.js';
+import type { Workload } from '../../src/model/k8s.js';
 import {
   bareConfigSections,
-  containersOf,
   definedProfiles,
-  describeFile,
   profileSections,
-  sharedFiles,
-  webIdentity,
+  sdkEnvironments,
+  type SdkEnvironment,
   type SharedFile,
   type SharedFiles,
-} from './_environment.js';
+} from '../../src/model/sdk-environment.js';
+import type { Located } from '../../src/model/span.js';
 
 type M = 'profileNotFound' | 'bareSection' | 'staticKeys';
 
@@ -37,28 +35,15 @@ function quoteList(names: string[]): string {
   return names.length === 0 ? 'no profile at all' : `one of ${names.map((n) => `"${n}"`).join(', ')}`;
 }
 
-/** A static access key of the selected profile, the file it comes from, and where the workload picks that file. */
-function staticKey(f: SharedFiles, name: string): { setting: Located<string>; file: SharedFile; at?: Located<string> } | undefined {
-  // The credentials file wins per key (botocore Session.full_config, smithy mergeConfigFiles).
-  for (const [file, which, at] of [
-    [f.credentials, 'credentials', f.credentialsAt],
-    [f.config, 'config', f.configAt],
-  ] as const) {
-    for (const s of profileSections(file, which, name).reverse()) {
-      for (const [k, v] of s.profile?.settings ?? []) {
-        if (k.toLowerCase() !== 'aws_access_key_id') continue;
-        if (v.value.unknown || v.value.value.trim() === '') return undefined;
-        return { setting: v.key, file, at };
-      }
-    }
-  }
-  return undefined;
+/** A label for a known file: `Secret "x" key "credentials"`. */
+function describeFile(file: SharedFile): string {
+  return file.state === 'known' ? `${file.source.kindName.value} "${file.source.name?.value ?? ''}" key "${file.key}"` : '';
 }
 
-function checkContainer(c: Container, w: Workload, report: (d: { at: Located<string>; messageId: M; data: Record<string, string>; related: Related[] }) => void, ctx: Parameters<typeof webIdentity>[2]): void {
-  const f = sharedFiles(c, w, ctx);
+function checkContainer(sdk: SdkEnvironment, report: (d: { at: Located<string>; messageId: M; data: Record<string, string>; related: Related[] }) => void): void {
+  const f = sdk.sharedFiles;
   if (!f) return;
-  const container = c.name.value;
+  const container = sdk.container.name.value;
   const complete = f.config.state !== 'unknown' && f.credentials.state !== 'unknown';
   for (const p of f.profiles) {
     const found = profileSections(f.config, 'config', p.name).length + profileSections(f.credentials, 'credentials', p.name).length > 0;
@@ -78,17 +63,17 @@ function checkContainer(c: Container, w: Workload, report: (d: { at: Located<str
       }
       continue;
     }
-    const key = staticKey(f, p.name);
+    const key = sdk.staticKeys.profiles.find((k) => k.profile === p);
     if (!key) continue;
-    const wi = webIdentity(c, w, ctx, f);
-    const at = p.at ?? key.at;
+    const wi = sdk.webIdentity;
+    const at = p.at ?? key.fileAt;
     if (!wi || !at) continue;
     report({
       at,
       messageId: 'staticKeys',
       data: { profile: p.name, container, file: describeFile(key.file) },
       related: [
-        { at: key.setting, label: 'aws_access_key_id' },
+        { at: key.setting.key, label: 'aws_access_key_id' },
         { at: wi.at, label: wi.label },
       ],
     });
@@ -127,6 +112,6 @@ export default defineRule({
     },
   },
   check(w: Workload, ctx) {
-    for (const c of containersOf(w)) checkContainer(c, w, (d) => ctx.report(d), ctx);
+    for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) checkContainer(sdk, (d) => ctx.report(d));
   },
 });

@@ -7,7 +7,9 @@
  */
 import { defineRule } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
-import { containersOf, isUnknown, lastEnv, profileSections, profileSettings, sharedFiles, webhookRole } from './_environment.js';
+import { lastEnv } from '../../src/model/container.js';
+import { profileSections, profileSettings, sdkEnvironments } from '../../src/model/sdk-environment.js';
+import { isUnknown } from '../../src/model/span.js';
 
 export default defineRule({
   meta: {
@@ -36,11 +38,12 @@ export default defineRule({
     },
   },
   check(w: Workload, ctx) {
-    for (const c of containersOf(w)) {
-      const hook = webhookRole(c, w, ctx);
+    for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
+      const c = sdk.container;
+      const hook = sdk.webhookRole;
       if (!hook) continue;
       if (lastEnv(c, 'AWS_ROLE_ARN') || lastEnv(c, 'AWS_WEB_IDENTITY_TOKEN_FILE')) continue;
-      const f = sharedFiles(c, w, ctx);
+      const f = sdk.sharedFiles;
       if (!f) continue;
       for (const p of f.profiles) {
         const s = profileSettings(f, p.name);

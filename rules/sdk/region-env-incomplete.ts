@@ -7,7 +7,7 @@
 import { defineRule, type Related } from '../../src/engine/types.js';
 import { isAwsCliImage } from '../../src/model/container.js';
 import type { Workload } from '../../src/model/k8s.js';
-import { containersOf, envPresence, webhookRole } from './_environment.js';
+import { sdkEnvironments } from '../../src/model/sdk-environment.js';
 
 const PAIR = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 
@@ -42,13 +42,14 @@ export default defineRule({
     // certain. Without it, setting one variable is common and usually deliberate.
     const region = ctx.facts.defaultRegion;
     if (!region) return;
-    for (const c of containersOf(w)) {
+    for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
+      const c = sdk.container;
       // The AWS CLI v2 reads both variables.
       if (isAwsCliImage(c)) continue;
-      const role = webhookRole(c, w, ctx);
+      const role = sdk.webhookRole;
       if (!role) continue;
-      if (envPresence(c, w, ctx, 'AWS_ROLE_ARN').state !== 'unset' || envPresence(c, w, ctx, 'AWS_WEB_IDENTITY_TOKEN_FILE').state !== 'unset') continue;
-      const [a, b] = PAIR.map((n) => envPresence(c, w, ctx, n));
+      if (sdk.env('AWS_ROLE_ARN').state !== 'unset' || sdk.env('AWS_WEB_IDENTITY_TOKEN_FILE').state !== 'unset') continue;
+      const [a, b] = PAIR.map((n) => sdk.env(n));
       let setIdx: 0 | 1;
       if (a.state === 'set' && b.state === 'unset') setIdx = 0;
       else if (b.state === 'set' && a.state === 'unset') setIdx = 1;

@@ -7,7 +7,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import type { SecretLike, Workload } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
-import { checkSetting } from './_environment.js';
+import { checkSetting } from './_setting.js';
 
 
 const VARIABLE = 'AWS_ROLE_SESSION_NAME';

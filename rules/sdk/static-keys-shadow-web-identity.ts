@@ -6,7 +6,7 @@
  */
 import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
-import { containersOf, envPresence, sharedFiles, webIdentity } from './_environment.js';
+import { sdkEnvironments } from '../../src/model/sdk-environment.js';
 
 
 export default defineRule({
@@ -39,12 +39,12 @@ export default defineRule({
     },
   },
   check(w: Workload, ctx) {
-    for (const c of containersOf(w)) {
-      const key = envPresence(c, w, ctx, 'AWS_ACCESS_KEY_ID');
+    for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
+      const key = sdk.staticKeys.accessKeyId;
       if (key.state !== 'set' || key.via === 'value') continue;
       // Without a secret key there is no shadowing but a failure: sdk/access-key-without-secret.
-      if (envPresence(c, w, ctx, 'AWS_SECRET_ACCESS_KEY').state === 'unset') continue;
-      const wi = webIdentity(c, w, ctx, sharedFiles(c, w, ctx));
+      if (sdk.staticKeys.secretAccessKey.state === 'unset') continue;
+      const wi = sdk.webIdentity;
       if (!wi) continue;
       const related: Related[] = [];
       if (key.key) related.push({ at: key.key, label: `${key.sourceKind} key` });
@@ -52,7 +52,7 @@ export default defineRule({
       ctx.report({
         at: key.at,
         messageId: key.via === 'envFrom' ? 'fromEnvFrom' : 'fromRef',
-        data: { container: c.name.value, kind: key.sourceKind, source: key.sourceName },
+        data: { container: sdk.container.name.value, kind: key.sourceKind, source: key.sourceName },
         related,
       });
     }

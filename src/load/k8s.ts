@@ -228,7 +228,8 @@ function envVars(n: PNode | undefined): EnvVar[] {
       const k = String(vf.entries[0].key.value);
       const ref = vf.entries[0].value;
       const source = (['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'].includes(k) ? k : 'other') as NonNullable<EnvVar['valueFrom']>['source'];
-      valueFrom = { source, name: loc(get(ref, 'name')), key: loc(get(ref, 'key')) };
+      const optional = get(ref, 'optional');
+      valueFrom = { source, name: loc(get(ref, 'name')), key: loc(get(ref, 'key')), optional: isScalar(optional) && (optional.value === true || optional.value === 'true') };
     }
     out.push({ name, value: loc(get(e, 'value')), valueFrom, span: e.span });
   }
@@ -339,10 +340,10 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     add(get(doc, 'binaryData'), true, false);
     add(get(doc, 'data'), false, true);
   }
-  const awsProfiles = new Map<string, AwsProfile[]>();
+  const awsProfiles = new Map<string, readonly AwsProfile[]>();
   for (const [k, d] of entries) {
     if (d.text === undefined || !(AWS_INI_KEYS.test(k) || /^\s*\[[^\]]+\]/m.test(d.text) && /\b(role_arn|aws_access_key_id|web_identity_token_file)\b/.test(d.text))) continue;
-    const profiles = profilesOf(d);
+    const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
   return { ...base, kind: `k8s:${kind}`, entries, awsProfiles };
@@ -351,19 +352,25 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {
   const valueSpan = value.span;
   const whole = () => valueSpan;
-  if (!isScalar(value) || value.value === null) return { key, valueSpan, spanOf: whole, fromStringData, unknown: false };
+  if (!isScalar(value) || value.value === null) return withIni({ key, valueSpan, spanOf: whole, fromStringData, unknown: false });
   const raw = String(value.value);
   const unknown = !!value.unknown;
   if (!encoded) {
     const sc = value as PScalar;
-    return { key, text: raw, valueSpan, spanOf: sc.inner ? (a, b) => sc.inner!.spanOf(a, b) : whole, fromStringData, unknown };
+    return withIni({ key, text: raw, valueSpan, spanOf: sc.inner ? (a, b) => sc.inner!.spanOf(a, b) : whole, fromStringData, unknown });
   }
   const compact = raw.replace(/\s+/g, '');
   const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0 ? Buffer.from(compact, 'base64').toString('utf8') : undefined;
-  return { key, text, valueSpan, spanOf: whole, fromStringData, unknown };
+  return withIni({ key, text, valueSpan, spanOf: whole, fromStringData, unknown });
 }
 
-function profilesOf(d: DataEntry): AwsProfile[] {
+/** The entry with its INI reading: parsed once, when first asked for (most data is never read as INI). */
+function withIni(d: Omit<DataEntry, 'iniSections'>): DataEntry {
+  let sections: readonly AwsProfile[] | undefined;
+  return { ...d, iniSections: () => (sections ??= profilesOf(d)) };
+}
+
+function profilesOf(d: Omit<DataEntry, 'iniSections'>): AwsProfile[] {
   const text = d.text ?? '';
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -380,7 +387,8 @@ function profilesOf(d: DataEntry): AwsProfile[] {
       });
     }
     const len = (text.slice(lineStarts[s.line]).split('\n')[0] ?? '').length;
-    return { name: profileName(s.name) ?? s.name, span: at(s.line, 0, len), settings };
+    const name = profileName(s.name);
+    return { name: name ?? s.name, header: s.name, isProfile: name !== undefined, span: at(s.line, 0, len), settings };
   });
 }
 

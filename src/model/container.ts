@@ -1,11 +1,24 @@
 /** Small, shared readings of containers: which env entry wins, and path normalisation. */
-import type { Container, EnvVar, VolumeMount } from './k8s.js';
+import type { Container, EnvVar, VolumeMount, Workload } from './k8s.js';
+import { isUnknown, type Located } from './span.js';
+
+/** Init containers, then containers. */
+export function containersOf(w: Workload): Container[] {
+  return [...w.podSpec.initContainers, ...w.podSpec.containers];
+}
 
 /** The entry that wins for a name: Kubernetes keeps the last of duplicate `env` names. */
 export function lastEnv(c: Container, name: string): EnvVar | undefined {
   let found: EnvVar | undefined;
   for (const e of c.env) if (e.name.value === name) found = e;
   return found;
+}
+
+/** A literal, static env value; undefined when not set, set through envFrom/valueFrom, or templated. */
+export function literalEnv(c: Container, name: string): Located<string> | undefined {
+  const e = lastEnv(c, name);
+  if (!e || e.valueFrom || !e.value || isUnknown(e.value)) return undefined;
+  return e.value;
 }
 
 /** Collapse duplicate slashes and `.` segments, drop a trailing slash. */

@@ -44,6 +44,8 @@ export interface EnvVar {
     readonly source: 'secretKeyRef' | 'configMapKeyRef' | 'fieldRef' | 'resourceFieldRef' | 'other';
     readonly name?: L<string>;
     readonly key?: L<string>;
+    /** `optional: true` on a `secretKeyRef`/`configMapKeyRef`: a missing Secret or key leaves the variable unset. */
+    readonly optional: boolean;
   };
   readonly span: Span;
 }
@@ -152,6 +154,12 @@ export interface DataEntry {
   spanOf(start: number, end: number): Span;
   readonly fromStringData: boolean;
   readonly unknown: boolean;
+  /**
+   * The text read as an AWS shared config/credentials file: its sections in order, with names,
+   * spans and settings (empty when the text is not known or holds no section). Parsed on the first
+   * call, then the same objects every time.
+   */
+  iniSections(): readonly AwsProfile[];
 }
 
 export interface IniSetting {
@@ -159,9 +167,15 @@ export interface IniSetting {
   readonly value: L<string>;
 }
 
+/** A `[section]` of AWS shared config/credentials text. */
 export interface AwsProfile {
-  /** Profile name (`default`, or `foo` for `[profile foo]`/`[foo]`). */
+  /** Profile name (`default`, or `foo` for `[profile foo]`/`[foo]`); the header for sections that define no profile. */
   readonly name: string;
+  /** The header as written between the brackets, trimmed: `default`, `profile foo`, `foo`, `sso-session x`. */
+  readonly header: string;
+  /** The header names a profile (it is not an `sso-session` or `services` section, nor `[profile]` without a name). */
+  readonly isProfile: boolean;
+  /** The header line. */
   readonly span: Span;
   readonly settings: ReadonlyMap<string, IniSetting>;
 }
@@ -169,7 +183,11 @@ export interface AwsProfile {
 export interface SecretLike extends K8sResource {
   readonly kind: 'k8s:Secret' | 'k8s:ConfigMap';
   readonly entries: ReadonlyMap<string, DataEntry>;
-  /** AWS shared config/credentials profiles found in entries (the ccoctl `credentials` key, `config`, ...). */
+  /**
+   * AWS shared config/credentials profiles of the entries recognised as such text, by their key
+   * name (`credentials`, `config`, `aws-config`, ...) or by their content (a section header and
+   * `role_arn`, `aws_access_key_id` or `web_identity_token_file`): the entry's `iniSections()`.
+   */
   readonly awsProfiles: ReadonlyMap<string, readonly AwsProfile[]>;
 }
 

@@ -1,0 +1,575 @@
+/**
+ * What the AWS SDK in a container sees: its environment (`env` and `envFrom`, merged as the
+ * kubelet merges them, with where each value comes from), the shared config and credentials files
+ * it reads (Secret and ConfigMap keys of the repository mounted at the paths the SDK looks at), the
+ * profiles it selects, its web identity settings and its static keys.
+ *
+ * One view per (workload, container), built on first use and memoised per index (the index and
+ * the resources are read-only once loaded). Everything that cannot be resolved statically comes
+ * back as `maybe` / `unknown` / undefined, and readers stay silent on it.
+ *
+ * Sources: botocore `credentials.py`, `configprovider.py`, `configloader.py`, `session.py`;
+ * aws-sdk-js-v3 `credential-provider-*`; smithy `shared-ini-file-loader`; the pod identity webhook
+ * `pkg/handler/handler.go` (see the `sdk/*` rules for the behaviour each one relies on).
+ */
+import type { Index } from './index.js';
+import type { Annotation, AwsProfile, Container, DataEntry, EnvVar, IniSetting, SecretLike, Volume, VolumeMount, Workload } from './k8s.js';
+import { containersOf, lastEnv, normPath } from './container.js';
+import { isUnknown, located, type Located } from './span.js';
+
+/** The pod identity webhook's default `--annotation-prefix`. */
+export const DEFAULT_ANNOTATION_PREFIX = 'eks.amazonaws.com';
+
+export interface SdkEnvironmentOptions {
+  /** The webhook's `--annotation-prefix` (default `eks.amazonaws.com`); `Facts` can be passed as is. */
+  readonly annotationPrefix?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view
+
+/** What the AWS SDK in one container sees. */
+export interface SdkEnvironment {
+  readonly workload: Workload;
+  readonly container: Container;
+  /**
+   * Is `name` set in the container's environment, and from where? `env` wins over `envFrom`;
+   * among `envFrom` sources the last one wins. A mandatory `secretKeyRef` to a Secret outside the
+   * repository is set (the pod does not start without it) but its value is unknown.
+   */
+  env(name: string): Presence;
+  /**
+   * The effective environment: every name the container's `env` or an `envFrom` source of the
+   * repository defines, with `env(name)` for each, sorted by name. `complete` is false when an
+   * `envFrom` source is templated or not in the repository: then other names may be set too.
+   */
+  readonly variables: EffectiveEnvironment;
+  /**
+   * The role-arn annotation of the pod's ServiceAccount when the webhook mutates this container
+   * (the ServiceAccount is in the repository with a static, non-empty annotation; the pod is not
+   * labelled to be skipped; the container is not in `skip-containers`). The webhook injects
+   * `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE` only into containers that set neither.
+   */
+  readonly webhookRole: Annotation | undefined;
+  /** The profiles the SDKs may select: `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` when set, else `default`; undefined when not static. */
+  readonly profiles: readonly SelectedProfile[] | undefined;
+  /** The shared files, when the selected profiles are static and at least one file is known. */
+  readonly sharedFiles: SharedFiles | undefined;
+  /** How the container gets web identity credentials, if it does (the first of: own variables, webhook, profile). */
+  readonly webIdentity: WebIdentity | undefined;
+  /** Static access keys in the environment and in the selected profiles. */
+  readonly staticKeys: StaticKeys;
+}
+
+/** Is a variable set: `set` (to a non-empty value, with where it comes from), `unset`, or `maybe` (not known statically)? */
+export type Presence =
+  | {
+      readonly state: 'set';
+      readonly via: 'value';
+      /** The env name. */
+      readonly at: Located<string>;
+      readonly env: EnvVar;
+      /** The literal value (static). */
+      readonly value: Located<string>;
+    }
+  | {
+      readonly state: 'set';
+      readonly via: 'secretKeyRef' | 'configMapKeyRef' | 'envFrom';
+      /** The env name, or the envFrom source name. */
+      readonly at: Located<string>;
+      readonly sourceKind: 'Secret' | 'ConfigMap';
+      readonly sourceName: string;
+      /** The data key in the repository's Secret/ConfigMap, when it is there. */
+      readonly key?: Located<string>;
+      readonly env?: EnvVar;
+      /** The data value, when the repository's Secret/ConfigMap has it and it is static. */
+      readonly value?: Located<string>;
+    }
+  | { readonly state: 'unset' }
+  | { readonly state: 'maybe' };
+
+export interface EffectiveEnvironment {
+  readonly entries: ReadonlyMap<string, Presence>;
+  readonly complete: boolean;
+}
+
+export interface SelectedProfile {
+  readonly name: string;
+  /** The env value that names it; undefined for the implicit `default`. */
+  readonly at?: Located<string>;
+  readonly variable?: 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE';
+}
+
+/** A section of a known shared file. */
+export interface SharedFileSection {
+  /** The header as written between the brackets, trimmed. */
+  readonly header: string;
+  /** The profile it defines (see `AwsProfile.name`, `AwsProfile.isProfile`). */
+  readonly name: string;
+  readonly isProfile: boolean;
+  /**
+   * The section with positions and settings, when the entry is recognised as AWS INI text (the
+   * same objects as the Secret's `awsProfiles`, so every rule sees the same settings).
+   */
+  readonly profile?: AwsProfile;
+}
+
+export interface KnownSharedFile {
+  readonly state: 'known';
+  readonly source: SecretLike;
+  readonly key: string;
+  readonly entry: DataEntry;
+  readonly sections: readonly SharedFileSection[];
+}
+
+/** A shared file: a key of a Secret/ConfigMap of the repository, certainly absent, or unknown (image, other volume, not static). */
+export type SharedFile = { readonly state: 'unknown' } | { readonly state: 'absent' } | KnownSharedFile;
+
+export interface SharedFiles {
+  readonly config: SharedFile;
+  readonly credentials: SharedFile;
+  /** Resolved absolute paths; '' when not static. */
+  readonly configPath: string;
+  readonly credentialsPath: string;
+  /** Where the workload decides each file: the env value, else the mount path that provides it. */
+  readonly configAt?: Located<string>;
+  readonly credentialsAt?: Located<string>;
+  readonly profiles: readonly SelectedProfile[];
+}
+
+export interface WebIdentity {
+  /**
+   * `env`: the container sets `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE`; `webhook`: its
+   * ServiceAccount's role-arn annotation makes the webhook inject them; `profile`: the profile it
+   * selects has `role_arn` and `web_identity_token_file` (a ccoctl / CCO credentials Secret).
+   */
+  readonly source: 'env' | 'webhook' | 'profile';
+  /** Where to point: the token file variable, the annotation key, or the profile's `role_arn` key. */
+  readonly at: Located<string>;
+  /** A label for `at` as a related location. */
+  readonly label: string;
+  /** The role, when static: the `AWS_ROLE_ARN` value, the annotation value, the profile's `role_arn`. */
+  readonly roleArn?: Located<string>;
+  /** The token file, when static (the webhook's is its `--token-mount-path`, not known here). */
+  readonly tokenFile?: Located<string>;
+  /** The profile, for `profile`. */
+  readonly profile?: string;
+}
+
+export interface StaticKeys {
+  readonly accessKeyId: Presence;
+  readonly secretAccessKey: Presence;
+  /** The Java SDK's alternative name for the secret key. */
+  readonly secretKey: Presence;
+  /** Selected profiles whose effective `aws_access_key_id` is static and non-empty, in selection order. */
+  readonly profiles: readonly ProfileStaticKey[];
+}
+
+export interface ProfileStaticKey {
+  readonly profile: SelectedProfile;
+  readonly setting: IniSetting;
+  /** The file the setting comes from (the credentials file wins per key). */
+  readonly file: KnownSharedFile;
+  /** Where the workload picks that file. */
+  readonly fileAt?: Located<string>;
+}
+
+const views = new WeakMap<Index, WeakMap<Container, Map<string, ContainerView>>>();
+
+/** The SDK's view of container `c` of workload `w` (memoised for this index). */
+export function sdkEnvironment(index: Index, w: Workload, c: Container, options: SdkEnvironmentOptions = {}): SdkEnvironment {
+  const prefix = options.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
+  let byContainer = views.get(index);
+  if (!byContainer) views.set(index, (byContainer = new WeakMap()));
+  let byPrefix = byContainer.get(c);
+  if (!byPrefix) byContainer.set(c, (byPrefix = new Map()));
+  let view = byPrefix.get(prefix);
+  if (!view || view.workload !== w) byPrefix.set(prefix, (view = new ContainerView(index, w, c, prefix)));
+  return view;
+}
+
+/** The views of every init container and container of a workload, in that order. */
+export function sdkEnvironments(index: Index, w: Workload, options: SdkEnvironmentOptions = {}): SdkEnvironment[] {
+  return containersOf(w).map((c) => sdkEnvironment(index, w, c, options));
+}
+
+const MAYBE: Presence = { state: 'maybe' };
+const UNSET: Presence = { state: 'unset' };
+const UNKNOWN_FILE: SharedFile = { state: 'unknown' };
+const ABSENT_FILE: SharedFile = { state: 'absent' };
+class ContainerView implements SdkEnvironment {
+  private readonly presence = new Map<string, Presence>();
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(
+    readonly index: Index,
+    readonly workload: Workload,
+    readonly container: Container,
+    private readonly prefix: string,
+  ) {}
+
+  /** Computed on first use (results may be undefined, hence `has`). */
+  private once<T>(key: string, f: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const v = f();
+    this.cache.set(key, v);
+    return v;
+  }
+
+  env(name: string): Presence {
+    let p = this.presence.get(name);
+    if (!p) this.presence.set(name, (p = envPresence(this.container, this.workload, this.index, name)));
+    return p;
+  }
+
+  get variables(): EffectiveEnvironment {
+    return this.once('variables', () => {
+      const { container: c, workload: w } = this;
+      const names = new Set(c.env.map((e) => e.name.value));
+      let complete = true;
+      for (const f of c.envFrom) {
+        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? undefined : lookup(w, this.index, f.source === 'secretRef' ? 'Secret' : 'ConfigMap', f.name.value);
+        if (!src) {
+          complete = false;
+          continue;
+        }
+        for (const d of src.entries.values()) if (!d.key.unknown) names.add(`${f.prefix ?? ''}${d.key.value}`);
+      }
+      const entries = new Map<string, Presence>();
+      for (const n of [...names].sort()) entries.set(n, this.env(n));
+      return { entries, complete };
+    });
+  }
+
+  get webhookRole(): Annotation | undefined {
+    return this.once('webhookRole', () => webhookRole(this.container, this.workload, this.index, this.prefix));
+  }
+
+  get profiles(): readonly SelectedProfile[] | undefined {
+    return this.once('profiles', () => selectedProfiles(this));
+  }
+
+  get sharedFiles(): SharedFiles | undefined {
+    return this.once('sharedFiles', () => sharedFiles(this));
+  }
+
+  get webIdentity(): WebIdentity | undefined {
+    return this.once('webIdentity', () => webIdentity(this));
+  }
+
+  get staticKeys(): StaticKeys {
+    return this.once('staticKeys', () => {
+      const f = this.sharedFiles;
+      const profiles: ProfileStaticKey[] = [];
+      for (const p of f?.profiles ?? []) {
+        const k = profileStaticKey(f!, p);
+        if (k) profiles.push(k);
+      }
+      return { accessKeyId: this.env('AWS_ACCESS_KEY_ID'), secretAccessKey: this.env('AWS_SECRET_ACCESS_KEY'), secretKey: this.env('AWS_SECRET_KEY'), profiles };
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+function lookup(w: Workload, index: Index, kind: 'Secret' | 'ConfigMap', name: string): SecretLike | undefined {
+  return kind === 'Secret' ? index.secret(w.namespace, name) : index.configMap(w.namespace, name);
+}
+
+/** A data value is "set" for an SDK when it is non-empty (botocore and aws-sdk-js-v3 treat '' as unset). */
+function dataState(d: DataEntry): 'set' | 'unset' {
+  if (d.unknown || d.text === undefined) return 'set';
+  return d.text === '' ? 'unset' : 'set';
+}
+
+/** The static text of a data entry as a located string (positions through the entry's map). */
+function dataValue(d: DataEntry): Located<string> | undefined {
+  if (d.unknown || d.text === undefined) return undefined;
+  return located(d.text, d.valueSpan, false, { spanOf: (a, b) => d.spanOf(a, b) });
+}
+
+function envPresence(c: Container, w: Workload, index: Index, name: string): Presence {
+  const e = lastEnv(c, name);
+  if (e) {
+    const ref = e.valueFrom;
+    if (ref) {
+      if (ref.source !== 'secretKeyRef' && ref.source !== 'configMapKeyRef') return MAYBE;
+      if (!ref.name || !ref.key || isUnknown(ref.name) || isUnknown(ref.key) || w.namespaceUnknown) return MAYBE;
+      const sourceKind = ref.source === 'secretKeyRef' ? 'Secret' : 'ConfigMap';
+      const src = lookup(w, index, sourceKind, ref.name.value);
+      if (!src) return ref.optional ? MAYBE : { state: 'set', via: ref.source, at: e.name, sourceKind, sourceName: ref.name.value, env: e };
+      const d = src.entries.get(ref.key.value);
+      if (!d) return ref.optional ? UNSET : MAYBE; // a missing mandatory key keeps the pod from starting: not ours
+      if (dataState(d) === 'unset') return UNSET;
+      return withValue({ state: 'set', via: ref.source, at: e.name, sourceKind, sourceName: ref.name.value, key: d.key, env: e }, d);
+    }
+    if (!e.value || e.value.value === '') return UNSET;
+    if (isUnknown(e.value)) return MAYBE;
+    return { state: 'set', via: 'value', at: e.name, env: e, value: e.value };
+  }
+  let unknownAfter = false;
+  for (let i = c.envFrom.length - 1; i >= 0; i--) {
+    const f = c.envFrom[i];
+    if (!f.name || isUnknown(f.name) || w.namespaceUnknown) {
+      unknownAfter = true;
+      continue;
+    }
+    const sourceKind = f.source === 'secretRef' ? 'Secret' : 'ConfigMap';
+    const src = lookup(w, index, sourceKind, f.name.value);
+    if (!src) {
+      unknownAfter = true;
+      continue;
+    }
+    const prefix = f.prefix ?? '';
+    if (!name.startsWith(prefix)) continue;
+    const d = src.entries.get(name.slice(prefix.length));
+    if (!d || d.key.unknown) continue;
+    if (unknownAfter) return MAYBE;
+    if (dataState(d) === 'unset') return UNSET;
+    return withValue({ state: 'set', via: 'envFrom', at: f.name, sourceKind, sourceName: f.name.value, key: d.key }, d);
+  }
+  return unknownAfter ? MAYBE : UNSET;
+}
+
+function withValue<P extends Presence & { via: 'secretKeyRef' | 'configMapKeyRef' | 'envFrom' }>(p: P, d: DataEntry): P {
+  const value = dataValue(d);
+  return value ? { ...p, value } : p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web identity
+
+function webhookRole(c: Container, w: Workload, index: Index, prefix: string): Annotation | undefined {
+  const spec = w.podSpec;
+  if (w.namespaceUnknown || spec.serviceAccountUnknown) return undefined;
+  const sa = index.serviceAccount(w.namespace, spec.effectiveServiceAccount);
+  if (!sa) return undefined;
+  const a = sa.annotations.get(`${prefix}/role-arn`);
+  if (!a || isUnknown(a.value) || a.value.value.trim() === '') return undefined;
+  // The upstream MutatingWebhookConfiguration skips pods with this label (objectSelector).
+  if (spec.podLabels.has(`${prefix}/skip-pod-identity-webhook`)) return undefined;
+  const skip = spec.podAnnotations.get(`${prefix}/skip-containers`);
+  if (skip && (isUnknown(skip.value) || isUnknown(c.name) || skip.value.value.split(',').includes(c.name.value))) return undefined;
+  return a;
+}
+
+function webIdentity(v: ContainerView): WebIdentity | undefined {
+  const c = v.container;
+  const token = lastEnv(c, 'AWS_WEB_IDENTITY_TOKEN_FILE');
+  const role = lastEnv(c, 'AWS_ROLE_ARN');
+  const nonEmpty = (e: typeof token) => !!e && (!!e.valueFrom || (!!e.value && e.value.value !== ''));
+  if (nonEmpty(token) && nonEmpty(role)) {
+    const r = v.env('AWS_ROLE_ARN');
+    const t = v.env('AWS_WEB_IDENTITY_TOKEN_FILE');
+    return {
+      source: 'env',
+      at: token!.name,
+      label: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+      ...(r.state === 'set' && r.value ? { roleArn: r.value } : {}),
+      ...(t.state === 'set' && t.value ? { tokenFile: t.value } : {}),
+    };
+  }
+  // The webhook injects both variables only when the container sets neither (handler.go addEnvToContainer).
+  const hook = !token && !role ? v.webhookRole : undefined;
+  if (hook) return { source: 'webhook', at: hook.key, label: 'ServiceAccount role-arn annotation', roleArn: hook.value };
+  const f = v.sharedFiles;
+  if (!f) return undefined;
+  for (const p of f.profiles) {
+    const s = profileSettings(f, p.name);
+    const roleArn = s.get('role_arn');
+    const tokenFile = s.get('web_identity_token_file');
+    if (roleArn && tokenFile && roleArn.value.value !== '' && tokenFile.value.value !== '') {
+      return { source: 'profile', at: roleArn.key, label: 'web identity profile', roleArn: roleArn.value, tokenFile: tokenFile.value, profile: p.name };
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared config and credentials files
+
+/** The container's home directory: literal `HOME`, `/root` for `runAsUser: 0`, else the parent of a mounted `.aws`. */
+function homeOf(c: Container, w: Workload): string | undefined {
+  const home = lastEnv(c, 'HOME');
+  if (home) {
+    if (!home.value || home.valueFrom || isUnknown(home.value) || !home.value.value.startsWith('/')) return undefined;
+    return normPath(home.value.value);
+  }
+  const user = c.securityContext.runAsUser ?? w.podSpec.securityContext.runAsUser;
+  if (user && !user.unknown && user.value === 0) return '/root';
+  const homes = new Set<string>();
+  for (const m of c.volumeMounts) {
+    const match = /^(.*)\/\.aws(\/(config|credentials))?$/.exec(normPath(m.mountPath.value));
+    if (match && match[1].startsWith('/')) homes.add(match[1]);
+  }
+  return homes.size === 1 ? [...homes][0] : undefined;
+}
+
+/** The Secret/ConfigMap key a volume exposes at `rel` (a path inside the volume). */
+function fileInVolume(v: Volume, rel: string, w: Workload, index: Index): SharedFile {
+  const sources: { kind: 'Secret' | 'ConfigMap'; name?: Located<string>; items: readonly { key: string; path: string }[] }[] = [];
+  if (v.type === 'secret') sources.push({ kind: 'Secret', name: v.secretName, items: v.items });
+  else if (v.type === 'configMap') sources.push({ kind: 'ConfigMap', name: v.configMapName, items: v.items });
+  else if (v.type === 'projected') {
+    for (const s of v.sources) {
+      if (s.type === 'secret' || s.type === 'configMap') sources.push({ kind: s.type === 'secret' ? 'Secret' : 'ConfigMap', name: s.name, items: s.items });
+      else if (s.type === 'serviceAccountToken' || s.type === 'downwardAPI' || s.type === 'other') return UNKNOWN_FILE;
+    }
+  } else return UNKNOWN_FILE;
+  let result: SharedFile = ABSENT_FILE;
+  for (const s of sources) {
+    if (!s.name || isUnknown(s.name) || w.namespaceUnknown) return UNKNOWN_FILE;
+    const src = lookup(w, index, s.kind, s.name.value);
+    if (!src) return UNKNOWN_FILE;
+    let key: string | undefined;
+    if (s.items.length > 0) key = s.items.find((i) => normPath(i.path) === rel)?.key;
+    else if (!rel.includes('/')) key = rel;
+    if (key === undefined) continue;
+    const d = src.entries.get(key);
+    if (!d) continue;
+    if (d.unknown || d.key.unknown || d.text === undefined) return UNKNOWN_FILE;
+    const recognised = src.awsProfiles.has(key);
+    const sections = d.iniSections().map((p): SharedFileSection => ({ header: p.header, name: p.name, isProfile: p.isProfile, ...(recognised ? { profile: p } : {}) }));
+    result = { state: 'known', source: src, key, entry: d, sections };
+  }
+  return result;
+}
+
+/** What the container has at an absolute path: a mounted Secret/ConfigMap key, known absent, or unknown. */
+function fileAt(path: string, c: Container, w: Workload, index: Index): { file: SharedFile; mountAt?: Located<string> } {
+  let best: { mp: string; m: VolumeMount } | undefined;
+  for (const m of c.volumeMounts) {
+    if (isUnknown(m.mountPath) || isUnknown(m.name) || isUnknown(m.subPath)) return { file: UNKNOWN_FILE };
+    const mp = normPath(m.mountPath.value);
+    if ((path === mp || path.startsWith(mp === '/' ? '/' : `${mp}/`)) && (!best || mp.length > best.mp.length)) best = { mp, m };
+  }
+  if (!best) return { file: UNKNOWN_FILE };
+  const v = w.podSpec.volumes.find((x) => x.name.value === best!.m.name.value);
+  if (!v) return { file: UNKNOWN_FILE };
+  const sub = best.m.subPath ? normPath(best.m.subPath.value).replace(/^\/+/, '') : '';
+  const below = path === best.mp ? '' : path.slice(best.mp === '/' ? 1 : best.mp.length + 1);
+  if (sub === '' && below === '') return { file: UNKNOWN_FILE }; // a directory, not a file
+  const rel = [sub, below].filter((s) => s !== '').join('/');
+  return { file: fileInVolume(v, rel, w, index), mountAt: best.m.mountPath };
+}
+
+/** Resolve `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE` or their defaults under the home directory. */
+function filePath(v: ContainerView, variable: string, fallback: string, home: string | undefined): { path?: string; at?: Located<string> } {
+  const e = lastEnv(v.container, variable);
+  if (!e) {
+    if (v.env(variable).state !== 'unset') return {};
+    return home ? { path: normPath(`${home}/.aws/${fallback}`) } : {};
+  }
+  if (e.valueFrom || !e.value || isUnknown(e.value)) return {};
+  const p = e.value.value;
+  if (p.startsWith('/')) return { path: normPath(p), at: e.value };
+  if ((p === '~' || p.startsWith('~/')) && home) return { path: normPath(`${home}/${p.slice(1)}`), at: e.value };
+  return {};
+}
+
+function selectedProfiles(v: ContainerView): SelectedProfile[] | undefined {
+  const out: SelectedProfile[] = [];
+  for (const variable of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'] as const) {
+    const e = lastEnv(v.container, variable);
+    if (!e) {
+      if (v.env(variable).state !== 'unset') return undefined;
+      continue;
+    }
+    if (e.valueFrom || isUnknown(e.value)) return undefined;
+    if (!e.value || e.value.value === '') continue;
+    if (!out.some((p) => p.name === e.value!.value)) out.push({ name: e.value.value, at: e.value, variable });
+  }
+  return out.length > 0 ? out : [{ name: 'default' }];
+}
+
+/**
+ * Paths are `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and
+ * `~/.aws/credentials`.
+ */
+function sharedFiles(v: ContainerView): SharedFiles | undefined {
+  const profiles = v.profiles;
+  if (!profiles) return undefined;
+  const { container: c, workload: w } = v;
+  const home = homeOf(c, w);
+  const cfg = filePath(v, 'AWS_CONFIG_FILE', 'config', home);
+  const cred = filePath(v, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials', home);
+  const config = cfg.path ? fileAt(cfg.path, c, w, v.index) : { file: UNKNOWN_FILE };
+  const credentials = cred.path ? fileAt(cred.path, c, w, v.index) : { file: UNKNOWN_FILE };
+  if (config.file.state !== 'known' && credentials.file.state !== 'known') return undefined;
+  // Both variables naming the same file: botocore and aws-sdk-js-v3 read it twice, once in each role.
+  return {
+    config: config.file,
+    credentials: credentials.file,
+    configPath: cfg.path ?? '',
+    credentialsPath: cred.path ?? '',
+    configAt: cfg.at ?? config.mountAt,
+    credentialsAt: cred.at ?? credentials.mountAt,
+    profiles,
+  };
+}
+
+/**
+ * Sections of a file that define profile `name`. The config file takes `[default]` and
+ * `[profile name]` (a bare `[name]` is not a profile there: botocore `build_profile_map`, smithy
+ * `getConfigData`); the credentials file takes the section name as written.
+ */
+export function profileSections(file: SharedFile, which: 'config' | 'credentials', name: string): SharedFileSection[] {
+  if (file.state !== 'known') return [];
+  return file.sections.filter((s) => {
+    if (which === 'credentials') return s.header === name;
+    if (s.header === 'default') return name === 'default';
+    return /^profile[ \t]/.test(s.header) && s.isProfile && s.name === name;
+  });
+}
+
+/** Bare `[name]` sections of the config file (written credentials-file style). */
+export function bareConfigSections(file: SharedFile, name: string): SharedFileSection[] {
+  if (file.state !== 'known') return [];
+  return file.sections.filter((s) => s.header === name && name !== 'default');
+}
+
+/** The merged settings of a profile: config file first, the credentials file wins per key (keys lower-cased, as botocore does). */
+export function profileSettings(f: SharedFiles, name: string): Map<string, IniSetting> {
+  const out = new Map<string, IniSetting>();
+  const add = (sections: SharedFileSection[]) => {
+    for (const s of sections) for (const [k, v] of s.profile?.settings ?? []) out.set(k.toLowerCase(), v);
+  };
+  add(profileSections(f.config, 'config', name));
+  add(profileSections(f.credentials, 'credentials', name));
+  return out;
+}
+
+/** Every profile name the files define, sorted (for messages). */
+export function definedProfiles(f: SharedFiles): string[] {
+  const names = new Set<string>();
+  if (f.config.state === 'known') {
+    for (const s of f.config.sections) {
+      if (s.header === 'default') names.add('default');
+      else if (/^profile[ \t]/.test(s.header) && s.isProfile) names.add(s.name);
+    }
+  }
+  if (f.credentials.state === 'known') for (const s of f.credentials.sections) names.add(s.header);
+  return [...names].sort();
+}
+
+/**
+ * The static access key of a selected profile: its effective `aws_access_key_id` (the credentials
+ * file wins per key: botocore `Session.full_config`, smithy `mergeConfigFiles`), undefined when
+ * there is none or it is empty or not static.
+ */
+export function profileStaticKey(f: SharedFiles, profile: SelectedProfile): ProfileStaticKey | undefined {
+  for (const [file, which, fileAt] of [
+    [f.credentials, 'credentials', f.credentialsAt],
+    [f.config, 'config', f.configAt],
+  ] as const) {
+    for (const s of profileSections(file, which, profile.name).reverse()) {
+      for (const [k, v] of s.profile?.settings ?? []) {
+        if (k.toLowerCase() !== 'aws_access_key_id') continue;
+        if (v.value.unknown || v.value.value.trim() === '') return undefined;
+        return { profile, setting: v, file: file as KnownSharedFile, ...(fileAt ? { fileAt } : {}) };
+      }
+    }
+  }
+  return undefined;
+}
