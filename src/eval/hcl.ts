@@ -20,8 +20,7 @@
  */
 import { isMap, isScalar, isSeq, type PEntry, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
-import { parseJsonInString } from '../load/json.js';
-import type { Expr, Step, TemplateExpr } from '../load/hcl/parse.js';
+import type { Expr, Step, TemplateExpr } from './hcl-syntax.js';
 import { decodedPiece, joinPieces, opaquePiece, retextPiece, scalarPiece, slicePiece, unknownScalar, type Piece, type StaticEvaluator, type Value } from './value.js';
 
 /** Tag of a value that Terraform holds as a JSON string: the decoded document. */
@@ -34,6 +33,8 @@ export interface HclScope {
    * many steps it used; undefined when the name is not known.
    */
   lookup(root: string, steps: readonly Step[], ev: HclEvaluator, at: Expr): { value: Value; used: number } | undefined;
+  /** The document a JSON string holds, with positions (`jsondecode`); undefined when it is not one. */
+  decodeJson?(s: PScalar): Value | undefined;
 }
 
 /** Shared by an evaluator and the evaluators derived from it with other bindings. */
@@ -338,6 +339,11 @@ export class HclEvaluator implements StaticEvaluator<Expr> {
     return fn(this, args, this.span(e)) ?? this.unknown(e);
   }
 
+  /** `jsondecode` of a known string, through the scope. */
+  decodeJson(s: PScalar): Value | undefined {
+    return this.scope.decodeJson?.(s);
+  }
+
   /** A function applied to values (`what` names the result when it is not known). */
   callFunction(name: string, args: Value[], span: Span, what: string): Value {
     const fn = FUNCTIONS[name];
@@ -419,8 +425,7 @@ const FUNCTIONS: Record<string, Fn> = {
       return plain as Value;
     }
     if (!isScalar(v) || v.unknown || typeof v.value !== 'string') return undefined;
-    const r = parseJsonInString(v, v.span.file);
-    return r.node && !r.error ? r.node : undefined;
+    return ev.decodeJson(v);
   },
   replace(ev, [s, from, to], span) {
     const p = s && ev.knownPieces(s);

@@ -34,7 +34,7 @@ import { entry, get, isMap, isScalar, isSeq, type PEntry, type PMap, type PNode,
 import type { Span } from '../model/span.js';
 import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
-import { parseJson } from './json.js';
+import { parseJson, parseJsonInString } from './json.js';
 import { policyDocument, TERRAFORM_NAMES } from './policy-document.js';
 import { parseTerraformJson, type BlockSchema } from './hcl/json-syntax.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclFile, type Step } from './hcl/parse.js';
@@ -202,7 +202,7 @@ function unknownScalar(what: string, span: Span): PScalar {
   return rawUnknown(placeholderText(what), span);
 }
 
-const NO_SCOPE: HclScope = { lookup: () => undefined };
+const NO_SCOPE: HclScope = { lookup: () => undefined, decodeJson: () => undefined };
 const MAX_INSTANCES = 100;
 
 type VarValue = Value | 'unknown';
@@ -342,6 +342,11 @@ class Configuration implements HclScope {
   }
 
   // ---- scope -----------------------------------------------------------------------------------
+
+  decodeJson(s: PScalar): Value | undefined {
+    const r = parseJsonInString(s, s.span.file);
+    return r.node && !r.error ? r.node : undefined;
+  }
 
   lookup(root: string, steps: readonly Step[], ev: HclEvaluator, at: Expr): { value: Value; used: number } | undefined {
     const first = steps[0];

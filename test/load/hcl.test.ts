@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { HclEvaluator, JSON_TAG, type HclScope } from '../../src/eval/hcl.js';
 import { initHcl, parseHcl, type Expr } from '../../src/load/hcl/parse.js';
 import { parseTerraformJson } from '../../src/load/hcl/json-syntax.js';
+import { parseJsonInString } from '../../src/load/json.js';
 import { isMap, isScalar, isSeq, toJS, type PNode, type PScalar } from '../../src/model/pnode.js';
 import type { Span } from '../../src/model/span.js';
 
@@ -21,7 +22,10 @@ function cover(text: string, s: Span): string {
 
 /** A scope in which the file's other attributes are names (`y`). */
 function scopeOf(vars: Record<string, Expr>): HclScope {
-  return { lookup: (root, _steps, ev) => (root in vars ? { value: ev.evaluate(vars[root]), used: 0 } : undefined) };
+  return {
+    lookup: (root, _steps, ev) => (root in vars ? { value: ev.evaluate(vars[root]), used: 0 } : undefined),
+    decodeJson: (s) => parseJsonInString(s, s.span.file).node,
+  };
 }
 
 /** Evaluate attribute `x` of a file whose other attributes can be referred to by name. */
