@@ -222,25 +222,25 @@ function kids(n: TsNode): TsNode[] {
   return n.children.filter((c) => c.type !== 'comment');
 }
 
-function findFirst(n: TsNode, type: string): TsNode | undefined {
-  if (n.type === type) return n;
-  for (const c of n.namedChildren) {
-    const f = findFirst(c, type);
-    if (f) return f;
+function findFirst(root: TsNode, type: string): TsNode | undefined {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === type) return n;
+    for (let i = n.namedChildren.length - 1; i >= 0; i--) stack.push(n.namedChildren[i]);
   }
   return undefined;
 }
 
-/** The first ERROR or MISSING node in document order. */
-function firstError(n: TsNode): TsNode | undefined {
-  if (n.isError || n.isMissing) return n;
-  for (const c of n.children) {
-    if (c.hasError) {
-      const f = firstError(c);
-      if (f) return f;
-    }
+/** The first ERROR or MISSING node in document order (iteratively: nesting depth does not matter). */
+function firstError(root: TsNode): TsNode | undefined {
+  let n = root;
+  for (;;) {
+    if (n.isError || n.isMissing) return n;
+    const c = n.children.find((x) => x.hasError);
+    if (!c) return n.hasError ? n : undefined;
+    n = c;
   }
-  return n.hasError ? n : undefined;
 }
 
 const TOKEN_NAMES: Record<string, string> = {
