@@ -22,6 +22,7 @@ import iamWellFormedRoleArn from './iam/well-formed-role-arn.js';
 import irsaAudienceMatchesTrust from './irsa/audience-matches-trust.js';
 import irsaIssuerMatchesCluster from './irsa/issuer-matches-cluster.js';
 import irsaRoleTrustsServiceAccount from './irsa/role-trusts-service-account.js';
+import irsaServiceAccountMatchesEksctl from './irsa/service-account-matches-eksctl.js';
 import irsaTokenFileMounted from './irsa/token-file-mounted.js';
 import irsaTrustSubjectExists from './irsa/trust-subject-exists.js';
 import k8sAwsDirWritable from './k8s/aws-dir-writable.js';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   irsaAudienceMatchesTrust,
   irsaIssuerMatchesCluster,
   irsaRoleTrustsServiceAccount,
+  irsaServiceAccountMatchesEksctl,
   irsaTokenFileMounted,
   irsaTrustSubjectExists,
   k8sAwsDirWritable,

@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import { buildCloudFormation, isCfnTemplate, mayHoldCfn } from './cloudformation.js';
 import { isTsIacPath } from './discover.js';
+import { buildEksctl, EKSCTL_KIND, isEksctlConfig, type EksctlResource } from './eksctl.js';
 import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
 import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind } from './terraform-hcl.js';
-import { kustomizeNamespaces } from './kustomize.js';
+import { KustomizeBuilds } from './kustomize.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
 import { parseYaml, type ParseProblem } from './yaml.js';
 import type { Resource } from '../model/index.js';
@@ -47,7 +48,7 @@ const OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|R
 /** Skip YAML documents no rule reads, before the full parse. */
 export function wantYamlChunk(chunk: string): boolean {
   const m = TOP_KIND.exec(chunk);
-  if (m) return K8S_KINDS.has(m[1]);
+  if (m) return K8S_KINDS.has(m[1]) || m[1] === EKSCTL_KIND;
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ''));
 }
 
@@ -60,31 +61,27 @@ export function wantYamlChunk(chunk: string): boolean {
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
-  const kustomized = kustomizeNamespaces(sources);
-  const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
+  const kustomize = new KustomizeBuilds(sources);
+  const ctx: K8sContext = {
+    defaultNamespace: () => opts.defaultNamespace ?? 'default',
+    kustomize: (file) => kustomize.namespaceOf(file),
+    writtenName: (name) => kustomize.writtenName(name),
+  };
+  // Files whose names kustomize changes are parsed first: references are rewritten against the whole build.
+  const parsed = new Map<string, Parsed | undefined>();
+  for (const src of sources) if (kustomize.rewrites(src.path)) parsed.set(src.path, parseSource(src));
+  if (parsed.size > 0) kustomize.prepare((file) => parsed.get(file)?.docs.map((d) => d.node) ?? []);
   const terraform = new Map<SourceFile, SourceFile[]>();
   for (const group of terraformConfigurations(sources)) terraform.set(group[0], group);
   for (const src of sources) {
-    if (src.path !== '<stdin>' && terraformFileKind(src.path)) {
-      const group = terraform.get(src);
-      if (group) loadTerraform(group, ctx, resources, problems);
-      continue;
-    }
-    loadOne(src, ctx, resources, problems);
+    if (loadTerraform(src, terraform, ctx, resources, problems)) continue;
+    if (loadTypeScript(src, ctx, resources, problems)) continue;
+    const r = parsed.has(src.path) ? parsed.get(src.path) : parseSource(src);
+    if (!r) continue;
+    problems.push(...r.problems);
+    for (const d of r.docs) addDocument(kustomize.apply(src.path, d.node), ctx, resources, problems, d.index);
   }
   return { resources, problems, files: [...sources] };
-}
-
-/** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
-export function needsHclParser(sources: readonly SourceFile[]): boolean {
-  return terraformConfigurations(sources).length > 0;
-}
-
-function loadTerraform(group: readonly SourceFile[], ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
-  const r = loadTerraformConfiguration(group);
-  problems.push(...r.problems);
-  resources.push(...r.resources);
-  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
@@ -103,39 +100,66 @@ function isJsonText(path: string, text: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
-function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
+/** The positioned documents of a YAML or JSON file, with its parse problems (undefined: nothing to read). */
+interface Parsed {
+  readonly docs: readonly { readonly node: PNode; readonly index: number }[];
+  readonly problems: LoadProblem[];
+}
+
+/** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
+export function needsHclParser(sources: readonly SourceFile[]): boolean {
+  return terraformConfigurations(sources).length > 0;
+}
+
+/** Terraform files (true when the file is one, read or not): a configuration is read at its first file. */
+function loadTerraform(src: SourceFile, configurations: ReadonlyMap<SourceFile, SourceFile[]>, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
+  if (src.path === '<stdin>' || !terraformFileKind(src.path)) return false;
+  const group = configurations.get(src);
+  if (!group) return true;
+  const r = loadTerraformConfiguration(group);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+  return true;
+}
+
+/** CDK / Pulumi programs (true when the file is TypeScript, read or not). */
+function loadTypeScript(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
   const { text, path } = src;
-  if (text.trim() === '') return;
-  if (/\.ts$/i.test(path)) {
-    // CDK / Pulumi programs; the TypeScript parser is loaded only here, on the first such file.
-    // Other TypeScript (application code, declaration files) is not read.
-    if (!isTsIacPath(path) || !looksLikeTsIac(text)) return;
-    const r = loadTsIac(text, path);
-    problems.push(...r.problems);
-    resources.push(...r.resources);
-    for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
-    return;
-  }
+  if (!/\.ts$/i.test(path)) return false;
+  // The TypeScript parser is loaded only here, on the first such file. Other TypeScript
+  // (application code, declaration files) is not read.
+  if (text.trim() === '' || !isTsIacPath(path) || !looksLikeTsIac(text)) return true;
+  const r = loadTsIac(text, path);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+  return true;
+}
+
+function parseSource(src: SourceFile): Parsed | undefined {
+  const { text, path } = src;
+  if (text.trim() === '' || /\.ts$/i.test(path)) return undefined;
   if (isJsonText(path, text)) {
     // Cheap textual pre-check: unrelated JSON (package.json, dashboards) is never parsed.
-    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return;
+    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return undefined;
     const r = parseJson(text, path);
     if (r.error || !r.node) {
       if (path.toLowerCase().endsWith('.json') || !r.node) {
         const e = r.error!;
-        problems.push({ message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } });
-        return;
+        return { docs: [], problems: [{ message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } }] };
       }
     }
-    for (const w of r.warnings ?? []) {
-      problems.push({ message: w.message, code: 'DUPLICATE_KEY', span: w.span, ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}) });
-    }
-    addDocument(r.node!, ctx, resources, problems, 0);
-    return;
+    const problems: LoadProblem[] = (r.warnings ?? []).map((w) => ({
+      message: w.message,
+      code: 'DUPLICATE_KEY',
+      span: w.span,
+      ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}),
+    }));
+    return { docs: [{ node: r.node!, index: 0 }], problems };
   }
   const y = parseYaml(text, path, wantYamlChunk);
-  problems.push(...y.problems);
-  for (const d of y.docs) addDocument(d.node, ctx, resources, problems, d.index);
+  return { docs: y.docs, problems: y.problems };
 }
 
 function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[], docIndex: number): void {
@@ -145,6 +169,10 @@ function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], proble
   }
   if (isTerraformJson(node)) {
     buildTerraform(node, resources as IamResource[], problems);
+    return;
+  }
+  if (isEksctlConfig(node)) {
+    buildEksctl(node, resources as EksctlResource[]);
     return;
   }
   const before = resources.length;

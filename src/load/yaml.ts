@@ -6,6 +6,7 @@ import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isSca
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
+import { PosMap } from '../model/posmap.js';
 
 export interface ParseProblem {
   readonly message: string;
@@ -173,7 +174,7 @@ class Converter {
   private innerMap(n: Scalar, value: string, whole: Span): InnerMap | undefined {
     const r = n.range;
     if (!r) return undefined;
-    const fallback: InnerMap = { spanOf: () => whole };
+    const fallback = PosMap.fixed(whole, value.length);
     if (n.type === Scalar.BLOCK_LITERAL) {
       // Content starts on the line after the header; each decoded line is one source line.
       const headerEnd = this.src.indexOf('\n', r[0]);
@@ -192,28 +193,24 @@ class Converter {
         if (p === 0) break;
       }
       const firstLine = this.lc.linePos(headerEnd + 1).line + this.lineOffset;
-      const lineStarts = [0];
-      for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-      const pos = (off: number) => {
-        let li = 0;
-        while (li + 1 < lineStarts.length && lineStarts[li + 1] <= off) li++;
-        return { line: firstLine + li, column: indent + 1 + (off - lineStarts[li]) };
-      };
-      return {
-        spanOf: (start, end) => {
-          const a = pos(start);
-          const b = pos(Math.max(start, end));
-          return { file: whole.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-        },
-      };
+      // One run per decoded line; its newline ends where the next line's content starts.
+      const runs: number[] = [];
+      let li = 0;
+      for (let start = 0; start < value.length; li++) {
+        const nl = value.indexOf('\n', start);
+        const end = nl === -1 ? value.length : nl + 1;
+        const line = firstLine + li;
+        const last = nl === -1 ? [line, indent + 1 + (end - start)] : [line + 1, indent + 1];
+        runs.push(start, 0, line, indent + 1, last[0], last[1]);
+        start = end;
+      }
+      return new PosMap(whole.file, value.length, runs, whole);
     }
     if (whole.line !== whole.endLine) return fallback;
     const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
     const rawLen = whole.endColumn - whole.column - 2 * quote;
     if (rawLen !== value.length) return fallback; // escapes changed the length
-    return {
-      spanOf: (start, end) => ({ file: whole.file, line: whole.line, column: whole.column + quote + start, endLine: whole.line, endColumn: whole.column + quote + Math.max(start, end) }),
-    };
+    return PosMap.line(whole.file, whole.line, whole.column + quote, value.length, whole);
   }
 }
 

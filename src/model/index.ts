@@ -30,6 +30,7 @@ export class Index {
   private readonly workloadsBySa = new Map<string, Workload[]>();
   private readonly crsBySecret = new Map<string, CredentialsRequest[]>();
   private readonly providersByHost = new Map<string, OidcProvider[]>();
+  private readonly rolesByServiceAccount = new Map<string, Role[]>();
 
   constructor(readonly resources: readonly Resource[]) {
     for (const r of resources) {
@@ -57,6 +58,7 @@ export class Index {
           if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
           const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
           if (name) push(this.rolesByName, name.toLowerCase(), r);
+          if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
           for (const s of webIdentityStatements(r.trust)) {
             for (const c of s.conditions) {
               if (c.claim !== 'sub' || c.unknown) continue;
@@ -128,6 +130,16 @@ export class Index {
   /** Roles whose trust policy lists this exact `sub` value. */
   rolesListingSubject(subject: string): readonly Role[] {
     return this.rolesBySubject.get(subject) ?? [];
+  }
+
+  /** Roles a tool made for this ServiceAccount (eksctl `iam.serviceAccounts`), keyed by namespace and name as written. */
+  rolesMadeFor(namespace: string, name: string): readonly Role[] {
+    return this.rolesByServiceAccount.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** Roles made for a ServiceAccount, in load order. */
+  get rolesMadeForServiceAccounts(): readonly Role[] {
+    return [...this.rolesByServiceAccount.values()].flat();
   }
 
   /** Workloads that run as this ServiceAccount. */

@@ -2,6 +2,7 @@
  * A positioned, source-independent document tree. YAML, JSON, CloudFormation and TypeScript
  * object literals all load into this shape, so the typed model is built by one set of readers.
  */
+import type { PosMap } from './posmap.js';
 import type { Span } from './span.js';
 
 export type Scalar = string | number | boolean | null;
@@ -45,11 +46,8 @@ export interface PSeq extends Base {
 
 export type PNode = PScalar | PMap | PSeq;
 
-/** Maps a position inside a decoded string back to its source span. */
-export interface InnerMap {
-  /** Span of the characters [start, end) of the decoded string. */
-  spanOf(start: number, end: number): Span;
-}
+/** Maps a position inside a decoded string back to its source span (plain data: see PosMap). */
+export type InnerMap = PosMap;
 
 export function isMap(n: PNode | undefined): n is PMap {
   return n !== undefined && n.type === 'map';

@@ -147,7 +147,7 @@ test('a string with an unknown part keeps the known part: an unknown provider an
   const pieces = ev.piecesOf(v, (v as PScalar).span)!;
   assert.equal(pieces.map((p) => [p.text.endsWith('}'), !!p.unknown]), [[true, true], [false, false]]);
   assert.is(pieces[1].text, ':sub');
-  assert.is(cover(text, pieces[1].spanOf(0, 4)), ':sub');
+  assert.is(cover(text, pieces[1].map.spanOf(0, 4)), ':sub');
 });
 
 test('replace with a string and with a regular expression keeps the positions of the remaining characters', () => {
