@@ -146,10 +146,15 @@ export class HclEvaluator implements StaticEvaluator<Expr> {
 
   // ---- strings ----------------------------------------------------------------------------------
 
-  /** A string value from pieces; its parts are kept for later use (`piecesOf`). */
+  /**
+   * A string value from pieces; its parts are kept for later use (`piecesOf`). A string's
+   * positions are in one file, its own: characters that come from another file (a variable's
+   * default in variables.tf used in main.tf) point at `span`.
+   */
   string(pieces: readonly Piece[], span: Span): PScalar {
-    const s = joinPieces(pieces, span);
-    this.state.pieces.set(s, pieces);
+    const local = localize(pieces, span);
+    const s = joinPieces(local, span);
+    this.state.pieces.set(s, local);
     return s;
   }
 
@@ -182,8 +187,9 @@ export class HclEvaluator implements StaticEvaluator<Expr> {
       if (p.kind === 'text') pieces.push(decodedPiece(e.src.lines, p.text, p.offsets));
       else if (p.kind === 'directive') pieces.push(opaquePiece('${template directive}', e.src.lines.span(p.from, p.to), true));
       else {
+        // A value from another file stands at its interpolation.
         const at = e.src.lines.span(p.from, p.to);
-        pieces.push(...this.asPieces(this.evaluate(p.expr), at));
+        pieces.push(...localize(this.asPieces(this.evaluate(p.expr), at), at));
       }
     }
     return this.string(pieces, this.span(e));
@@ -363,11 +369,16 @@ export class HclEvaluator implements StaticEvaluator<Expr> {
     return p.some((x) => x.unknown) ? undefined : p;
   }
 
-  /** A string of pieces whose span is theirs (or `fallback` when there are none). */
+  /**
+   * A string of pieces whose span is theirs when they all come from one file (a part of a value
+   * that `trimprefix` or `split` cut out), else `fallback`.
+   */
   fromPieces(pieces: readonly Piece[], fallback: Span): PScalar {
-    if (pieces.length === 0) return this.string([], fallback);
+    const written = pieces.filter((p) => p.text.length > 0);
+    const files = new Set(written.map((p) => p.map.file));
+    if (written.length === 0 || files.size !== 1) return this.string(pieces, fallback);
     const total = pieces.reduce((n, p) => n + p.text.length, 0);
-    const span = total > 0 ? joinPieces(pieces, fallback).inner!.spanOf(0, total) : fallback;
+    const span = joinPieces(pieces, written[0].map.whole).inner!.spanOf(0, total);
     return this.string(pieces, span);
   }
 
@@ -766,6 +777,11 @@ function equal(a: PNode, b: PNode): boolean | undefined {
     return r;
   }
   return false;
+}
+
+/** Pieces whose characters are in another file than `span` become one opaque piece each, at `span`. */
+function localize(pieces: readonly Piece[], span: Span): Piece[] {
+  return pieces.map((p) => (p.text.length > 0 && p.map.file !== span.file ? opaquePiece(p.text, span, p.unknown) : p));
 }
 
 /** The pieces covering characters [a, b) of a list of pieces. */

@@ -112,8 +112,11 @@ test('a policy document data source, a role that uses it, a ServiceAccount annot
   assert.is(r.text(sub.operator), '"StringEquals"');
   assert.is(sub.values[0].value, 'system:serviceaccount:team-a:app');
   assert.is(r.text(sub.values[0]), '"system:serviceaccount:${var.namespace}:app"');
-  // Characters of the value: "team-a" comes from the variable's default.
-  assert.equal(pos(sub.values[0].inner!.spanOf(22, 28)), [7, 14, 7, 20]);
+  // "team-a" comes from the default in variables.tf: a string's positions are in its own file, at the interpolation.
+  const part = sub.values[0].inner!.spanOf(22, 28);
+  assert.is(part.file, 'main.tf');
+  assert.is(r.text(part), '${var.namespace}');
+  assert.is(r.text(sub.values[0].inner!.spanOf(0, 22)), 'system:serviceaccount:');
   assert.is(roleAdmits(app, { sub: 'system:serviceaccount:team-a:app' }, ['sub']), true);
 
   const [sa] = sas(r);
@@ -172,6 +175,7 @@ resource "aws_iam_role" "heredoc" {
   const [sub] = conditions(enc, 'sub');
   assert.is(sub.key.value, `${HOST}:sub`);
   assert.equal(pos(sub.key.inner!.spanOf(0, 4)), [2, 29, 2, 33], 'the host is the characters of the provider\'s url');
+  assert.is(sub.key.inner!.spanOf(0, 4).file, 'main.tf');
   assert.is(r.text(sub.values[0]), '"system:serviceaccount:a:b"');
 
   const h = roles(r).find((x) => x.key.includes('aws_iam_role.heredoc'))!;
@@ -180,6 +184,21 @@ resource "aws_iam_role" "heredoc" {
   assert.is(like.operator.value, 'StringLike');
   assert.is(r.text(like.values[0]), '"system:serviceaccount:a:*"');
   assert.equal(pos(like.values[0].span), [25, 114, 25, 141]);
+});
+
+test('a string is positioned in one file: a value from another file keeps its own file, or points at its interpolation', () => {
+  const r = load({
+    'variables.tf': 'variable "url" {\n  default = "https://oidc.example.com/id/ABC"\n}\n',
+    'main.tf': 'locals {\n  host = trimprefix(var.url, "https://")\n}\nresource "aws_iam_role" "r" {\n  name = local.host\n  assume_role_policy = jsonencode({ Statement = [{ Condition = { StringEquals = { "${local.host}:sub" = "x" } } }] })\n}\n',
+  });
+  const x = role(r, 'role oidc.example.com/id/ABC');
+  assert.is(x.name!.span.file, 'variables.tf', 'the cut value is the default\'s characters');
+  assert.is(r.text(x.name!), 'oidc.example.com/id/ABC');
+  const key = x.trust!.statements[0].conditions[0].key;
+  assert.is(key.value, 'oidc.example.com/id/ABC:sub');
+  assert.is(key.inner!.spanOf(0, 4).file, 'main.tf');
+  assert.is(r.text(key.inner!.spanOf(0, 4)), '${local.host}');
+  assert.is(r.text(key.inner!.spanOf(23, 27)), ':sub');
 });
 
 test('an unknown provider keeps the claim: the key is an unknown prefix followed by ":sub"', () => {
