@@ -14,8 +14,9 @@ import { createFinding } from './engine/finding.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
 import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load/helm.js';
+import { initHcl } from './load/hcl/parse.js';
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
-import { loadSources, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
+import { loadSources, needsHclParser, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
 import { Index } from './model/index.js';
 import { applySuppressions, todayUtc } from './suppress/apply.js';
 
@@ -113,6 +114,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     charts.push({ chart, file: s });
   }
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // The HCL parser (WebAssembly) is loaded only when a Terraform configuration is read.
+  if (needsHclParser(sources)) await initHcl();
   const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
   const stdinAbs = readsStdin && options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined;
   const absByPath = new Map(sources.map((f) => [f.path, f.abs]));

@@ -77,7 +77,7 @@ export interface Example {
   readonly caseDir: string;
   /** File relative to the case directory. */
   readonly file: string;
-  readonly language: 'yaml' | 'json' | 'text';
+  readonly language: 'yaml' | 'json' | 'hcl' | 'text';
   /** 1-based number of the first line shown. */
   readonly firstLine: number;
   readonly lines: readonly string[];
@@ -140,7 +140,7 @@ function optionsOf(dir: string): { options?: string } {
 }
 
 function languageOf(file: string): Example['language'] {
-  return /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : 'text';
+  return /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : /\.(tf|tfvars)$/i.test(file) ? 'hcl' : 'text';
 }
 
 function splitLines(text: string): string[] {

@@ -111,6 +111,27 @@ export function decodedPiece(lines: LineIndex, text: string, offsets: readonly n
   return { text, map: PosMap.fromCharSpans(lines.file, text.length, (k) => lines.span(offsets[k], offsets[k + 1]), whole) };
 }
 
+/**
+ * The characters [from, to) of a piece, at their own positions (string functions that cut text:
+ * `trimprefix`, `replace`, `split`, `substr`). An unknown piece stays unknown as a whole.
+ */
+export function slicePiece(p: Piece, from: number, to: number): Piece {
+  if (p.unknown) return p;
+  const a = Math.max(0, Math.min(from, p.text.length));
+  const b = Math.max(a, Math.min(to, p.text.length));
+  if (a === 0 && b === p.text.length) return p;
+  return { text: p.text.slice(a, b), map: p.map.slice(a, b) };
+}
+
+/**
+ * Other characters at the same positions (`lower`, `upper`): `text` must be as long as the
+ * piece's text, otherwise the result is one opaque piece over the piece's whole span.
+ */
+export function retextPiece(p: Piece, text: string): Piece {
+  if (text.length === p.text.length) return { text, map: p.map, ...(p.unknown ? { unknown: true } : {}) };
+  return opaquePiece(text, p.map.spanOf(0, p.text.length), p.unknown);
+}
+
 /** A known scalar's characters as a piece (through its own position map). */
 export function scalarPiece(s: PScalar): Piece {
   if (s.unknown || s.value === null) return opaquePiece(isScalar(s) && typeof s.value === 'string' ? s.value : '${value}', s.span, true);

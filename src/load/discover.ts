@@ -11,9 +11,9 @@ import { CHART_FILE, CHART_METADATA, chartPlace, hasChartFile, isManifestTemplat
 import type { IgnoreRules, IgnoreScope } from './ignore.js';
 import { looksLikeTsIac } from './ts-iac.js';
 
-export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
-/** Never walked into: VCS data, dependencies, and tool caches that hold copies (`cdk synth` output, downloaded Terraform modules). */
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'cdk.out', '.terraform']);
+export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json', '.ts', '.tf', '.tfvars'];
+/** Never walked into: VCS data, dependencies, and tool caches that hold copies (`cdk synth` output, Terraform and Terragrunt module downloads). */
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'cdk.out', '.terraform', '.terragrunt-cache']);
 
 /** A TypeScript source file (not a declaration file) that may hold CDK or Pulumi code. */
 export function isTsIacPath(p: string): boolean {

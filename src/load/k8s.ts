@@ -109,7 +109,8 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
 /** A scalar as a located string (numbers/booleans stringified). */
 export function loc(n: PNode | undefined): L<string> | undefined {
   if (!isScalar(n) || n.value === null) return undefined;
-  return located(String(n.value), n.span, n.unknown, typeof n.value === 'string' ? n.inner : undefined);
+  const l = located(String(n.value), n.span, n.unknown, typeof n.value === 'string' ? n.inner : undefined);
+  return n.target ? { ...l, target: n.target } : l;
 }
 
 function locNum(n: PNode | undefined): L<number> | undefined {

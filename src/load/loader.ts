@@ -10,6 +10,7 @@ import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
+import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind } from './terraform-hcl.js';
 import { KustomizeBuilds } from './kustomize.js';
 import { templateProblem } from './template.js';
 import { LineIndex } from '../eval/positions.js';
@@ -57,6 +58,12 @@ export function wantYamlChunk(chunk: string): boolean {
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ''));
 }
 
+/**
+ * Build the model from the sources. Terraform configurations (`.tf`, `.tf.json` and the
+ * `.tfvars` files of one directory) are read together, where their first file is; the HCL
+ * parser must have been initialised (`initHcl` in src/load/hcl/parse.ts, which `lint()` awaits
+ * when `needsHclParser` says so), otherwise each such configuration is a problem.
+ */
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
@@ -71,7 +78,10 @@ export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = 
   const parsed = new Map<string, Parsed | undefined>();
   for (const src of sources) if (kustomize.rewrites(src.path)) parsed.set(src.path, parseSource(src));
   if (parsed.size > 0) kustomize.prepare((file) => parsed.get(file)?.docs.map((d) => d.node) ?? []);
+  const terraform = new Map<SourceFile, SourceFile[]>();
+  for (const group of terraformConfigurations(sources)) terraform.set(group[0], group);
   for (const src of sources) {
+    if (loadTerraform(src, terraform, ctx, resources, problems)) continue;
     if (loadTypeScript(src, ctx, resources, problems)) continue;
     const r = parsed.has(src.path) ? parsed.get(src.path) : parseSource(src);
     if (!r) continue;
@@ -104,6 +114,23 @@ interface Parsed {
   readonly problems: LoadProblem[];
   /** Documents rendered from Helm templates (`# Source:` comments), for related locations. */
   readonly rendered: readonly RenderedDoc[];
+}
+
+/** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
+export function needsHclParser(sources: readonly SourceFile[]): boolean {
+  return terraformConfigurations(sources).length > 0;
+}
+
+/** Terraform files (true when the file is one, read or not): a configuration is read at its first file. */
+function loadTerraform(src: SourceFile, configurations: ReadonlyMap<SourceFile, SourceFile[]>, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
+  if (src.path === '<stdin>' || !terraformFileKind(src.path)) return false;
+  const group = configurations.get(src);
+  if (!group) return true;
+  const r = loadTerraformConfiguration(group);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+  return true;
 }
 
 /** CDK / Pulumi programs (true when the file is TypeScript, read or not). */

@@ -13,6 +13,12 @@ interface Base {
   readonly tag?: string;
   /** The value is not static (template, intrinsic, expression): rules must treat it as unknown. */
   readonly unknown?: boolean;
+  /**
+   * The key of the resource this value is an attribute of, when the loader resolved a reference
+   * to it (Terraform `aws_iam_role.app.arn`): the value may be unknown (the account is), the
+   * resource it names is known.
+   */
+  readonly target?: string;
 }
 
 export interface PScalar extends Base {
