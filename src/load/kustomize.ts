@@ -81,12 +81,23 @@ function parseKustomization(text: string, abs: string): Kustomization | undefine
   };
 }
 
+function readFromDisk(abs: string): string | undefined {
+  try {
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * For every loaded file that some loaded kustomization builds, what kustomize does to it.
  * `files` are the loaded files (`abs` absolute path, `path` display path, `text`); the result is
  * keyed by display path. Never throws.
  */
-export function kustomizeNamespaces(files: readonly { readonly path: string; readonly abs?: string; readonly text: string }[]): Map<string, KustomizeInfo> {
+export function kustomizeNamespaces(
+  files: readonly { readonly path: string; readonly abs?: string; readonly text: string }[],
+  readFile: (abs: string) => string | undefined = readFromDisk,
+): Map<string, KustomizeInfo> {
   const out = new Map<string, KustomizeInfo>();
   const display = new Map<string, string>();
   const texts = new Map<string, string>();
@@ -98,14 +109,7 @@ export function kustomizeNamespaces(files: readonly { readonly path: string; rea
   const cache = new Map<string, Kustomization | null>();
   const load = (abs: string): Kustomization | undefined => {
     if (cache.has(abs)) return cache.get(abs) ?? undefined;
-    let text = texts.get(abs);
-    if (text === undefined) {
-      try {
-        text = fs.readFileSync(abs, 'utf8');
-      } catch {
-        text = undefined;
-      }
-    }
+    const text = texts.get(abs) ?? readFile(abs);
     const k = text === undefined ? undefined : parseKustomization(text, abs);
     cache.set(abs, k ?? null);
     return k;
@@ -114,12 +118,7 @@ export function kustomizeNamespaces(files: readonly { readonly path: string; rea
   const inDir = (dir: string): string | undefined => {
     for (const name of KUSTOMIZATION_FILES) {
       const p = path.join(dir, name);
-      if (texts.has(p)) return p;
-      try {
-        if (fs.statSync(p).isFile()) return p;
-      } catch {
-        /* absent */
-      }
+      if (texts.has(p) || readFile(p) !== undefined) return p;
     }
     return undefined;
   };

@@ -38,6 +38,11 @@ export interface LoadResult {
 
 export interface LoadOptions {
   readonly defaultNamespace?: string;
+  /**
+   * Reads a file that a kustomization refers to but that is not among the sources (absolute path);
+   * undefined when it does not exist. Default: the disk.
+   */
+  readonly readFile?: (abs: string) => string | undefined;
 }
 
 const TOP_KIND = /^kind:[ \t]*['"]?([A-Za-z0-9]+)/m;
@@ -53,7 +58,7 @@ export function wantYamlChunk(chunk: string): boolean {
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
-  const kustomized = kustomizeNamespaces(sources);
+  const kustomized = kustomizeNamespaces(sources, opts.readFile);
   const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
   for (const src of sources) loadOne(src, ctx, resources, problems);
   return { resources, problems, files: [...sources] };
