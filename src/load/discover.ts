@@ -9,7 +9,7 @@ import { looksLikeTsIac } from './ts-iac.js';
 
 export const DEFAULT_EXTENSIONS = ['.yaml', '.yml', '.json', '.ts'];
 /** Never walked into: VCS data, dependencies, and tool caches that hold copies (`cdk synth` output, downloaded Terraform modules). */
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'cdk.out', '.terraform']);
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', 'cdk.out', '.terraform']);
 
 /** A TypeScript source file (not a declaration file) that may hold CDK or Pulumi code. */
 export function isTsIacPath(p: string): boolean {
