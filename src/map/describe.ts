@@ -86,3 +86,10 @@ export function accessSentence(r: AccessRow): string {
   const role = r.role !== undefined ? `role ${roleShort(r.role)}` : 'a role that is not known statically';
   return `${who} can assume ${role} via ${r.path}${r.profile !== undefined ? ` (profile ${r.profile})` : ''}`;
 }
+
+/** `Deployment payments/api (container app) → role payments-api via webhook`. */
+export function rowRef(r: AccessRow): string {
+  const who = `${workloadText(r)} (container ${r.container}${r.init ? ', init' : ''})`;
+  const what = r.path === 'static-keys' ? 'static access keys' : r.role !== undefined ? `role ${roleShort(r.role)}` : 'a role that is not known statically';
+  return `${who} → ${what} via ${r.path}${r.profile !== undefined ? ` (profile ${r.profile})` : ''}`;
+}

@@ -4,7 +4,7 @@
  * verdict or rules), and trust statements that now admit more (or fewer) than single
  * ServiceAccounts.
  */
-import { chainLong, VERDICT_TEXT } from './describe.js';
+import { chainLong, linkVerdictText, VERDICT_TEXT } from './describe.js';
 import type { AccessMap, AccessRow, Link, WideTrust } from './types.js';
 
 export interface FieldChange {
@@ -41,9 +41,9 @@ function wideKey(w: WideTrust): string {
   return `${w.role}|${w.statement}|${w.scope}|${w.pattern ?? ''}`;
 }
 
-function linkText(l: Link | undefined): string | undefined {
-  if (!l) return undefined;
-  return l.rules.length ? `${VERDICT_TEXT[l.verdict]} (${l.rules.join(', ')})` : l.reason && l.verdict !== 'trusted' ? `${VERDICT_TEXT[l.verdict]} (${l.reason})` : VERDICT_TEXT[l.verdict];
+/** What a link's change is judged on: its verdict and the rules that say why (not the wording of a reason). */
+function linkKey(l: Link | undefined): string | undefined {
+  return l && `${l.verdict} ${l.rules.join(',')}`;
 }
 
 function rowChanges(a: AccessRow, b: AccessRow): FieldChange[] {
@@ -54,7 +54,11 @@ function rowChanges(a: AccessRow, b: AccessRow): FieldChange[] {
   field('serviceAccount', a.serviceAccount, b.serviceAccount);
   field('verdict', VERDICT_TEXT[a.verdict], VERDICT_TEXT[b.verdict]);
   const kinds = [...new Set([...a.links, ...b.links].map((l) => l.kind))];
-  for (const k of kinds) field(k, linkText(a.links.find((l) => l.kind === k)), linkText(b.links.find((l) => l.kind === k)));
+  for (const k of kinds) {
+    const x = a.links.find((l) => l.kind === k);
+    const y = b.links.find((l) => l.kind === k);
+    if (linkKey(x) !== linkKey(y)) out.push({ field: k, ...(x ? { before: linkVerdictText(x) } : {}), ...(y ? { after: linkVerdictText(y) } : {}) });
+  }
   field('chain', chainLong(a.chain), chainLong(b.chain));
   return out;
 }

@@ -3,7 +3,7 @@
  * picture, and the access diff as lists of sentences plus the picture of what changed. Every
  * piece of repository text in a table cell is escaped; code spans hold paths and ARNs.
  */
-import { accessSentence, chainShort, location, roleText, summaryText, VERDICT_MARK, VERDICT_TEXT } from '../describe.js';
+import { accessSentence, chainShort, location, roleText, rowRef, summaryText, VERDICT_MARK, VERDICT_TEXT } from '../describe.js';
 import { isEmptyDiff, type AccessDiff, type FieldChange } from '../diff.js';
 import { diffGraph, mapGraph } from '../graph.js';
 import type { AccessMap, AccessRow, WideTrust } from '../types.js';
@@ -93,7 +93,7 @@ export function formatDiffMarkdown(d: AccessDiff, base: AccessMap, head: AccessM
   ] as const) {
     section(
       title,
-      d.changed.filter((c) => c.kind === kind).map((c) => `- ${cell(accessSentence(c.after))}\n${c.changes.map((x) => `  - ${cell(changeText(x))}\n`).join('')}`),
+      d.changed.filter((c) => c.kind === kind).map((c) => `- ${cell(rowRef(c.after))}\n${c.changes.map((x) => `  - ${cell(changeText(x))}\n`).join('')}`),
     );
   }
   section('Trust widened', d.widened.map((w) => `- ${code(w.role)}: now ${cell(w.description)} (${code(location(w.location))})\n`));
@@ -119,7 +119,7 @@ export function formatDiffText(d: AccessDiff): string {
   ] as const) {
     section(
       title,
-      d.changed.filter((c) => c.kind === kind).flatMap((c) => [`  ${mark} ${accessSentence(c.after)}`, ...c.changes.map((x) => `      ${changeText(x)}`)]),
+      d.changed.filter((c) => c.kind === kind).flatMap((c) => [`  ${mark} ${rowRef(c.after)}`, ...c.changes.map((x) => `      ${changeText(x)}`)]),
     );
   }
   section('Trust widened', d.widened.flatMap((w) => [`  ^ ${w.role}: now ${w.description}`, `      ${location(w.location)}`]));
