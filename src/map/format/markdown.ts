@@ -23,8 +23,13 @@ export function code(s: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
+/** A code span inside a table cell: GitHub splits cells at `|` even inside code spans, unless escaped. */
+function codeCell(s: string): string {
+  return code(s).replace(/\|/g, '\\|');
+}
+
 function linksCell(r: AccessRow): string {
-  return r.links.map((l) => `${VERDICT_MARK[l.verdict]} ${l.kind}${l.rules.length ? ` (${l.rules.map(code).join(', ')})` : ''}`).join('<br>');
+  return r.links.map((l) => `${VERDICT_MARK[l.verdict]} ${l.kind}${l.rules.length ? ` (${l.rules.map(codeCell).join(', ')})` : ''}`).join('<br>');
 }
 
 function mermaidBlock(text: string): string {
@@ -41,7 +46,7 @@ export function formatMapMarkdown(m: AccessMap, options: { readonly heading?: st
     md += '| Namespace | Workload | Container | ServiceAccount | Path | Role | Chain | Verdict | Links |\n';
     md += '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
     for (const r of m.rows) {
-      md += `| ${cell(r.namespace)} | ${cell(`${r.workload.kind} ${r.workload.name}`)} | ${cell(r.container)}${r.init ? ' (init)' : ''} | ${r.serviceAccount !== undefined ? cell(r.serviceAccount) : '—'} | ${r.path}${r.profile !== undefined ? ` (${cell(r.profile)})` : ''} | ${r.role !== undefined ? code(r.role) : cell(roleText(r))} | ${chainShort(r.chain)} | ${VERDICT_MARK[r.verdict]} ${VERDICT_TEXT[r.verdict]} | ${linksCell(r)} |\n`;
+      md += `| ${cell(r.namespace)} | ${cell(`${r.workload.kind} ${r.workload.name}`)} | ${cell(r.container)}${r.init ? ' (init)' : ''} | ${r.serviceAccount !== undefined ? cell(r.serviceAccount) : '—'} | ${r.path}${r.profile !== undefined ? ` (${cell(r.profile)})` : ''} | ${r.role !== undefined ? codeCell(r.role) : cell(roleText(r))} | ${chainShort(r.chain)} | ${VERDICT_MARK[r.verdict]} ${VERDICT_TEXT[r.verdict]} | ${linksCell(r)} |\n`;
     }
     md += '\n';
   }

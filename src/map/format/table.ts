@@ -1,7 +1,7 @@
 /**
  * A plain-text table that fits a width: columns keep their natural width while the table fits;
  * otherwise the widest wrappable columns give up characters (down to a minimum) and their cells
- * wrap, at `/`, `:`, `-`, `|` or a space when one is near, else anywhere.
+ * wrap, at `/`, `:`, `-`, `|` or a space when one is near, else anywhere (titles too).
  */
 
 export interface Column {
@@ -51,7 +51,7 @@ export function fitWidths(columns: readonly Column[], rows: readonly (readonly s
     let best = -1;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i];
-      if (!c.wrap || widths[i] <= Math.max(c.min ?? 8, width(c.title))) continue;
+      if (!c.wrap || widths[i] <= (c.min ?? 8)) continue;
       const r = c.rank ?? 0;
       const rb = best < 0 ? 0 : (columns[best].rank ?? 0);
       if (best < 0 || r < rb || (r === rb && widths[i] > widths[best])) best = i;

@@ -26,12 +26,12 @@ export function painter(color: boolean | undefined): Record<Verdict | 'dim' | 'b
 }
 
 const COLUMNS: readonly Column[] = [
-  { title: 'NAMESPACE', wrap: true, min: 12, rank: 3 },
-  { title: 'WORKLOAD', wrap: true, min: 16, rank: 3 },
-  { title: 'CONTAINER', wrap: true, min: 12, rank: 2 },
-  { title: 'SERVICE ACCOUNT', wrap: true, min: 15, rank: 2 },
-  { title: 'PATH', wrap: true, min: 13 },
-  { title: 'ROLE', wrap: true, min: 20, rank: 1 },
+  { title: 'NAMESPACE', wrap: true, min: 9, rank: 3 },
+  { title: 'WORKLOAD', wrap: true, min: 12, rank: 3 },
+  { title: 'CONTAINER', wrap: true, min: 9, rank: 2 },
+  { title: 'SERVICE ACCOUNT', wrap: true, min: 8, rank: 2 },
+  { title: 'PATH', wrap: true, min: 13, rank: 1 },
+  { title: 'ROLE', wrap: true, min: 16, rank: 1 },
   { title: 'CHAIN', wrap: true, min: 8 },
   { title: 'VERDICT' },
 ];
