@@ -120,6 +120,8 @@ export interface MapRequest {
   readonly filters?: readonly MapFilter[];
   /** Compare with this git revision. */
   readonly diff?: string;
+  /** How the revision is named in the output (default: as given). */
+  readonly diffLabel?: string;
 }
 
 export interface MapResult {
@@ -145,7 +147,7 @@ export async function computeMap(request: MapRequest): Promise<MapResult> {
   const rev = readRevision(request.cwd, request.diff, inputs);
   const baseAnalysis = await lintSources(rev.sources, { cwd: request.cwd, config: request.config, readFile: (abs) => rev.files.get(abs) });
   const base = mapOf(baseAnalysis, request, analysis.given);
-  return { analysis, map, base, diff: diffMaps(base, map, request.diff) };
+  return { analysis, map, base, diff: diffMaps(base, map, request.diffLabel ?? request.diff) };
 }
 
 export function renderMap(r: MapResult, format: MapFormat, text: { color: boolean; width: number }): string {

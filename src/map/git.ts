@@ -23,6 +23,16 @@ function git(cwd: string, args: readonly string[], input?: Buffer | string): Buf
   return r.stdout;
 }
 
+/** The commit `rev` names in the repository at `cwd`, or undefined when git does not know it. */
+export function commitOf(cwd: string, rev: string): string | undefined {
+  if (rev.startsWith('-')) return undefined;
+  try {
+    return git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Revision {
   /** The revision as given, and the commit it names. */
   readonly name: string;
@@ -40,12 +50,8 @@ export interface Revision {
 export function readRevision(cwd: string, rev: string, paths: readonly string[]): Revision {
   if (rev.startsWith('-')) throw new GitError(`invalid revision "${rev}"`);
   const top = git(cwd, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
-  let commit: string;
-  try {
-    commit = git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
-  } catch {
-    throw new GitError(`unknown revision "${rev}" (with actions/checkout, fetch it: fetch-depth: 0, or git fetch origin ${rev})`);
-  }
+  const commit = commitOf(cwd, rev);
+  if (!commit) throw new GitError(`unknown revision "${rev}" (with actions/checkout, fetch it: fetch-depth: 0, or git fetch origin ${rev})`);
   const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', commit]).toString('utf8');
   const blobs: { repoPath: string; sha: string }[] = [];
   for (const entry of listing.split('\0')) {
