@@ -21,6 +21,10 @@ export type { Finding, Facts, Level, Rule, Severity, RuleMeta } from './engine/t
 export { RULES };
 export { findConfigFile, loadConfigFile } from './config/load.js';
 export { ConfigError, type LoadedConfig } from './config/types.js';
+export type { SourceFile } from './load/loader.js';
+export { buildAccessMap, type BuildInput, type BuildOptions } from './map/build.js';
+export { diffMaps, type AccessDiff, type RowChange, type FieldChange } from './map/diff.js';
+export type { AccessMap, AccessPath, AccessRow, Chain, Link, LinkKind, Verdict, WideTrust, Orphans } from './map/types.js';
 
 export interface LintOptions {
   /** Working directory for relative paths in input and output (default `process.cwd()`). */

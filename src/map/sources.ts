@@ -3,7 +3,7 @@
  * (src/model/sdk-environment.ts) and from the ccoctl Secrets its pod mounts, and their places in
  * the default credential chains of botocore and aws-sdk-js-v3.
  *
- * Chain orders (sources: /work/shared/reference/webhook-sdk-iam.md §2.1, §2.3, §2.5):
+ * Chain orders (see docs/access-map.md):
  * - botocore, boto3 and the AWS CLI (`credentials.py` `create_credential_resolver`): environment
  *   keys, assume-role profile (`role_arn` + `source_profile`/`credential_source`), web identity
  *   from the environment, then from the profile, shared-file keys, …, container credentials

@@ -104,4 +104,12 @@ test('every format is byte-identical across runs and path orders', async () => {
   }
 });
 
+test('README: the Mermaid maps of the examples and of the mixed repository are the current output', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const c of CASES) {
+    const mmd = fs.readFileSync(path.join(ROOT, 'test/map/expected', `${c.name}.mmd`), 'utf8');
+    assert.ok(readme.includes(`\`\`\`mermaid\n${mmd}\`\`\``), `README.md shows test/map/expected/${c.name}.mmd in a mermaid block`);
+  }
+});
+
 test.run();
