@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readRevision } from '../../src/map/git.js';
@@ -56,7 +56,7 @@ test('markdown, json, mermaid and dot of the same diff; Mermaid parses it, Graph
   const json = await cli(['map', '--no-config', '--diff', 'HEAD~1', '--format', 'json'], repo);
   expectFile('diff.json', json.out);
   const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/access-map.schema.json'), 'utf8')));
-  const j = JSON.parse(json.out);
+  const j = JSON.parse(json.out) as { summary: unknown };
   assert.ok(validate(j), JSON.stringify(validate.errors));
   assert.equal(j.summary, { gained: 1, lost: 0, broken: 1, fixed: 0, changed: 0, widened: 1, narrowed: 0, files: { base: 5, head: 6 } });
 });

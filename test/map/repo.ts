@@ -69,10 +69,13 @@ export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
 }
 
+const made: string[] = [];
+
 /** The repository (removed when the process exits), with HEAD at the second commit. */
 export function twoCommitRepo(): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-lint-map-diff-')));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (made.length === 0) process.on('exit', () => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  made.push(dir);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'dev@example.com');
   git(dir, 'config', 'user.name', 'dev');
