@@ -1,9 +1,10 @@
 /**
  * The access map (or its diff) as a Graphviz digraph (`dot -Tsvg`): namespaces as clusters, one
  * edge per credential path labelled with the path and a verdict mark, coloured by verdict (or by
- * change, for a diff). Every identifier and label is a quoted DOT string with `"` and `\` escaped.
+ * change, for a diff, as the Mermaid picture does). Every identifier and label is a quoted DOT string with `"` and `\` escaped.
  */
-import type { Change, Graph, GraphEdge, GraphNode } from '../graph.js';
+import type { Graph, GraphEdge, GraphNode } from '../graph.js';
+import { diffColor } from './mermaid.js';
 import { edgeText } from '../graph.js';
 
 /** A quoted DOT string. */
@@ -13,11 +14,11 @@ export function dotString(s: string): string {
 
 const SHAPE: Readonly<Record<GraphNode['kind'], string>> = { workload: 'box', 'service-account': 'ellipse', role: 'hexagon', keys: 'parallelogram', subjects: 'cds' };
 const VERDICT_COLOR = { trusted: '#1a7f37', 'not-trusted': '#cf222e', unknown: '#9a6700' } as const;
-const CHANGE_COLOR: Readonly<Record<Exclude<Change, 'same'>, string>> = { added: '#1a7f37', removed: '#cf222e', changed: '#bc4c00' };
+const NODE_CHANGE_COLOR: Readonly<Record<'added' | 'removed', string>> = { added: '#1a7f37', removed: '#8c959f' };
 
 function nodeLine(n: GraphNode, diff: boolean, indent: string): string {
   const attrs = [`label=${dotString(n.label)}`, `shape=${SHAPE[n.kind]}`];
-  if (diff && n.change !== 'same' && n.change !== 'changed') attrs.push(`color=${dotString(CHANGE_COLOR[n.change])}`, 'penwidth=2', ...(n.change === 'removed' ? ['style=dashed'] : []));
+  if (diff && (n.change === 'added' || n.change === 'removed')) attrs.push(`color=${dotString(NODE_CHANGE_COLOR[n.change])}`, 'penwidth=2', ...(n.change === 'removed' ? ['style=dashed'] : []));
   return `${indent}${n.id} [${attrs.join(', ')}];`;
 }
 
@@ -27,7 +28,7 @@ function edgeLine(e: GraphEdge, diff: boolean): string {
   if (text !== '') attrs.push(`label=${dotString(text)}`);
   if (diff) {
     if (e.change === 'same') attrs.push(`color=${dotString('#8c959f')}`);
-    else attrs.push(`color=${dotString(CHANGE_COLOR[e.change])}`, 'penwidth=2', ...(e.change === 'removed' ? ['style=dashed'] : []));
+    else attrs.push(`color=${dotString(diffColor(e))}`, 'penwidth=2', ...(e.change === 'removed' ? ['style=dashed'] : []));
   } else if (e.style === 'wide') attrs.push(`color=${dotString('#bc4c00')}`, 'style=dashed');
   else {
     attrs.push(`color=${dotString(VERDICT_COLOR[e.verdict])}`);

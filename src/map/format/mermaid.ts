@@ -5,7 +5,7 @@
  * `>`, `&` and line breaks written as Mermaid entity codes, so no text of the repository can end
  * a label or inject markup.
  */
-import type { Change, Graph, GraphEdge, GraphNode } from '../graph.js';
+import type { Graph, GraphEdge, GraphNode } from '../graph.js';
 import { edgeText } from '../graph.js';
 
 /** Text as a quoted Mermaid label. */
@@ -31,13 +31,21 @@ function shape(n: GraphNode): string {
 }
 
 const EDGE_COLOR = { trusted: '#1a7f37', 'not-trusted': '#cf222e', unknown: '#9a6700' } as const;
-const CHANGE_COLOR: Readonly<Record<Exclude<Change, 'same'>, string>> = { added: '#1a7f37', removed: '#cf222e', changed: '#bc4c00' };
+/**
+ * Colours of a diff: what is gone is grey and dashed, a changed path orange, an added one takes the
+ * colour of its verdict (a new path that does not work is red, not green), what stayed thin grey.
+ */
+export function diffColor(e: Pick<GraphEdge, 'change' | 'verdict'>): string {
+  if (e.change === 'removed' || e.change === 'same') return '#8c959f';
+  if (e.change === 'changed') return '#bc4c00';
+  return EDGE_COLOR[e.verdict];
+}
 
 function edgeStyle(e: GraphEdge, diff: boolean): string {
   if (diff) {
     if (e.change === 'same') return 'stroke:#8c959f,stroke-width:1px';
     const dash = e.change === 'removed' ? ',stroke-dasharray:5 5' : '';
-    return `stroke:${CHANGE_COLOR[e.change]},stroke-width:3px${dash}`;
+    return `stroke:${diffColor(e)},stroke-width:3px${dash}`;
   }
   if (e.style === 'wide') return 'stroke:#bc4c00,stroke-width:2px,stroke-dasharray:3 3';
   const dash = e.verdict === 'trusted' ? '' : e.verdict === 'unknown' ? ',stroke-dasharray:2 4' : ',stroke-dasharray:6 4';
@@ -81,7 +89,7 @@ export function formatMermaid(g: Graph, options: MermaidOptions = {}): string {
   g.edges.forEach((e, i) => lines.push(`  linkStyle ${i} ${edgeStyle(e, diff)}`));
   if (diff) {
     lines.push('  classDef added stroke:#1a7f37,stroke-width:3px');
-    lines.push('  classDef removed stroke:#cf222e,stroke-width:3px,stroke-dasharray:5 5');
+    lines.push('  classDef removed stroke:#8c959f,stroke-width:3px,stroke-dasharray:5 5');
     for (const change of ['added', 'removed'] as const) {
       const ids = g.nodes.filter((n) => n.change === change).map((n) => n.id);
       if (ids.length) lines.push(`  class ${ids.join(',')} ${change}`);
