@@ -288,7 +288,8 @@ function secretLink(w: Workload, src: CredentialSource): Draft {
     add(d, r.secretRef?.span, 'CredentialsRequest secretRef');
     add(d, r.serviceAccountNames?.span, 'CredentialsRequest serviceAccountNames');
   }
-  if (!cc.secret && !cc.requests.some((r) => r.stsIAMRoleARN)) d.unknown = `Secret "${w.namespace}/${cc.ref.value}" is not in the repository`;
+  if (w.namespaceUnknown) d.unknown = 'the namespace is not static';
+  else if (!cc.secret && !cc.requests.some((r) => r.stsIAMRoleARN)) d.unknown = `Secret "${w.namespace}/${cc.ref.value}" is not in the repository`;
   return d;
 }
 

@@ -247,9 +247,12 @@ function isCredentialsSecretRequest(cr: CredentialsRequest): boolean {
   return isCcoctlAws(cr) || (cr.isAws && !!cr.stsIAMRoleARN);
 }
 
-/** Secrets of the pod, seen by this container, that an AWS CredentialsRequest of the repository names. */
+/**
+ * Secrets of the pod, seen by this container, that an AWS CredentialsRequest of the repository
+ * names. A templated namespace is matched as written (`${NAMESPACE}` with `${NAMESPACE}`); the
+ * row's links then say the namespace is not static.
+ */
 export function ccoctlSecrets(index: Index, w: Workload, c: Container): CcoctlSecret[] {
-  if (w.namespaceUnknown) return [];
   const out: CcoctlSecret[] = [];
   const seen = new Set<string>();
   for (const ref of podSecretRefs(w.podSpec)) {

@@ -104,6 +104,18 @@ test('every format is byte-identical across runs and path orders', async () => {
   }
 });
 
+const CORPUS = path.join(ROOT, '..', 'shared', 'corpus');
+
+(fs.existsSync(CORPUS) ? test : test.skip)('the shared corpus of real repositories: the exact map; Mermaid, Graphviz and the schema accept it', async () => {
+  const r = await cli(['map', '--no-config', '--orphans', '../shared/corpus']);
+  expectFile('corpus.txt', r.out);
+  const [mmd, dot, json] = await Promise.all(['mermaid', 'dot', 'json'].map(async (f) => (await cli(['map', '--no-config', '--orphans', '-f', f, '../shared/corpus'])).out));
+  assert.equal(mermaidParse([mmd]), [{ ok: true, type: 'flowchart-v2' }]);
+  assert.match(dotSvg(dot), /<svg /);
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/access-map.schema.json'), 'utf8')));
+  assert.ok(validate(JSON.parse(json)), JSON.stringify(validate.errors));
+});
+
 test('README: the Mermaid maps of the examples and of the mixed repository are the current output', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   for (const c of CASES) {

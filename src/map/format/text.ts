@@ -27,9 +27,9 @@ export function painter(color: boolean | undefined): Record<Verdict | 'dim' | 'b
 
 const COLUMNS: readonly Column[] = [
   { title: 'NAMESPACE', wrap: true, min: 9, rank: 3 },
-  { title: 'WORKLOAD', wrap: true, min: 12, rank: 3 },
-  { title: 'CONTAINER', wrap: true, min: 9, rank: 2 },
-  { title: 'SERVICE ACCOUNT', wrap: true, min: 8, rank: 2 },
+  { title: 'WORKLOAD', wrap: true, min: 12, rank: 2 },
+  { title: 'CONTAINER', wrap: true, min: 9, rank: 3 },
+  { title: 'SERVICE ACCOUNT', wrap: true, min: 8, rank: 3 },
   { title: 'PATH', wrap: true, min: 13, rank: 1 },
   { title: 'ROLE', wrap: true, min: 16, rank: 1 },
   { title: 'CHAIN', wrap: true, min: 8 },
@@ -100,7 +100,7 @@ export function wideLines(wide: readonly WideTrust[], indent = '  '): string[] {
 export function orphanLines(o: Orphans, indent = '  '): string[] {
   const out: string[] = [];
   for (const r of o.roles) {
-    out.push(`${indent}role ${r.role}: ${r.reason}`);
+    out.push(`${indent}${r.role.startsWith('trust policy ') ? '' : 'role '}${r.role}: ${r.reason}`);
     out.push(`${indent}  ${location(r.location)}${r.subjects.length ? `  admits ${r.subjects.join(', ')}` : ''}`);
   }
   for (const s of o.serviceAccounts) {
