@@ -105,13 +105,25 @@ test('a role that does not admit the ServiceAccount: not trusted, with the rule;
   assert.is(r.links.find((x) => x.kind === 'provider')!.reason, 'no trust statement admits the ServiceAccount');
 });
 
-test('a hand-set AWS_ROLE_ARN whose role does not admit the ServiceAccount is not trusted, with the reason', async () => {
+test('a hand-set AWS_ROLE_ARN whose role does not admit the ServiceAccount is not trusted, with the rule', async () => {
   const env = '          env:\n            - name: AWS_ROLE_ARN\n              value: arn:aws:iam::111122223333:role/app\n            - name: AWS_WEB_IDENTITY_TOKEN_FILE\n              value: /var/run/secrets/tokens/token\n';
   const m = await mapOf({ 'k8s/app.yaml': `${sa('app', 'team')}---\n${deployment('app', 'team', 'app', 'app', env)}`, 'iam/app.json': role('app', ['system:serviceaccount:elsewhere:other']) });
   const l = m.rows[0].links.find((x) => x.kind === 'role')!;
   assert.is(m.rows[0].path, 'projected-token-manual');
   assert.is(l.verdict, 'not-trusted');
-  assert.is(l.reason, 'the trust policy does not admit "system:serviceaccount:team:app"');
+  assert.equal(l.rules, ['irsa/role-trusts-service-account']);
+});
+
+test('a role that does not admit the ServiceAccount and no rule that says so: not trusted, with the reason', async () => {
+  // A ccoctl Secret mounted where the SDK does not read it (copied when the container starts):
+  // no rule judges its role against the pod, the model still says the role does not admit it.
+  const cr = `apiVersion: cloudcredential.openshift.io/v1\nkind: CredentialsRequest\nmetadata:\n  name: app\n  namespace: openshift-cloud-credential-operator\nspec:\n  providerSpec:\n    apiVersion: cloudcredential.openshift.io/v1\n    kind: AWSProviderSpec\n    statementEntries: []\n  secretRef:\n    name: app-aws\n    namespace: team\n  serviceAccountNames:\n    - app\n`;
+  const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-aws\n  namespace: team\nstringData:\n  credentials: |\n    [default]\n    role_arn = arn:aws:iam::111122223333:role/x-team-app-aws\n    web_identity_token_file = /var/run/secrets/openshift/serviceaccount/token\n`;
+  const mount = '          volumeMounts:\n            - name: creds\n              mountPath: /var/run/secrets/cloud\n      volumes:\n        - name: creds\n          secret:\n            secretName: app-aws\n';
+  const m = await mapOf({ 'k8s/app.yaml': `${sa('app', 'team')}---\n${deployment('app', 'team', 'app', 'app', mount)}---\n${cr}---\n${secret}`, 'iam/role.json': role('x-team-app-aws', ['system:serviceaccount:elsewhere:app']) });
+  const l = m.rows[0].links.find((x) => x.kind === 'role')!;
+  assert.is(m.rows[0].path, 'ccoctl-secret');
+  assert.equal([l.verdict, l.rules, l.reason], ['not-trusted', [], 'the trust policy does not admit "system:serviceaccount:team:app"']);
 });
 
 test('the pod spec serviceAccountName belongs to a row only when a finding there is about that row', async () => {
