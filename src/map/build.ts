@@ -324,13 +324,14 @@ function associationLink(src: CredentialSource): Draft {
   return d;
 }
 
-/** Turn drafts into links: findings on their spans decide the verdict. */
-function finish(drafts: readonly Draft[], findings: readonly Finding[]): Link[] {
+/** Turn drafts into links: findings on their spans decide the verdict. `findings` are grouped by the file of their location. */
+function finish(drafts: readonly Draft[], findings: ReadonlyMap<string, readonly Finding[]>): Link[] {
   const strong = drafts.flatMap((d) => d.spans.filter((s) => !s.weak).map((s) => s.span));
   return drafts.map((d) => {
     const rules = new Set<string>();
     const notes = new Set<string>();
-    for (const f of findings) {
+    const candidates = new Set(d.spans.flatMap((s) => findings.get(s.span.file) ?? []));
+    for (const f of candidates) {
       const on = d.spans.find((s) => contains(s.span, f.location));
       if (!on || d.excluded.some((x) => contains(x, f.location))) continue;
       if (on.weak && f.related.length > 0 && !f.related.some((r) => strong.some((s) => contains(s, r.location)))) continue;
@@ -390,7 +391,13 @@ export function buildAccessMap(input: BuildInput, options: BuildOptions = {}): A
   const { index } = input;
   const facts = input.facts ?? {};
   const prefix = facts.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
-  const findings = input.findings.filter((f) => !f.suppressions?.length);
+  const findings = new Map<string, Finding[]>();
+  for (const f of input.findings) {
+    if (f.suppressions?.length) continue;
+    const list = findings.get(f.location.file);
+    if (list) list.push(f);
+    else findings.set(f.location.file, [f]);
+  }
   const providers = options.providers ?? DEFAULT_PROVIDERS;
   const rows: (AccessRow & { roles: readonly Role[] })[] = [];
   for (const w of index.ofKind<Workload>('k8s:PodSpecOwner')) {
