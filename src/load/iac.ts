@@ -4,7 +4,7 @@
  * (see src/eval/value.ts for the values themselves).
  */
 import { issuerHost } from '../iam/arn.js';
-import type { OidcProvider, PolicyDocument, Role } from '../model/iam.js';
+import type { OidcProvider, PolicyDocument, Role, RoleServiceAccount } from '../model/iam.js';
 import { markTemplated } from '../eval/value.js';
 import { get, isMap, isScalar, isSeq, type PNode } from '../model/pnode.js';
 import type { L } from '../model/resource.js';
@@ -52,7 +52,8 @@ export interface RoleParts {
   readonly arn?: PNode;
   readonly path?: PNode;
   readonly trust?: PolicyDocument;
-  readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi';
+  readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi' | 'eksctl';
+  readonly serviceAccount?: RoleServiceAccount;
 }
 
 export function makeRole(p: RoleParts): Role {
@@ -73,6 +74,7 @@ export function makeRole(p: RoleParts): Role {
     ...(path ? { path } : {}),
     ...(p.trust ? { trust: p.trust } : {}),
     source: p.source,
+    ...(p.serviceAccount ? { serviceAccount: p.serviceAccount } : {}),
   };
 }
 

@@ -87,10 +87,12 @@ function isBarePolicy(r: Role): boolean {
   return (!r.arn || !!r.arn.unknown) && (!r.name || !!r.name.unknown);
 }
 
+/** A role as shown: its ARN, else its name, else what the loader calls it (a Terraform address, `trust policy in <file>`) and its file. */
 export function roleDisplay(r: Role): string {
   if (r.arn && !isUnknown(r.arn)) return r.arn.value;
   if (r.name && !isUnknown(r.name)) return r.name.value;
-  return `trust policy ${r.file}`;
+  const label = r.label.replace(/^role /, '');
+  return label.includes(r.file) ? label : `${label} in ${r.file}`;
 }
 
 function statementLabel(s: Statement): string {

@@ -1,6 +1,6 @@
 /**
  * `irsa-lint map [options] [PATH...]`: the access map of the files, or with `--diff BASE` what the
- * working tree changes in it against git revision BASE (read from git into memory).
+ * working tree changes in it against git revision BASE (read from git, see src/map/git.ts).
  *
  * Exit status, as for `lint` on the same files: 0 when no finding of the working tree reaches the
  * failing level (`--fail-on`, the configuration's `failOn`, default `error`; `--max-warnings`),
@@ -10,8 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, lintSources, type Analysis, type LintOptions } from '../api.js';
+import { analyze, RULES, type Analysis, type LintOptions } from '../api.js';
 import { cliConfig, CliUsageError, effectiveFailOn, effectiveMaxWarnings, exitCodeFor, exitStatus, FAIL_ON } from '../config/commands.js';
+import { findConfigFile, loadConfigFile } from '../config/load.js';
 import type { LoadedConfig } from '../config/types.js';
 import { roleNameFromArn } from '../iam/arn.js';
 import { buildAccessMap } from './build.js';
@@ -21,7 +22,7 @@ import { formatDiffJson, formatMapJson } from './format/json.js';
 import { formatDiffMarkdown, formatDiffText, formatMapMarkdown } from './format/markdown.js';
 import { formatMermaid } from './format/mermaid.js';
 import { DEFAULT_WIDTH, formatMapText } from './format/text.js';
-import { readRevision } from './git.js';
+import { GitError, materializeRevision, type Revision } from './git.js';
 import { diffGraph, mapGraph } from './graph.js';
 import type { AccessMap, AccessRow } from './types.js';
 
@@ -38,7 +39,7 @@ trusted, not trusted (with the rule that says why) or unknown (a value that is n
 Options:
   -f, --format FORMAT    text (default), json, mermaid, dot or markdown
   -o, --output-file FILE write the map to FILE instead of standard output
-      --diff BASE        compare with git revision BASE (read from git, nothing is checked out)
+      --diff BASE        compare with git revision BASE (read from git; nothing is checked out)
       --orphans          also list roles no workload uses and ServiceAccounts no workload runs as
       --filter KEY=VALUE only rows with this role (ARN or name), namespace or sa (ServiceAccount);
                          * matches any text; repeat to narrow further
@@ -115,7 +116,14 @@ export interface MapRequest {
   readonly cwd: string;
   readonly paths: readonly string[];
   readonly context?: string;
+  /** The working tree's configuration. */
   readonly config?: LoadedConfig;
+  /**
+   * How it was chosen, to choose the revision's the same way: a file (`--config`, relative to
+   * `cwd`), none (`--no-config`), else the one found from `cwd` up (the revision's own).
+   */
+  readonly configFile?: string;
+  readonly noConfig?: boolean;
   readonly orphans?: boolean;
   readonly filters?: readonly MapFilter[];
   /** Compare with this git revision. */
@@ -143,11 +151,38 @@ export async function computeMap(request: MapRequest): Promise<MapResult> {
   if (analysis.missing.length) throw new CliUsageError(`no such file or directory: ${analysis.missing.join(', ')}`);
   const map = mapOf(analysis, request, analysis.given);
   if (request.diff === undefined) return { analysis, map };
-  const inputs = request.context !== undefined ? [request.context, ...request.paths] : request.paths;
-  const rev = readRevision(request.cwd, request.diff, inputs);
-  const baseAnalysis = await lintSources(rev.sources, { cwd: request.cwd, config: request.config, readFile: (abs) => rev.files.get(abs) });
-  const base = mapOf(baseAnalysis, request, analysis.given);
-  return { analysis, map, base, diff: diffMaps(base, map, request.diffLabel ?? request.diff) };
+  const rev = materializeRevision(request.cwd, request.diff);
+  try {
+    const inside = (p: string) => {
+      const rel = path.relative(rev.top, path.resolve(request.cwd, p));
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    };
+    const outside = [...request.paths, ...(request.context !== undefined ? [request.context] : [])].filter((p) => !inside(p));
+    if (outside.length) throw new GitError(`${outside.join(', ')} is outside the git work tree ${rev.top}`);
+    const cwd = rev.at(request.cwd);
+    fs.mkdirSync(cwd, { recursive: true });
+    const relative = (p: string) => path.relative(request.cwd, path.resolve(request.cwd, p)) || '.';
+    const baseAnalysis = await analyze(request.paths.map(relative), { cwd, config: revisionConfig(request, rev, cwd), context: request.context === undefined ? undefined : relative(request.context) });
+    // Paths the revision does not have (a directory the change adds) contribute nothing.
+    const base = mapOf(baseAnalysis, request, analysis.given);
+    return { analysis, map, base, diff: diffMaps(base, map, request.diffLabel ?? request.diff) };
+  } finally {
+    rev.dispose();
+  }
+}
+
+/** The revision's configuration, chosen as the working tree's was. */
+function revisionConfig(request: MapRequest, rev: Revision, cwd: string): LoadedConfig | undefined {
+  if (request.noConfig) return undefined;
+  if (request.configFile !== undefined) {
+    const abs = path.resolve(request.cwd, request.configFile);
+    const rel = path.relative(rev.top, abs);
+    const file = rev.at(abs);
+    // A configuration outside the repository, or one the revision does not have, is the working tree's.
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && fs.existsSync(file) ? loadConfigFile(file, cwd, RULES) : request.config;
+  }
+  const found = findConfigFile(cwd);
+  return found ? loadConfigFile(found, cwd, RULES) : undefined;
 }
 
 export function renderMap(r: MapResult, format: MapFormat, text: { color: boolean; width: number }): string {
@@ -217,7 +252,7 @@ export async function mapCommand(args: readonly string[], io: MapIo): Promise<nu
   const failOn = effectiveFailOn(failOnCli as (typeof FAIL_ON)[number] | undefined, config);
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const filters = (values.filter ?? []).map(parseFilter);
-  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, orphans: !!values.orphans, filters, diff: values.diff });
+  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, configFile: values.config, noConfig: !!values['no-config'], orphans: !!values.orphans, filters, diff: values.diff });
   const outFile = values['output-file'];
   const out = renderMap(result, format as MapFormat, { color: useColor(io, !!values['no-color'] || values.color === false, !!outFile), width });
   if (outFile) {

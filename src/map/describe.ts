@@ -21,10 +21,15 @@ export function roleText(r: Pick<AccessRow, 'role' | 'path'>): string {
   return r.path === 'static-keys' ? '(IAM user keys)' : '(unknown role)';
 }
 
-/** Role name of an ARN, with its account: `prod-s3-writer (111122223333)`; other text as it is. */
+/**
+ * Role name of an ARN, with its account: `prod-s3-writer (111122223333)`; a role without a static
+ * ARN or name (`module.x.aws_iam_role.this[0] in iam/main.tf`) with its file name only.
+ */
 export function roleShort(role: string): string {
   const m = /^arn:[^:]*:iam::([^:]*):role\/(?:.*\/)?([^/]+)$/.exec(role);
   if (m) return `${m[2]} (${m[1]})`;
+  const at = /^(.+) in (\S+)$/.exec(role);
+  if (at) return `${at[1]} (${at[2].slice(at[2].lastIndexOf('/') + 1)})`;
   return roleNameFromArn(role) ?? role;
 }
 

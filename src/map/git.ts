@@ -1,19 +1,23 @@
 /**
- * The files of a git revision, read into memory (`git ls-tree -r` for the list, one
- * `git cat-file --batch` for the contents): nothing is checked out and no file of the working
- * tree is read or written. The same files are chosen as `lint` would find in the working tree:
- * the extensions and skipped directories of src/load/discover.ts, TypeScript only when it
- * imports CDK or Pulumi. Symbolic links and submodules of the revision are not followed.
+ * A git revision's files, for the access diff: listed with `git ls-tree -r` and read with one
+ * `git cat-file --batch`, then written into a private temporary directory outside the working
+ * tree (removed afterwards) that has the repository's layout, so that the revision is linted by
+ * the same discovery as the working tree (extensions, skipped directories, `.gitignore` and
+ * `.irsa-lintignore`, Helm charts, kustomize and Terraform references) and its paths display as
+ * the working tree's do. Nothing is checked out: the working tree, the index and HEAD are not
+ * touched. Only the files discovery may read are written (by extension, ignore files, chart
+ * templates); TypeScript only when it imports CDK or Pulumi.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_EXTENSIONS, displayPath, isTsIacPath, SKIP_DIRS } from '../load/discover.js';
-import type { SourceFile } from '../load/loader.js';
+import { DEFAULT_EXTENSIONS, isTsIacPath } from '../load/discover.js';
 import { looksLikeTsIac } from '../load/ts-iac.js';
 
 export class GitError extends Error {}
 
-function git(cwd: string, args: readonly string[], input?: Buffer | string): Buffer {
+function git(cwd: string, args: readonly string[], input?: string): Buffer {
   const r = spawnSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, input, maxBuffer: 1 << 30 });
   if (r.error) throw new GitError(`cannot run git: ${r.error.message}`);
   if (r.status !== 0) {
@@ -33,77 +37,109 @@ export function commitOf(cwd: string, rev: string): string | undefined {
   }
 }
 
+/** The top level of the work tree that holds `cwd`. */
+export function topLevel(cwd: string): string {
+  return fs.realpathSync(git(cwd, ['rev-parse', '--show-toplevel']).toString('utf8').trim());
+}
+
 export interface Revision {
   /** The revision as given, and the commit it names. */
   readonly name: string;
   readonly commit: string;
-  readonly sources: SourceFile[];
-  /** Working-tree files of the revision, by absolute path (what kustomize may read). */
-  readonly files: ReadonlyMap<string, string>;
+  /** The repository's top level, and the temporary directory that stands for it at the revision. */
+  readonly top: string;
+  readonly dir: string;
+  /** Files written. */
+  readonly files: number;
+  /** `p` (a path of the work tree) in the temporary directory. */
+  at(p: string): string;
+  /** Remove the temporary directory. */
+  dispose(): void;
+}
+
+/** Files discovery may read or consult, by name. */
+const NAMES = new Set(['.gitignore', '.irsa-lintignore', '.helmignore']);
+const EXTENSIONS = new Set([...DEFAULT_EXTENSIONS, '.tpl']);
+
+function kept(p: string): boolean {
+  const base = path.posix.basename(p);
+  if (NAMES.has(base)) return true;
+  if (p.split('/').slice(0, -1).includes('templates')) return true; // Helm templates are counted by name
+  return EXTENSIONS.has(path.posix.extname(base).toLowerCase());
 }
 
 /**
- * The files of revision `rev` under `paths` (relative to `cwd`, default `.`), as sources whose
- * display paths are those the working tree's files have. A path that the revision does not have
- * contributes nothing (a directory the change adds).
+ * Write the files of revision `rev` of the repository at `cwd` into a temporary directory (see
+ * the module comment). Throws `GitError` when `cwd` is not in a work tree or git does not know
+ * `rev`. Call `dispose()` when done.
  */
-export function readRevision(cwd: string, rev: string, paths: readonly string[]): Revision {
+export function materializeRevision(cwd: string, rev: string): Revision {
   if (rev.startsWith('-')) throw new GitError(`invalid revision "${rev}"`);
-  const top = git(cwd, ['rev-parse', '--show-toplevel']).toString('utf8').trim();
+  const top = topLevel(cwd);
   const commit = commitOf(cwd, rev);
   if (!commit) throw new GitError(`unknown revision "${rev}" (with actions/checkout, fetch it: fetch-depth: 0, or git fetch origin ${rev})`);
   const listing = git(top, ['ls-tree', '-r', '-z', '--full-tree', commit]).toString('utf8');
-  const blobs: { repoPath: string; sha: string }[] = [];
+  const blobs: { repoPath: string; sha: string; link: boolean }[] = [];
   for (const entry of listing.split('\0')) {
     if (entry === '') continue;
     const tab = entry.indexOf('\t');
     const [mode, type, sha] = entry.slice(0, tab).split(' ');
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755')) continue;
-    blobs.push({ repoPath: entry.slice(tab + 1), sha });
+    const repoPath = entry.slice(tab + 1);
+    if (type !== 'blob' || repoPath.split('/').includes('..')) continue;
+    if (mode === '120000') blobs.push({ repoPath, sha, link: true });
+    else if ((mode === '100644' || mode === '100755') && kept(repoPath)) blobs.push({ repoPath, sha, link: false });
   }
-  const inputs = (paths.length ? paths : ['.']).map((p) => path.relative(top, path.resolve(cwd, p)).split(path.sep).join('/'));
-  if (inputs.some((p) => p.startsWith('../') || p === '..')) throw new GitError(`a path is outside the git repository ${top}`);
-  const chosen = blobs.filter((b) => inputs.some((i) => selects(i, b.repoPath)));
-  const texts = readBlobs(top, chosen.map((b) => b.sha));
-  const sources: SourceFile[] = [];
-  const files = new Map<string, string>();
-  chosen.forEach((b, k) => {
-    const text = texts[k];
-    const abs = path.join(top, ...b.repoPath.split('/'));
-    files.set(abs, text);
-    const explicit = inputs.includes(b.repoPath);
-    if (!explicit && isTsIacPath(b.repoPath) && !looksLikeTsIac(text)) return;
-    sources.push({ path: displayPath(abs, cwd), abs, text });
-  });
-  sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { name: rev, commit, sources, files };
-}
-
-/** Does input `i` (a repository path, '' for the top) select file `p` as lint's discovery would? */
-function selects(i: string, p: string): boolean {
-  if (i === p) return true;
-  if (i !== '' && !p.startsWith(`${i}/`)) return false;
-  const below = i === '' ? p : p.slice(i.length + 1);
-  const parts = below.split('/');
-  if (parts.slice(0, -1).some((d) => SKIP_DIRS.has(d))) return false;
-  const ext = path.posix.extname(p).toLowerCase();
-  if (!DEFAULT_EXTENSIONS.includes(ext)) return false;
-  return ext !== '.ts' || isTsIacPath(p);
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-lint-rev-')));
+  const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    // The temporary tree is a work tree's top level for the ignore rules and the configuration search.
+    fs.mkdirSync(path.join(dir, '.git'));
+    const contents = readBlobs(top, blobs.map((b) => b.sha));
+    let files = 0;
+    blobs.forEach((b, k) => {
+      const abs = path.join(dir, ...b.repoPath.split('/'));
+      const body = contents[k];
+      if (b.link) {
+        const target = body.toString('utf8');
+        // Links that stay inside the tree, as discovery follows them.
+        if (path.isAbsolute(target) || !path.resolve(path.dirname(abs), target).startsWith(dir + path.sep)) return;
+        fs.mkdirSync(path.dirname(abs), { recursive: true });
+        fs.symlinkSync(target, abs);
+        return;
+      }
+      if (isTsIacPath(b.repoPath) && !looksLikeTsIac(body.toString('utf8'))) return;
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+      fs.writeFileSync(abs, body, { mode: 0o600 });
+      files++;
+    });
+    return {
+      name: rev,
+      commit,
+      top,
+      dir,
+      files,
+      at: (p: string) => path.join(dir, path.relative(top, path.resolve(p))),
+      dispose,
+    };
+  } catch (e) {
+    dispose();
+    throw e;
+  }
 }
 
 /** Contents of blobs by id, in order, through one `git cat-file --batch`. */
-function readBlobs(cwd: string, shas: readonly string[]): string[] {
+function readBlobs(cwd: string, shas: readonly string[]): Buffer[] {
   if (shas.length === 0) return [];
   const out = git(cwd, ['cat-file', '--batch'], `${shas.join('\n')}\n`);
-  const texts: string[] = [];
+  const bodies: Buffer[] = [];
   let pos = 0;
   for (const sha of shas) {
     const nl = out.indexOf(0x0a, pos);
     const header = out.subarray(pos, nl).toString('utf8').split(' ');
     if (header[0] !== sha || header[1] !== 'blob') throw new GitError(`git cat-file: unexpected answer for ${sha}`);
     const size = Number(header[2]);
-    texts.push(out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+    bodies.push(out.subarray(nl + 1, nl + 1 + size));
     pos = nl + 1 + size + 1;
   }
-  return texts;
+  return bodies;
 }

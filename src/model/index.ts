@@ -7,6 +7,7 @@ import type { AuthenticationConfig, CredentialsRequest, SecretLike, ServiceAccou
 import { expandKinds, type ResourceBase } from './resource.js';
 import { parseSubject, webIdentityStatements } from './trust.js';
 import { roleNameFromArn } from '../iam/arn.js';
+import { unknownText, type Located } from './span.js';
 
 export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider;
 
@@ -18,6 +19,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 export class Index {
   private readonly byKind = new Map<string, Resource[]>();
+  private readonly byKey = new Map<string, Resource[]>();
   private readonly serviceAccounts = new Map<string, ServiceAccount>();
   private readonly saNamespaces = new Map<string, ServiceAccount[]>();
   private readonly secrets = new Map<string, SecretLike[]>();
@@ -28,10 +30,12 @@ export class Index {
   private readonly workloadsBySa = new Map<string, Workload[]>();
   private readonly crsBySecret = new Map<string, CredentialsRequest[]>();
   private readonly providersByHost = new Map<string, OidcProvider[]>();
+  private readonly rolesByServiceAccount = new Map<string, Role[]>();
 
   constructor(readonly resources: readonly Resource[]) {
     for (const r of resources) {
       push(this.byKind, r.kind, r);
+      push(this.byKey, r.key, r);
       switch (r.kind) {
         case 'k8s:ServiceAccount':
           if (r.name && !r.namespaceUnknown) {
@@ -54,6 +58,7 @@ export class Index {
           if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
           const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
           if (name) push(this.rolesByName, name.toLowerCase(), r);
+          if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
           for (const s of webIdentityStatements(r.trust)) {
             for (const c of s.conditions) {
               if (c.claim !== 'sub' || c.unknown) continue;
@@ -111,9 +116,30 @@ export class Index {
     return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
   }
 
+  /**
+   * The roles a role-ARN value names: the resource it refers to when the loader resolved a
+   * reference (`target`, e.g. Terraform `aws_iam_role.app.arn`, whose account is unknown), else
+   * `rolesByArnOrName` of a static value. Empty for a value that is not static and names no resource.
+   */
+  rolesNamedBy(v: Located<string>): Role[] {
+    if (v.target) return (this.byKey.get(v.target) ?? []).filter((r): r is Role => r.kind === 'iam:Role');
+    if (unknownText(v) || v.value.trim() === '') return [];
+    return this.rolesByArnOrName(v.value.trim());
+  }
+
   /** Roles whose trust policy lists this exact `sub` value. */
   rolesListingSubject(subject: string): readonly Role[] {
     return this.rolesBySubject.get(subject) ?? [];
+  }
+
+  /** Roles a tool made for this ServiceAccount (eksctl `iam.serviceAccounts`), keyed by namespace and name as written. */
+  rolesMadeFor(namespace: string, name: string): readonly Role[] {
+    return this.rolesByServiceAccount.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** Roles made for a ServiceAccount, in load order. */
+  get rolesMadeForServiceAccounts(): readonly Role[] {
+    return [...this.rolesByServiceAccount.values()].flat();
   }
 
   /** Workloads that run as this ServiceAccount. */

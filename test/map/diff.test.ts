@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRevision } from '../../src/map/git.js';
+import { materializeRevision } from '../../src/map/git.js';
 import { ROOT } from '../helpers.js';
 import { cli, dotSvg, expectFile, mermaidParse } from './helpers.js';
 import { git, twoCommitRepo } from './repo.js';
@@ -70,13 +70,33 @@ test('nothing is checked out: the working tree, the index and HEAD stay as they 
   fs.rmSync(path.join(repo, 'k8s', 'uncommitted.yaml'));
 });
 
-test('the revision is read as lint would find the files: paths under the PATHs, from a subdirectory too', () => {
-  const rev = readRevision(repo, 'HEAD~1', ['.']);
-  assert.equal(rev.sources.map((s) => s.path), ['iam/oidc-provider.json', 'iam/prod-s3-writer.json', 'iam/reports-reader.json', 'k8s/api.yaml', 'k8s/reports.yaml']);
-  assert.match(rev.sources[3].text, /name: api\n/);
-  const sub = readRevision(path.join(repo, 'k8s'), 'HEAD~1', ['.']);
-  assert.equal(sub.sources.map((s) => s.path), ['api.yaml', 'reports.yaml']);
-  assert.equal(readRevision(repo, 'HEAD~1', ['k8s/reports.yaml', 'nothing-here']).sources.map((s) => s.path), ['k8s/reports.yaml']);
+test('the revision is written to a temporary directory with the repository layout, only the files discovery may read, and removed', () => {
+  fs.writeFileSync(path.join(repo, 'notes.bin'), Buffer.from([0, 1, 2]));
+  git(repo, 'add', 'notes.bin');
+  git(repo, 'commit', '-q', '-m', 'a binary file');
+  const rev = materializeRevision(path.join(repo, 'k8s'), 'HEAD~2');
+  try {
+    assert.is(rev.commit, git(repo, 'rev-parse', 'HEAD~2').trim());
+    assert.ok(!rev.dir.startsWith(repo), 'outside the work tree');
+    const listed: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else listed.push(path.relative(rev.dir, p).split(path.sep).join('/'));
+      }
+    };
+    walk(rev.dir);
+    assert.equal(listed.sort(), ['iam/oidc-provider.json', 'iam/prod-s3-writer.json', 'iam/reports-reader.json', 'k8s/api.yaml', 'k8s/reports.yaml']);
+    assert.match(fs.readFileSync(rev.at(path.join(repo, 'k8s', 'api.yaml')), 'utf8'), /name: api\n/);
+    const head = materializeRevision(repo, 'HEAD');
+    assert.ok(!fs.existsSync(head.at(path.join(repo, 'notes.bin'))), 'a binary file no loader reads is not written');
+    head.dispose();
+  } finally {
+    rev.dispose();
+  }
+  assert.not.ok(fs.existsSync(rev.dir), 'removed');
+  git(repo, 'reset', '-q', '--hard', 'HEAD~1');
 });
 
 test('no change: one line; an unknown revision or a directory outside git: exit status 2', async () => {
