@@ -99,6 +99,16 @@ test('the revision is written to a temporary directory with the repository layou
   git(repo, 'reset', '-q', '--hard', 'HEAD~1');
 });
 
+test('a path the revision does not have: everything in it is gained; --context and --filter narrow both sides alike', async () => {
+  const r = await cli(['map', '--no-config', '--diff', 'HEAD~1', 'k8s/ledger.yaml', 'k8s/reports.yaml', 'iam'], repo);
+  assert.match(r.out, /^Access changes against HEAD~1: 1 gained, 0 lost, 0 broken, 0 fixed, 0 changed, 1 widened, 0 narrowed\n/);
+  const ctx = await cli(['map', '--no-config', '--diff', 'HEAD~1', '--context', '.', 'k8s/api.yaml', '-f', 'json'], repo);
+  const j = JSON.parse(ctx.out) as { summary: Record<string, unknown> };
+  assert.equal([j.summary.gained, j.summary.broken, j.summary.widened], [0, 1, 0], 'only rows with a location in k8s/api.yaml');
+  const f = JSON.parse((await cli(['map', '--no-config', '--diff', 'HEAD~1', '--filter', 'role=reports-*', '-f', 'json'], repo)).out) as { summary: Record<string, unknown> };
+  assert.equal([f.summary.gained, f.summary.broken, f.summary.widened], [1, 0, 1]);
+});
+
 test('no change: one line; an unknown revision or a directory outside git: exit status 2', async () => {
   const same = await cli(['map', '--no-config', '--diff', 'HEAD', 'iam'], repo);
   assert.is(same.out, 'No access changes against HEAD.\n');
