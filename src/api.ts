@@ -24,6 +24,10 @@ export type { Finding, Facts, Level, Rule, Severity, RuleMeta } from './engine/t
 export { RULES };
 export { findConfigFile, loadConfigFile } from './config/load.js';
 export { ConfigError, type LoadedConfig } from './config/types.js';
+export type { SourceFile } from './load/loader.js';
+export { buildAccessMap, type BuildInput, type BuildOptions } from './map/build.js';
+export { diffMaps, type AccessDiff, type RowChange, type FieldChange } from './map/diff.js';
+export type { AccessMap, AccessPath, AccessRow, Chain, Link, LinkKind, Verdict, WideTrust, Orphans } from './map/types.js';
 
 export interface LintOptions {
   /** Working directory for relative paths in input and output (default `process.cwd()`). */
@@ -78,9 +82,33 @@ export const PARSE_RULE = 'parse/syntax';
 export const STDIN = '<stdin>';
 
 export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
+  const a = await analyze(paths, options);
+  return { findings: a.shown, files: a.files, missing: a.missing, rules: a.rules };
+}
+
+/**
+ * What one run knows: the model (its index), every finding before the `only` and `context`
+ * filters (for consumers that judge links of the model, such as the access map), and what `lint()`
+ * reports. `all` is unsorted and carries no fingerprints; `shown` is `lint()`'s result.
+ */
+export interface Analysis extends LintResult {
+  readonly index: Index;
+  /** The facts of the configuration and the options (empty when there are none). */
+  readonly facts: Facts;
+  /** Every finding (rule findings, parse problems, suppression bookkeeping), suppressed ones marked. */
+  readonly all: readonly Finding[];
+  /** What `lint()` returns: `all` after `only` and the `context` filter, sorted and fingerprinted. */
+  readonly shown: Finding[];
+  /** With a context: the display paths of the files given to report on. */
+  readonly given?: ReadonlySet<string>;
+  /** The effective level of every rule. */
+  readonly levels: Readonly<Record<string, Level>>;
+}
+
+/** `lint()` with the model and every finding (see `Analysis`). */
+export async function analyze(paths: readonly string[], options: LintOptions = {}): Promise<Analysis> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
-  const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   const inputs = options.context !== undefined ? [options.context, ...paths] : paths.length ? paths : ['.'];
   const ignore = ignoreRules(options, cwd);
   const readsStdin = inputs.includes('-');
@@ -113,13 +141,52 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     sources.push({ ...s, commentsOnly: true });
     charts.push({ chart, file: s });
   }
+  const stdin = readsStdin ? { name: stdinName, abs: options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined } : undefined;
+  const judgeUnused = inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p)));
+  return run({ sources, readProblems, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused }, options, config, cwd);
+}
+
+/** Options of `lintSources`: `lint()`'s, without standard input and discovery. */
+export interface LintSourcesOptions extends Omit<LintOptions, 'stdin' | 'stdinFilename' | 'ignore' | 'ignorePatterns' | 'context'> {
+  /** Display paths of the sources to report on (as the files given with a context); default all. */
+  readonly given?: readonly string[];
+  /** Suppressions that match nothing are reported (as for a directory given to `lint()`); default true. */
+  readonly judgeUnused?: boolean;
+}
+
+/**
+ * Lint sources given as text (an editor's buffers, generated manifests): `path` is the display
+ * path, `abs` the absolute path the file would have (for kustomize references and the
+ * configuration's `include`/`exclude`). Nothing is discovered: the sources are all the files.
+ */
+export async function lintSources(sources: readonly SourceFile[], options: LintSourcesOptions = {}): Promise<Analysis> {
+  const cwd = options.cwd ?? process.cwd();
+  const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
+  const kept = config ? sources.filter((s) => !s.abs || wanted(s.abs, config)) : [...sources];
+  const given = options.given ? new Set(options.given) : undefined;
+  return run({ sources: kept, readProblems: [], charts: [], chartDirs: [], given, missing: [], judgeUnused: options.judgeUnused ?? true }, options, config, cwd);
+}
+
+interface RunInput {
+  readonly sources: SourceFile[];
+  readonly readProblems: LoadProblem[];
+  readonly charts: readonly { chart: HelmChart; file: SourceFile }[];
+  readonly chartDirs: readonly string[];
+  readonly stdin?: { readonly name: string; readonly abs?: string };
+  readonly given?: ReadonlySet<string>;
+  readonly missing: string[];
+  readonly judgeUnused: boolean;
+}
+
+async function run(input: RunInput, options: LintOptions, config: LoadedConfig | undefined, cwd: string): Promise<Analysis> {
+  const { sources, readProblems, charts, stdin, given } = input;
+  const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // The HCL parser (WebAssembly) is loaded only when a Terraform configuration is read.
   if (needsHclParser(sources)) await initHcl();
   const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
-  const stdinAbs = readsStdin && options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined;
   const absByPath = new Map(sources.map((f) => [f.path, f.abs]));
-  const rendered = new RenderedTemplates(loaded.rendered, discovered.charts.map((c) => c.dir), (file) => (file === stdinName && readsStdin ? stdinAbs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
+  const rendered = new RenderedTemplates(loaded.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
   // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
   const covered = rendered.coveredCharts();
   for (const { chart, file } of charts) if (!covered.has(chart.dir)) readProblems.push(chartNote(chart, file.text, file.path, dirDisplay(chart.dir, cwd)));
@@ -141,6 +208,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     const related = (p.related ?? []).map((r) => ({ at: r.span, label: r.label }));
     findings.push(createFinding(rule.meta, { ...message, severity: level, at: p.span, related, subject: `file:${p.span.file}` }, strict));
   }
+  const effective = Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity])) as Record<string, Level>;
   const bookkeeping = applySuppressions(findings, {
     strictMessages: strict,
     files: loaded.files,
@@ -149,9 +217,9 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     configDisplay: config?.file ? displayPath(config.file, cwd) : undefined,
     cwd,
     rules: RULES,
-    levels: Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity])),
+    levels: effective,
     today: options.today ?? todayUtc(),
-    judgeUnused: inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p))),
+    judgeUnused: input.judgeUnused,
   });
   // Findings in a document Helm rendered name its template as a related location.
   const lines = new Map<string, string[]>();
@@ -166,8 +234,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
   };
   const all = [...findings, ...bookkeeping].map((f) => (loaded.rendered.length ? rendered.withTemplate(f, lineText) : f));
   const touches = (f: Finding) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
-  const shown = all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f));
-  return { findings: finalize(shown), files: loaded.files, missing, rules: RULES };
+  const shown = finalize(all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f)));
+  return { findings: shown, shown, all, files: loaded.files, missing: input.missing, rules: RULES, index, facts: facts ?? {}, given, levels: effective };
 }
 
 /** The ignore rules of this run: `.gitignore` files, `.irsa-lintignore` and `ignorePatterns`, unless `ignore: false`. */

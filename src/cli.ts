@@ -7,9 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lint, RULES, type LintResult } from './api.js';
-import { baselineStep, BaselineError, cliConfig, CliUsageError, ConfigError, countedWarnings, effectiveFailOn, effectiveMaxWarnings, explainCommand, initCommand, LINT_OPTIONS, textSuffix } from './config/commands.js';
+import { baselineStep, BaselineError, cliConfig, CliUsageError, ConfigError, effectiveFailOn, effectiveMaxWarnings, exitStatus, explainCommand, FAIL_ON, initCommand, LINT_OPTIONS, textSuffix } from './config/commands.js';
+import { mapCommand } from './map/command.js';
+import { GitError } from './map/git.js';
+
+export { exitCodeFor, exitStatus, FAIL_ON } from './config/commands.js';
 import { formatRulesList } from './docs.js';
-import type { Finding, Severity } from './engine/types.js';
+import type { Finding } from './engine/types.js';
 import { formatGithub } from './format/github.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
@@ -23,12 +27,13 @@ export interface Io {
   readonly stderr: (s: string) => void;
   readonly readStdin: () => string;
   readonly isTTY: boolean;
+  /** Width of the terminal, when standard output is one. */
+  readonly columns?: number;
 }
 
 export class UsageError extends Error {}
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
-export const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 export type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage: irsa-lint [lint] [options] [PATH...]
@@ -36,6 +41,7 @@ const HELP = `Usage: irsa-lint [lint] [options] [PATH...]
        irsa-lint rules [--format text|json|markdown]
        irsa-lint explain RULE     full help for a rule, with examples
        irsa-lint init             write a commented .irsa-lint.yaml and print CI snippets
+       irsa-lint map [PATH...]    which workload can obtain which AWS role, and how (map --help)
 
 Checks how Kubernetes/OpenShift workloads obtain AWS credentials (IRSA through the
 pod-identity webhook, OpenShift STS through ccoctl) by cross-referencing manifests,
@@ -76,12 +82,6 @@ Options:
 Exit status: 0 no finding at the failing level, 1 at least one, 2 usage error or internal failure.
 `;
 
-const RANK: Record<Severity, number> = { note: 1, warning: 2, error: 3 };
-
-export function exitCodeFor(findings: readonly Finding[], failOn: (typeof FAIL_ON)[number]): number {
-  if (failOn === 'never') return 0;
-  return findings.some((f) => !f.suppressions?.length && RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
-}
 
 function useColor(io: Io, flag: boolean | undefined, toFile: boolean): boolean {
   if (flag === false || toFile) return false;
@@ -176,16 +176,6 @@ export function renderReport(run: LintRun, format: Format = run.format): string 
   return formatText(shown.filter((f) => !f.suppressions?.length), { color: run.color, fileCount: run.fileCount }) + textSuffix(shown, run.showSuppressed, run.notes);
 }
 
-/** Exit status for a run: 1 when a finding reaches the failing level or warnings exceed the maximum. */
-export function exitStatus(run: Pick<LintRun, 'findings' | 'failOn' | 'maxWarnings'>, io: Pick<Io, 'stderr'>): number {
-  const code = exitCodeFor(run.findings, run.failOn);
-  const warnings = countedWarnings(run.findings);
-  if (code === 0 && run.maxWarnings >= 0 && warnings > run.maxWarnings) {
-    io.stderr(`irsa-lint: ${warnings} warnings, more than the ${run.maxWarnings} allowed (--max-warnings)\n`);
-    return 1;
-  }
-  return code;
-}
 
 async function runLint(args: string[], io: Io): Promise<number> {
   const run = await prepareLint(args, io);
@@ -230,6 +220,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (cmd === 'rules') return runRulesCommand(args.slice(1), io);
     if (cmd === 'explain') return explainCommand(args.slice(1), io);
     if (cmd === 'init') return initCommand(args.slice(1), io);
+    if (cmd === 'map') return await mapCommand(args.slice(1), io);
     if (cmd === 'lint') return args.includes('--help') || args.includes('-h') ? (io.stdout(HELP), 0) : await runLint(args.slice(1), io);
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout(HELP);
@@ -239,6 +230,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof GitError) {
+      io.stderr(`irsa-lint: git: ${e.message}\n`);
       return 2;
     }
     if (e instanceof BaselineError) {
@@ -274,6 +269,7 @@ if (isMain(import.meta.url)) {
     stderr: (s) => process.stderr.write(s),
     readStdin: () => fs.readFileSync(0, 'utf8'),
     isTTY: !!process.stdout.isTTY,
+    columns: process.stdout.columns,
   });
   process.exitCode = code;
 }

@@ -3,7 +3,8 @@
  * - no import cycles;
  * - the model (src/model/) imports no loader, engine, formatter or rule;
  * - the value layer and its evaluators (src/eval/) import no loader, engine, formatter or rule;
- * - rules import no loader (they read the model and the index).
+ * - rules import no loader (they read the model and the index);
+ * - the access map imports no rule, and its computation and formatters no loader (model in, rows out).
  * The checker is tested on a small made-up graph first, so that a bad import is known to fail.
  */
 import fs from 'node:fs';
@@ -17,6 +18,9 @@ const FORBIDDEN: readonly (readonly [layer: string, banned: readonly string[]])[
   ['src/model/', ['src/load/', 'src/engine/', 'src/format/', 'rules/']],
   ['src/eval/', ['src/load/', 'src/engine/', 'src/format/', 'rules/']],
   ['rules/', ['src/load/']],
+  ['src/map/', ['rules/']],
+  ['src/map/build.ts', ['src/load/', 'src/api.ts']],
+  ['src/map/format/', ['src/load/', 'src/api.ts']],
 ];
 
 /** File (repository-relative, `/`-separated) → the repository files it imports. */

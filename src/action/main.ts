@@ -8,6 +8,8 @@
  * `env:` itself. The run always writes SARIF to `output-file`, prints the `format` report
  * (workflow-command annotations by default) to standard output, appends `sarif-file`, `errors`,
  * `warnings` and `notes` to `$GITHUB_OUTPUT` and a Markdown summary to `$GITHUB_STEP_SUMMARY`.
+ * With `access-diff: true` on a pull request, the summary also gets the access diff against the
+ * base revision (`irsa-lint map --diff`), with its Mermaid picture.
  * Exit status as the CLI: 0, 1 per `fail-on` (and `--max-warnings`), 2 on a usage or internal error.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +17,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../engine/types.js';
 import { exitStatus, FAIL_ON, FORMATS, type Format, type Io, isMain, type LintRun, prepareLint, renderReport } from '../cli.js';
+import { cliConfig } from '../config/commands.js';
+import { computeMap } from '../map/command.js';
+import { formatDiffMarkdown, formatDiffText } from '../map/format/markdown.js';
+import { commitOf } from '../map/git.js';
 import { escapeData } from '../format/github.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 
@@ -117,6 +123,55 @@ function oneOfInput<T extends string>(value: string, allowed: readonly T[], name
 
 class InputError extends Error {}
 
+/** A boolean input as YAML 1.2 core schema spells it (`true`/`false`, any case); empty is `dflt`. */
+export function booleanInput(value: string, name: string, dflt = false): boolean {
+  if (value === '') return dflt;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new InputError(`invalid input ${name} "${value}" (expected true or false)`);
+}
+
+/**
+ * The revision a pull request is compared with: the base commit of the `pull_request` event
+ * payload (`GITHUB_EVENT_PATH`), else `origin/$GITHUB_BASE_REF`, else `$GITHUB_BASE_REF`, the
+ * first that the clone has. `actions/checkout` fetches only the merge commit by default:
+ * `fetch-depth: 0` (or fetching the base) makes the base commit available.
+ */
+export function baseRevision(env: ActionIo['env'], cwd: string): { rev: string; label: string } | { why: string } {
+  let sha: string | undefined;
+  let ref = env.GITHUB_BASE_REF || undefined;
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      const event = JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { base?: { sha?: unknown; ref?: unknown } } };
+      const base = event.pull_request?.base;
+      if (typeof base?.sha === 'string' && /^[0-9a-f]{40}$/.test(base.sha)) sha = base.sha;
+      if (typeof base?.ref === 'string' && base.ref !== '') ref ??= base.ref;
+    } catch {
+      /* no readable payload: fall back on GITHUB_BASE_REF */
+    }
+  }
+  const candidates = [sha, ref && `origin/${ref}`, ref].filter((c): c is string => !!c);
+  if (candidates.length === 0) return { why: 'not a pull request (no base revision in the event or GITHUB_BASE_REF)' };
+  for (const c of candidates) {
+    const commit = commitOf(cwd, c);
+    if (commit) return { rev: commit, label: ref ? `${ref} (${commit.slice(0, 7)})` : commit.slice(0, 7) };
+  }
+  return { why: `the base revision (${candidates[0]}) is not in the clone: check out with fetch-depth: 0` };
+}
+
+/** The access diff of the pull request for the step summary, and the text for the log. */
+async function accessDiff(io: ActionIo, paths: readonly string[], config: string): Promise<{ markdown: string; text: string; warning?: string }> {
+  const base = baseRevision(io.env, io.cwd);
+  if ('why' in base) return { markdown: `### Access changes\n\nNot compared: ${base.why}.\n`, text: '', warning: `access diff not computed: ${base.why}` };
+  try {
+    const r = await computeMap({ cwd: io.cwd, paths, config: cliConfig(config ? { config } : {}, io.cwd), ...(config ? { configFile: config } : {}), diff: base.rev, diffLabel: base.label });
+    return { markdown: formatDiffMarkdown(r.diff!, r.base!, r.map, { heading: '###' }), text: formatDiffText(r.diff!) };
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    return { markdown: `### Access changes\n\nNot compared: ${message}.\n`, text: '', warning: `access diff not computed: ${message}` };
+  }
+}
+
 export async function runAction(io: ActionIo): Promise<number> {
   try {
     const env = io.env;
@@ -125,6 +180,7 @@ export async function runAction(io: ActionIo): Promise<number> {
     const sarifFile = getInput(env, 'output-file') || 'irsa-lint.sarif';
     const config = getInput(env, 'config');
     const paths = splitArgs(getInput(env, 'path'));
+    const wantDiff = booleanInput(getInput(env, 'access-diff'), 'access-diff');
     const argv = [
       ...splitArgs(getInput(env, 'args')),
       ...(config ? ['--config', config] : []),
@@ -150,7 +206,15 @@ export async function runAction(io: ActionIo): Promise<number> {
         outputEntry('sarif-file', sarifFile) + outputEntry('errors', String(c.errors)) + outputEntry('warnings', String(c.warnings)) + outputEntry('notes', String(c.notes)),
       );
     }
-    if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, summaryMarkdown(run, sarifFile, code));
+    let summary = summaryMarkdown(run, sarifFile, code);
+    if (wantDiff) {
+      // The diff is information for the reviewer: it never changes the exit status.
+      const d = await accessDiff(io, paths.length ? paths : ['.'], config);
+      if (d.text) io.stdout(`::group::Access changes\n${d.text}::endgroup::\n`);
+      if (d.warning) io.stdout(`::warning title=${TOOL_NAME}::${escapeData(d.warning)}\n`);
+      summary += `\n${d.markdown}`;
+    }
+    if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, summary);
     return code;
   } catch (e) {
     const message = (e as { diagnostics?: unknown }).diagnostics ? (e as Error).message : `${TOOL_NAME}: ${(e as Error).message ?? String(e)}`;

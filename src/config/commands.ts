@@ -47,6 +47,26 @@ export const LINT_OPTIONS = {
 
 export class CliUsageError extends Error {}
 
+export const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+
+const RANK: Record<Finding['severity'], number> = { note: 1, warning: 2, error: 3 };
+
+export function exitCodeFor(findings: readonly Finding[], failOn: (typeof FAIL_ON)[number]): number {
+  if (failOn === 'never') return 0;
+  return findings.some((f) => !f.suppressions?.length && RANK[f.severity] >= RANK[failOn]) ? 1 : 0;
+}
+
+/** Exit status for a run: 1 when a finding reaches the failing level or warnings exceed the maximum. */
+export function exitStatus(run: { readonly findings: readonly Finding[]; readonly failOn: (typeof FAIL_ON)[number]; readonly maxWarnings: number }, io: Pick<CommandIo, 'stderr'>): number {
+  const code = exitCodeFor(run.findings, run.failOn);
+  const warnings = countedWarnings(run.findings);
+  if (code === 0 && run.maxWarnings >= 0 && warnings > run.maxWarnings) {
+    io.stderr(`irsa-lint: ${warnings} warnings, more than the ${run.maxWarnings} allowed (--max-warnings)\n`);
+    return 1;
+  }
+  return code;
+}
+
 /** The configuration for this run: `--config FILE`, else the one found from the working directory, unless `--no-config`. */
 export function cliConfig(values: LintCliValues, cwd: string): LoadedConfig | undefined {
   if (values['no-config']) {

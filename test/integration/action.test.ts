@@ -9,10 +9,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { getInput, outputEntry, splitArgs } from '../../src/action/main.js';
+import { baseRevision, booleanInput, getInput, outputEntry, splitArgs } from '../../src/action/main.js';
 import { VERSION } from '../../src/version.js';
 import { ROOT } from '../helpers.js';
 import { buildPackage, SA_YAML, scratch, TRUST_JSON } from './build.js';
+import { git, twoCommitRepo } from '../map/repo.js';
 
 interface ActionYml {
   name?: string;
@@ -26,7 +27,7 @@ test('action.yml: required keys, documented inputs and outputs, every input used
   const a = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
   assert.ok(a.name && a.description, 'name and description');
   assert.ok(['node20', 'node24', 'composite', 'docker'].includes(a.runs?.using ?? ''), `runs.using ${a.runs?.using}`);
-  assert.equal(Object.keys(a.inputs ?? {}), ['path', 'format', 'output-file', 'fail-on', 'config', 'args']);
+  assert.equal(Object.keys(a.inputs ?? {}), ['path', 'format', 'output-file', 'fail-on', 'config', 'args', 'access-diff']);
   assert.equal(Object.keys(a.outputs ?? {}), ['sarif-file', 'errors', 'warnings', 'notes']);
   for (const [name, i] of Object.entries(a.inputs ?? {})) assert.ok(i.description, `input ${name} has a description`);
   for (const [name, o] of Object.entries(a.outputs ?? {})) {
@@ -58,13 +59,13 @@ test('inputs as the runner names them; args splitting; output entries', () => {
   assert.is(outputEntry('list', 'a\nb', 'EOF_1'), 'list<<EOF_1\na\nb\nEOF_1\n');
 });
 
-function runEntry(cwd: string, inputs: Record<string, string>) {
+function runEntry(cwd: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
   const { action } = buildPackage();
   const out = path.join(cwd, '..', 'github_output');
   const summary = path.join(cwd, '..', 'step_summary');
   fs.writeFileSync(out, '');
   fs.writeFileSync(summary, '');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, ...extraEnv };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const r = spawnSync(process.execPath, [action], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, output: fs.readFileSync(out, 'utf8'), summary: fs.readFileSync(summary, 'utf8') };
@@ -129,6 +130,43 @@ test('a clean run and a usage error', () => {
   const missing = runEntry(ws, { path: 'nope' });
   assert.is(missing.code, 2);
   assert.is(missing.stdout, '::error title=irsa-lint::irsa-lint: no such file or directory: nope\n');
+});
+
+test('access-diff on a pull request: the diff against the base commit in the summary and the log; the exit status is the lint run\'s', () => {
+  const repo = twoCommitRepo();
+  const base = git(repo, 'rev-parse', 'HEAD~1').trim();
+  const event = path.join(repo, '..', `event-${path.basename(repo)}.json`);
+  fs.writeFileSync(event, JSON.stringify({ pull_request: { base: { ref: 'main', sha: base } } }));
+  const env = { GITHUB_EVENT_PATH: event, GITHUB_BASE_REF: 'main', HOME: repo, GIT_CONFIG_NOSYSTEM: '1' };
+  const r = runEntry(repo, { 'access-diff': 'true', 'fail-on': 'never', args: '--no-config' }, env);
+  assert.is(r.code, 0, r.stderr);
+  const expected = fs
+    .readFileSync(path.join(ROOT, 'test/map/expected/diff.md'), 'utf8')
+    .replace('## Access changes against `HEAD~1`', `### Access changes against \`main (${base.slice(0, 7)})\``);
+  assert.ok(r.summary.endsWith(`\n${expected}`), r.summary);
+  assert.ok(r.summary.startsWith(`## irsa-lint ${VERSION}`), 'after the lint summary');
+  const text = fs.readFileSync(path.join(ROOT, 'test/map/expected/diff.txt'), 'utf8').replace('against HEAD~1:', `against main (${base.slice(0, 7)}):`);
+  assert.ok(r.stdout.includes(`::group::Access changes\n${text}::endgroup::\n`), r.stdout);
+  // Without the base commit in the clone: a warning and a note, the same exit status.
+  fs.writeFileSync(event, JSON.stringify({ pull_request: { base: { ref: 'gone', sha: 'f'.repeat(40) } } }));
+  const missing = runEntry(repo, { 'access-diff': 'true', 'fail-on': 'never', args: '--no-config' }, { ...env, GITHUB_BASE_REF: 'gone' });
+  assert.is(missing.code, 0);
+  assert.ok(missing.summary.endsWith(`### Access changes\n\nNot compared: the base revision (${'f'.repeat(40)}) is not in the clone: check out with fetch-depth: 0.\n`), missing.summary);
+  assert.ok(missing.stdout.includes(`::warning title=irsa-lint::access diff not computed: the base revision (${'f'.repeat(40)}) is not in the clone: check out with fetch-depth: 0\n`), missing.stdout);
+  const off = runEntry(repo, { 'fail-on': 'never', args: '--no-config' }, env);
+  assert.not.ok(off.summary.includes('Access changes'), 'off by default');
+});
+
+test('access-diff input values and the base revision of a pull request', () => {
+  assert.is(booleanInput('', 'access-diff'), false);
+  assert.is(booleanInput('TRUE', 'access-diff'), true);
+  assert.is(booleanInput('false', 'access-diff'), false);
+  assert.throws(() => booleanInput('yes', 'access-diff'), /invalid input access-diff "yes" \(expected true or false\)/);
+  const repo = twoCommitRepo();
+  const head = git(repo, 'rev-parse', 'HEAD').trim();
+  git(repo, 'update-ref', 'refs/remotes/origin/release', head);
+  assert.equal(baseRevision({}, repo), { why: 'not a pull request (no base revision in the event or GITHUB_BASE_REF)' });
+  assert.equal(baseRevision({ GITHUB_BASE_REF: 'release' }, repo), { rev: head, label: `release (${head.slice(0, 7)})` });
 });
 
 test.run();
