@@ -53,6 +53,8 @@ export interface RoleParts {
   readonly path?: PNode;
   readonly trust?: PolicyDocument;
   readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi';
+  /** Names by which the file refers to the role (see `Role.refs`). */
+  readonly refs?: readonly string[];
 }
 
 export function makeRole(p: RoleParts): Role {
@@ -73,6 +75,7 @@ export function makeRole(p: RoleParts): Role {
     ...(path ? { path } : {}),
     ...(p.trust ? { trust: p.trust } : {}),
     source: p.source,
+    ...(p.refs && p.refs.length > 0 ? { refs: p.refs } : {}),
   };
 }
 
