@@ -3,6 +3,7 @@ import type { Role, Statement } from '../../src/model/iam.js';
 import type { ServiceAccount } from '../../src/model/k8s.js';
 import {
   grantsAction,
+  podIdentityTrust,
   policyComplete,
   roleAdmits,
   serviceAccountSubject,
@@ -10,7 +11,7 @@ import {
   webIdentityStatements,
 } from '../../src/model/trust.js';
 
-type Verdict = 'admits' | 'unknown' | 'noGrant' | 'notTrusted';
+type Verdict = 'admits' | 'unknown' | 'noGrant' | 'podIdentity' | 'notTrusted';
 
 /** Could this statement be meant as a web-identity grant (even a malformed one)? Other rules judge those. */
 function concernsWebIdentity(s: Statement): boolean {
@@ -28,7 +29,8 @@ function verdict(role: Role, sub: string): Verdict {
   const trust = role.trust;
   if (!policyComplete(trust)) return 'unknown';
   if (webIdentityStatements(trust).length === 0) {
-    return trust.statements.some(concernsWebIdentity) ? 'unknown' : 'noGrant';
+    if (trust.statements.some(concernsWebIdentity)) return 'unknown';
+    return (podIdentityTrust(trust)?.assume.length ?? 0) > 0 ? 'podIdentity' : 'noGrant';
   }
   const strict = roleAdmits(role, { sub }, ['sub']);
   if (strict === true) return 'admits';
@@ -45,7 +47,7 @@ export default defineRule({
     docs: {
       description: "Require the role named in a ServiceAccount's role-arn annotation to trust that ServiceAccount",
       whatItChecks:
-        'For a ServiceAccount annotated `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`) whose role is in the repository (by ARN, or by role name for files that give only a name, such as ccoctl `05-*-role.json`), the role\'s trust policy must let the token of exactly this ServiceAccount call `sts:AssumeRoleWithWebIdentity`: some `Allow` statement with an OIDC `Federated` principal whose `<issuer>:sub` conditions accept `system:serviceaccount:<namespace>:<name>`, evaluated with IAM semantics (`StringEquals` lists are ORed, `StringLike` honours `*` and `?`). Templated values, roles not in the repository and trust policies whose `sub` key prefix is not the provider (another rule) are not judged.',
+        'For a ServiceAccount annotated `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`) whose role is in the repository (by ARN, or by role name for files that give only a name, such as ccoctl `05-*-role.json`), the role\'s trust policy must let the token of exactly this ServiceAccount call `sts:AssumeRoleWithWebIdentity`: some `Allow` statement with an OIDC `Federated` principal whose `<issuer>:sub` conditions accept `system:serviceaccount:<namespace>:<name>`, evaluated with IAM semantics (`StringEquals` lists are ORed, `StringLike` honours `*` and `?`). A role that trusts only EKS Pod Identity (`Principal.Service` `pods.eks.amazonaws.com`) gets a message of its own. Templated values, roles not in the repository, trust policies whose `sub` key prefix is not the provider (another rule) and ServiceAccounts with an EKS Pod Identity association (the webhook then ignores the annotation: podid/no-irsa-overlap) are not judged.',
       whyItMatters:
         'The pod identity webhook injects `AWS_ROLE_ARN` and a projected token for whatever role the annotation names, without checking the role (pkg/handler/handler.go, pkg/cache/cache.go). STS then evaluates the trust policy against the token\'s `sub` claim; if it does not admit this ServiceAccount, every SDK call fails with "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity" and the pod may silently fall back to the node role.',
       howToFix:
@@ -55,11 +57,15 @@ export default defineRule({
         'IAM reference_policies_iam-condition-keys.md (`<issuer>:sub` = system:serviceaccount:<namespace>:<serviceaccount>)',
         'IAM reference_policies_elements_condition_operators.md (StringEquals, StringLike)',
         'EKS associate-service-account-role.md (trust policy for a ServiceAccount)',
+        'EKS user guide pod-id-role.adoc (the EKS Pod Identity trust policy: Principal.Service pods.eks.amazonaws.com, sts:AssumeRole and sts:TagSession) and pod-id-how-it-works.adoc (Pod Identity provides credentials through the container credential provider, IRSA through AssumeRoleWithWebIdentity)',
+        'aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go (buildPodPatchConfig: "Container credentials method takes precedence")',
       ],
     },
     appliesTo: ['k8s:ServiceAccount'],
     messages: {
       noGrant: 'role "{{arn}}" has no trust policy statement that allows sts:AssumeRoleWithWebIdentity from an OIDC provider, so "{{subject}}" cannot assume it',
+      podIdentityRole:
+        'role "{{arn}}" trusts only EKS Pod Identity (pods.eks.amazonaws.com), not web identity, so "{{subject}}" cannot assume it through the role-arn annotation: expected an EKS Pod Identity association for the ServiceAccount instead',
       notTrusted: 'trust policy of role "{{arn}}" does not admit "{{subject}}"',
     },
   },
@@ -68,6 +74,8 @@ export default defineRule({
     const ann = sa.annotations.get(`${prefix}/role-arn`);
     if (!ann || ann.value.unknown || ann.value.value.trim() === '') return;
     if (!sa.name || sa.name.unknown || sa.namespaceUnknown) return;
+    // With an EKS Pod Identity association the webhook ignores the annotation (podid/no-irsa-overlap).
+    if (ctx.index.associationsFor(sa.namespace, sa.name.value).length > 0) return;
     const arn = ann.value.value;
     const roles = ctx.index.rolesByArnOrName(arn);
     if (roles.length === 0) return;
@@ -82,6 +90,10 @@ export default defineRule({
         if (role.trust) related.push({ at: role.trust.span, label: 'trust policy' });
         return;
       }
+      if (verdicts[i] === 'podIdentity') {
+        for (const s of podIdentityTrust(role.trust)?.assume ?? []) related.push({ at: s.span, label: 'EKS Pod Identity statement' });
+        return;
+      }
       for (const s of webIdentityStatements(role.trust)) {
         const subs = s.conditions.filter((c) => c.claim.toLowerCase() === 'sub');
         if (subs.length === 0) related.push({ at: s.span, label: 'web-identity statement' });
@@ -90,7 +102,7 @@ export default defineRule({
     });
     ctx.report({
       at: ann.value,
-      messageId: verdicts.every((v) => v === 'noGrant') ? 'noGrant' : 'notTrusted',
+      messageId: verdicts.every((v) => v === 'noGrant') ? 'noGrant' : verdicts.every((v) => v === 'noGrant' || v === 'podIdentity') ? 'podIdentityRole' : 'notTrusted',
       data: { arn, subject },
       related,
     });
