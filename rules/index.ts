@@ -22,6 +22,7 @@ import iamWellFormedRoleArn from './iam/well-formed-role-arn.js';
 import irsaAudienceMatchesTrust from './irsa/audience-matches-trust.js';
 import irsaIssuerMatchesCluster from './irsa/issuer-matches-cluster.js';
 import irsaRoleTrustsServiceAccount from './irsa/role-trusts-service-account.js';
+import irsaServiceAccountMatchesEksctl from './irsa/service-account-matches-eksctl.js';
 import irsaTokenFileMounted from './irsa/token-file-mounted.js';
 import irsaTrustSubjectExists from './irsa/trust-subject-exists.js';
 import k8sAwsDirWritable from './k8s/aws-dir-writable.js';
@@ -37,6 +38,7 @@ import openshiftSecretRoleName from './openshift/secret-role-name.js';
 import openshiftTokenAudienceExplicit from './openshift/token-audience-explicit.js';
 import openshiftWorkloadMatchesCredentialsRequest from './openshift/workload-matches-credentials-request.js';
 import parseSyntax from './parse/syntax.js';
+import parseTemplate from './parse/template.js';
 import podidContainerCredentialsComplete from './podid/container-credentials-complete.js';
 import podidNoIrsaOverlap from './podid/no-irsa-overlap.js';
 import podidRoleTrustsPodIdentity from './podid/role-trusts-pod-identity.js';
@@ -88,6 +90,7 @@ export const RULES: readonly Rule[] = [
   irsaAudienceMatchesTrust,
   irsaIssuerMatchesCluster,
   irsaRoleTrustsServiceAccount,
+  irsaServiceAccountMatchesEksctl,
   irsaTokenFileMounted,
   irsaTrustSubjectExists,
   k8sAwsDirWritable,
@@ -103,6 +106,7 @@ export const RULES: readonly Rule[] = [
   openshiftTokenAudienceExplicit,
   openshiftWorkloadMatchesCredentialsRequest,
   parseSyntax,
+  parseTemplate,
   podidContainerCredentialsComplete,
   podidNoIrsaOverlap,
   podidRoleTrustsPodIdentity,

@@ -41,17 +41,29 @@ Checks how Kubernetes/OpenShift workloads obtain AWS credentials (IRSA through t
 pod-identity webhook, OpenShift STS through ccoctl) by cross-referencing manifests,
 ServiceAccounts, Secrets, CredentialsRequests and IAM trust policies.
 
-PATH is a file or directory (default "."); "-" reads one YAML/JSON stream from stdin.
+PATH is a file or directory (default "."); "-" reads one YAML/JSON stream from stdin as one more
+file, cross-referenced with the others. Directories are walked without what .gitignore,
+.irsa-lintignore and --ignore-pattern exclude. Helm chart templates are not read (one note per
+chart); lint a rendered chart with the repository:
+  helm template app charts/app | irsa-lint lint - --stdin-filename charts/app/rendered.yaml .
 
 Options:
   -f, --format FORMAT    text (default), json, sarif or github (workflow-command annotations)
+      --stdin-filename NAME
+                         show standard input as NAME (default <stdin>), e.g. charts/app/rendered.yaml;
+                         a file NAME on disk is replaced by it
       --context DIR      read all of DIR for cross-references, but report only findings whose
-                         location or related location is in one of the PATHs (pre-commit)
+                         location or related location is in one of the PATHs (pre-commit); with
+                         "-", standard input is one of them
   -o, --output-file FILE write the report to FILE instead of standard output
       --fail-on LEVEL    lowest level that makes the exit status 1: error (default), warning, note, never
       --max-warnings N   exit status 1 when there are more than N warnings
       --config FILE      configuration file (default: .irsa-lint.yaml/.yml/.json here or above, up to the git top level)
       --no-config        ignore configuration files
+      --ignore-pattern PATTERN
+                         leave matching files out of directories (gitignore syntax, relative to
+                         the current directory; repeatable), after .gitignore and .irsa-lintignore
+      --no-ignore        read no .gitignore or .irsa-lintignore (files named as PATHs are always read)
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE
@@ -111,6 +123,9 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
       'output-file': { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
       context: { type: 'string' },
+      'stdin-filename': { type: 'string' },
+      'ignore-pattern': { type: 'string', multiple: true },
+      'no-ignore': { type: 'boolean' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -121,15 +136,21 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
   const context = values.context;
   if (context !== undefined) {
     if (!positionals.length) throw new UsageError('--context needs the files to report on (pre-commit passes them)');
-    if (positionals.includes('-')) throw new UsageError('--context cannot be used with "-" (standard input)');
     if (!isDirectory(path.resolve(io.cwd, context))) throw new UsageError(`--context "${context}" is not a directory`);
   }
   const config = cliConfig(values, io.cwd);
   const failOn = effectiveFailOn(values['fail-on'] === undefined ? undefined : oneOf(values['fail-on'], FAIL_ON, '--fail-on', 'error'), config);
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const outFile = values['output-file'];
+  const stdinFilename = values['stdin-filename'];
+  if (stdinFilename !== undefined) {
+    if (!positionals.includes('-')) throw new UsageError('--stdin-filename names standard input, which is read only when "-" is among the paths');
+    if (stdinFilename.trim() === '') throw new UsageError('--stdin-filename needs a file name');
+  }
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
-  const result = await lint(positionals, { cwd: io.cwd, stdin, config, context });
+  const ignorePatterns = values['ignore-pattern'] ?? [];
+  if (values['no-ignore'] && ignorePatterns.length) throw new UsageError('--ignore-pattern and --no-ignore cannot be used together');
+  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values['no-ignore'] });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
   const { findings, notes } = baselineStep(result.findings, values, io.cwd);
   return {

@@ -77,7 +77,7 @@ export interface Example {
   readonly caseDir: string;
   /** File relative to the case directory. */
   readonly file: string;
-  readonly language: 'yaml' | 'json' | 'text';
+  readonly language: 'yaml' | 'json' | 'hcl' | 'text';
   /** 1-based number of the first line shown. */
   readonly firstLine: number;
   readonly lines: readonly string[];
@@ -140,7 +140,7 @@ function optionsOf(dir: string): { options?: string } {
 }
 
 function languageOf(file: string): Example['language'] {
-  return /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : 'text';
+  return /\.json$/i.test(file) ? 'json' : /\.ya?ml$/i.test(file) ? 'yaml' : /\.(tf|tfvars)$/i.test(file) ? 'hcl' : 'text';
 }
 
 function splitLines(text: string): string[] {
@@ -453,7 +453,7 @@ status 2 and \`file:line:column: message\`. Globs are relative to the configurat
 | --- | --- |
 | \`extends\` | \`recommended\` (every rule at its default level) or \`strict\` (every rule that is on is at least a warning, and \`failOn\` defaults to \`warning\`) |
 | \`rules\` | level per rule id or per domain: \`k8s/*: warning\`, \`irsa/token-file-mounted: off\` (an exact id wins over a domain); \`[level, {options}]\` for rules with options |
-| \`include\` / \`exclude\` | globs of files to read / skip (\`*\`, \`?\`, \`**\`, \`[a-z]\`, \`{a,b}\`; a pattern without \`/\` matches at any depth; a directory matches everything below it) |
+| \`include\` / \`exclude\` | globs of files to read / skip (\`*\`, \`?\`, \`**\`, \`[a-z]\`, \`[!a-z]\`, \`{a,b}\` (nested, may contain \`/\`); \`\\\` escapes the next character; a pattern without \`/\` matches at any depth; a directory matches everything below it); \`.gitignore\`, \`.irsa-lintignore\` and \`--ignore-pattern\` leave files out too ([Ignored files](../../README.md#ignored-files)) |
 | \`failOn\` | lowest level that makes the exit status 1: \`error\` (default), \`warning\`, \`note\`, \`never\`; \`--fail-on\` wins |
 | \`maxWarnings\` | exit 1 when more than this many warnings remain (suppressed and baselined findings do not count); \`--max-warnings\` wins |
 | \`facts\` | what the repository cannot tell: \`oidcProviders\` (\`arn\`, \`issuer\`, \`clientIds\`), \`serviceAccountIssuer\`, \`annotationPrefix\`, \`tokenAudience\`, \`defaultRegion\`, \`ccoctlPrefix\`, \`defaultNamespace\`, \`accounts\` (quoted 12-digit ids), \`trustPolicySizeQuota\` (default 2048) |
@@ -480,7 +480,11 @@ JSON, and listed by the text output with \`--show-suppressed\`. They never affec
       irsa-lint.io/ignore: "irsa/token-file-mounted=token mounted by an init container, k8s/aws-dir-writable=scratch image"
   \`\`\`
 - \`ignore:\` entries in the configuration, the only way to suppress in JSON files. Every condition given
-  must hold; \`file\` or \`resource\` is required; \`expires\` is the last day (UTC) the entry applies:
+  must hold; \`file\` or \`resource\` is required; \`expires\` is the last day (UTC) the entry applies.
+  \`file\` is a glob like \`include\`; \`resource\` is matched against the whole resource key or ARN,
+  and there \`*\` and \`?\` also match \`/\`, as in IAM's ARN matching (\`arn:aws:iam::*:role/*\`
+  covers roles with a path such as \`role/team-a/app\`; \`ServiceAccount/team-*\` covers every
+  ServiceAccount of the namespaces \`team-…\`):
   \`\`\`yaml
   ignore:
     - file: iam/legacy-*.json

@@ -186,4 +186,24 @@ test('the model, the value layer and the rules import only what their layer may'
   assert.equal(violations(graph), []);
 });
 
+/**
+ * Trust-policy and document semantics live in the model (src/model/trust.ts, the parsed
+ * `Statement`), not in copies inside rules: no rule defines these helpers again, walks a
+ * statement's raw `Condition` block, or reads positioned trees, except the one rule that checks
+ * the raw shape of a CredentialsRequest's providerSpec.
+ */
+const RAW_TREE_RULES = new Set(['rules/openshift/credentials-request-shape.ts']);
+const MODEL_HELPERS = ['conditionsStatic', 'documentKey', 'compactLength', 'admitsIgnoringPrefix', 'statementAdmitsIgnoringPrefix', 'hasTemplates', 'statementProviders'];
+
+test('rules read the model: no copies of the trust helpers, no walks of raw condition blocks or trees', () => {
+  const problems: string[] = [];
+  for (const [file, text] of Object.entries(sources())) {
+    if (!file.startsWith('rules/')) continue;
+    for (const name of MODEL_HELPERS) if (new RegExp(`\\bfunction ${name}\\b|\\b${name}\\s*=\\s*\\(`).test(text)) problems.push(`${file} defines ${name}`);
+    if (/conditionEntry\??\.value(?!\.unknown)/.test(text)) problems.push(`${file} walks the raw Condition block`);
+    if (!RAW_TREE_RULES.has(file) && graph.get(file)?.includes('src/model/pnode.ts')) problems.push(`${file} reads positioned trees`);
+  }
+  assert.equal(problems, []);
+});
+
 test.run();

@@ -107,4 +107,13 @@ test('irsa-lint init prints the same workflow and pre-commit snippets as docs/in
   assert.ok(doc.includes(PRE_COMMIT_SNIPPET.split('\n').slice(1).join('\n')), 'pre-commit snippet');
 });
 
+test('irsa-lint init prints the same Helm chart hook and workflow steps as docs/integrations.md', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { helmPreCommitSnippet, helmWorkflowSnippet } = await import('../src/config/commands.js');
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'integrations.md'), 'utf8');
+  assert.ok(doc.includes(`\`\`\`yaml\n${helmPreCommitSnippet('demo', 'charts/demo')}\`\`\``), 'pre-commit hook for a chart');
+  assert.ok(doc.includes(`\`\`\`yaml\n${helmWorkflowSnippet('demo', 'charts/demo')}\`\`\``), 'workflow steps for a chart');
+});
+
 test.run();

@@ -119,7 +119,7 @@ function webhookToken(sa: ServiceAccount, ctx: Ctx): { roleArn: Located<string>;
   if (sa.name && !sa.namespaceUnknown && ctx.index.associationsFor(sa.namespace, sa.name.value).length > 0) return undefined;
   const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
   const role = sa.annotations.get(`${prefix}/role-arn`)?.value;
-  if (!role || role.unknown || role.value.trim() === '') return undefined;
+  if (!role || (!role.target && (role.unknown || role.value.trim() === ''))) return undefined;
   const audienceAt = sa.annotations.get(`${prefix}/audience`)?.value;
   if (audienceAt && (audienceAt.unknown || audienceAt.value === '')) return undefined;
   return { roleArn: role, audience: audienceAt?.value ?? ctx.facts.tokenAudience ?? DEFAULT_AUDIENCE, audienceAt };
@@ -135,7 +135,7 @@ function checkServiceAccount(sa: ServiceAccount, ctx: Ctx): void {
   const token = webhookToken(sa, ctx);
   if (!token) return;
   const sub = serviceAccountSubject(sa.namespace, sa.name.value);
-  let roles: readonly Role[] = ctx.index.rolesByArnOrName(token.roleArn.value);
+  let roles: readonly Role[] = ctx.index.rolesNamedBy(token.roleArn);
   if (roles.length === 0) roles = ctx.index.rolesListingSubject(sub).filter(isBarePolicy);
   const j = judge(roles, sub, token.audience, ctx);
   if (j) report(ctx, token.audienceAt ?? token.roleArn, j, token.audience, sub);

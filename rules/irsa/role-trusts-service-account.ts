@@ -72,12 +72,12 @@ export default defineRule({
   check(sa: ServiceAccount, ctx) {
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
     const ann = sa.annotations.get(`${prefix}/role-arn`);
-    if (!ann || ann.value.unknown || ann.value.value.trim() === '') return;
-    if (!sa.name || sa.name.unknown || sa.namespaceUnknown) return;
+    if (!ann || !sa.name || sa.name.unknown || sa.namespaceUnknown) return;
     // With an EKS Pod Identity association the webhook ignores the annotation (podid/no-irsa-overlap).
     if (ctx.index.associationsFor(sa.namespace, sa.name.value).length > 0) return;
     const arn = ann.value.value;
-    const roles = ctx.index.rolesByArnOrName(arn);
+    // By ARN or name, or the role an IaC reference names (`aws_iam_role.app.arn`, whose account is unknown).
+    const roles = ctx.index.rolesNamedBy(ann.value);
     if (roles.length === 0) return;
     const subject = serviceAccountSubject(sa.namespace, sa.name.value);
     const verdicts = roles.map((r) => verdict(r, subject));

@@ -64,7 +64,8 @@ function podMutated(w: Workload, ctx: Ctx): { state: Tri; annotation?: Located<s
   const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
   const a = sa.annotations.get(`${prefix}/role-arn`);
   if (!a) return { state: 'no' };
-  if (isUnknown(a.value)) return { state: 'maybe', annotation: a.key };
+  // A tool that manages the ServiceAccount (eksctl) always writes a role ARN, even when its account or name is not in the file.
+  if (isUnknown(a.value)) return { state: sa.managedBy ? 'yes' : 'maybe', annotation: a.key };
   return a.value.value.trim() !== '' ? { state: 'yes', annotation: a.key } : { state: 'no' };
 }
 

@@ -38,7 +38,10 @@ export function podServiceAccount(w: Workload, ctx: RuleContext<string>): Servic
 }
 
 export interface Mutation {
-  /** yes: the SA is in the repository with a static, non-empty role-arn annotation (and no EKS Pod Identity association). */
+  /**
+   * yes: the SA is in the repository with a static, non-empty role-arn annotation (or one its
+   * managing tool always writes), and no EKS Pod Identity association.
+   */
   readonly state: 'yes' | 'no' | 'maybe';
   readonly sa?: ServiceAccount;
   readonly roleArn?: Annotation;
@@ -57,7 +60,8 @@ export function mutation(w: Workload, ctx: RuleContext<string>): Mutation {
   const a = sa.annotations.get(`${prefixOf(ctx)}/role-arn`);
   if (ctx.index.associationsFor(w.namespace, w.podSpec.effectiveServiceAccount).length > 0) return { state: 'no', sa, ...(a ? { roleArn: a } : {}), podIdentity: true };
   if (!a) return { state: 'no', sa };
-  if (isUnknown(a.value)) return { state: 'maybe', sa, roleArn: a };
+  // A tool that manages the ServiceAccount (eksctl) always writes a role ARN, even when its account or name is not in the file.
+  if (isUnknown(a.value)) return { state: sa.managedBy ? 'yes' : 'maybe', sa, roleArn: a };
   return a.value.value !== '' ? { state: 'yes', sa, roleArn: a } : { state: 'no', sa, roleArn: a };
 }
 

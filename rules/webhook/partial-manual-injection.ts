@@ -37,7 +37,7 @@ export default defineRule({
   },
   check(w: Workload, ctx) {
     const m = mutation(w, ctx);
-    if (m.state !== 'yes' || !m.roleArn || !m.sa) return;
+    if (m.state !== 'yes' || !m.roleArn || !m.sa || isUnknown(m.roleArn.value)) return;
     const annotation = m.roleArn;
     const prefix = prefixOf(ctx);
     const saName = m.sa.name?.value ?? w.podSpec.effectiveServiceAccount;

@@ -9,7 +9,9 @@ import { applyBaseline, BaselineError, readBaseline, writeBaseline } from '../ba
 import { explainText, initConfigText, ruleExamples } from '../docs.js';
 import type { Finding } from '../engine/types.js';
 import { formatFindingLines } from '../format/text.js';
-import { displayPath } from '../load/discover.js';
+import { discover, displayPath } from '../load/discover.js';
+import { ChartNames, shellWord } from '../load/helm.js';
+import { IgnoreRules } from '../load/ignore.js';
 import { HOMEPAGE, VERSION } from '../version.js';
 import { configFailOn, findConfigFile, loadConfigFile } from './load.js';
 import { didYouMean } from './suggest.js';
@@ -176,6 +178,55 @@ jobs:
           category: irsa-lint
 `;
 
+/** A word inside a single-quoted `bash -c '…'`: double-quoted when it needs quoting. */
+function dq(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `"${s.replace(/["\\$`]/g, '\\$&').replace(/'/g, `'\\''`)}"`;
+}
+
+/** A regular expression that matches the paths under `dir` (pre-commit's `files:`). */
+function pathRegex(dir: string): string {
+  return dir === '.' ? '' : `^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`;
+}
+
+/**
+ * A pre-commit hook that lints a chart's rendered output with the repository as context (only the
+ * findings that concern the rendered chart block the commit). Needs `helm` on PATH; `pipefail`
+ * makes a chart that does not render fail the hook instead of linting an empty stream.
+ */
+export function helmPreCommitSnippet(name: string, dir: string): string {
+  const stdinName = dir === '.' ? 'rendered.yaml' : `${dir}/rendered.yaml`;
+  const files = pathRegex(dir);
+  return `# .pre-commit-config.yaml: lint the rendered chart ${dir} against the repository
+repos:
+  - repo: local
+    hooks:
+      - id: irsa-lint-chart-${name}
+        name: irsa-lint (rendered chart ${dir})
+        entry: bash -c 'set -o pipefail; helm template ${dq(name)} ${dq(dir)} | irsa-lint lint --context . - --stdin-filename ${dq(stdinName)}'
+        language: node
+        additional_dependencies: ['irsa-lint@${VERSION}']
+${files ? `        files: ${files}
+` : ''}        pass_filenames: false
+        require_serial: true
+`;
+}
+
+/** The workflow steps that render a chart into the checkout before the action lints it. */
+export function helmWorkflowSnippet(name: string, dir: string): string {
+  const out = dir === '.' ? 'rendered.yaml' : `${dir}/rendered.yaml`;
+  return `# .github/workflows/irsa-lint.yml, steps of the irsa-lint job: render ${dir} first
+    steps:
+      - uses: actions/checkout@v4
+      - name: Render ${dir}
+        run: helm template ${shellWord(name)} ${shellWord(dir)} > ${shellWord(out)}
+      - uses: irsa-lint/irsa-lint@v${VERSION}
+        id: irsa-lint
+        with:
+          path: .
+          fail-on: error
+`;
+}
+
 export function initCommand(args: readonly string[], io: CommandIo): number {
   if (args.some((a) => !a.startsWith('-'))) throw new CliUsageError('init takes no arguments; it writes .irsa-lint.yaml in the current directory');
   const existing = CONFIG_FILE_NAMES.map((n) => path.join(io.cwd, n)).find((p) => fs.existsSync(p));
@@ -192,9 +243,35 @@ export function initCommand(args: readonly string[], io: CommandIo): number {
       'GitHub Actions workflow (findings appear in code scanning):',
       '',
       indent(WORKFLOW_SNIPPET),
+      ...helmSection(io.cwd),
     ].join('\n'),
   );
   return 0;
+}
+
+/** For a repository with Helm charts: how to lint the first one rendered, in both places. */
+function helmSection(cwd: string): string[] {
+  const charts = discover(['.'], cwd, { ignore: new IgnoreRules({ gitignore: true, cwd }) }).charts.filter((c) => c.templates.size > 0);
+  if (!charts.length) return [];
+  const names = new ChartNames();
+  const dirs = charts.map((c) => displayDir(c.dir, cwd));
+  const name = names.name(charts[0].dir) ?? path.basename(charts[0].dir);
+  const more = dirs.length > 1 ? ` (the same for ${dirs.slice(1).join(', ')})` : '';
+  return [
+    `Helm charts: their templates are not linted as written; lint the rendered chart${more}.`,
+    '',
+    'pre-commit hook (needs helm):',
+    '',
+    indent(helmPreCommitSnippet(name, dirs[0])),
+    'GitHub Actions steps (GitHub-hosted Ubuntu runners have helm):',
+    '',
+    indent(helmWorkflowSnippet(name, dirs[0])),
+  ];
+}
+
+function displayDir(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
 }
 
 function indent(s: string): string {

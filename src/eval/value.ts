@@ -11,7 +11,8 @@
  * `scalarPiece`) and join them with `joinPieces`; rules and the model never see which language
  * a value came from.
  */
-import { isScalar, type InnerMap, type PNode, type PScalar } from '../model/pnode.js';
+import { isScalar, type PNode, type PScalar } from '../model/pnode.js';
+import { PosMap } from '../model/posmap.js';
 import { looksTemplated, type Span } from '../model/span.js';
 import type { LineIndex } from './positions.js';
 
@@ -27,8 +28,8 @@ export interface StaticEvaluator<N> {
 /** A run of characters of an assembled string, with where its characters come from. */
 export interface Piece {
   readonly text: string;
-  /** Source span of the characters [a, b) of `text`. */
-  readonly spanOf: (a: number, b: number) => Span;
+  /** Where each character of `text` comes from. */
+  readonly map: PosMap;
   /** The piece stands for a value that is not known statically. */
   readonly unknown?: boolean;
 }
@@ -40,58 +41,39 @@ export function joinSpans(a: Span, b: Span): Span {
 
 /** A piece whose every character maps to the same span (a substituted value). */
 export function opaquePiece(text: string, span: Span, unknown?: boolean): Piece {
-  return { text, spanOf: () => span, ...(unknown ? { unknown } : {}) };
+  return { text, map: PosMap.fixed(span, text.length), ...(unknown ? { unknown } : {}) };
 }
 
 /**
  * Position map of a scalar's own characters: its `inner` map when the loader made one, else the
- * offsets of a one-line token (quoted or bare), else the whole span.
+ * columns of a one-line token (quoted or bare), else the whole span for every character.
  */
-export function scalarPositions(s: PScalar): (a: number, b: number) => Span {
+export function positionsOf(s: PScalar): PosMap {
+  if (s.inner) return s.inner;
   const text = String(s.value);
-  if (s.inner) {
-    const inner = s.inner;
-    return (a, b) => inner.spanOf(a, b);
-  }
   const w = s.span;
   if (w.line === w.endLine && !text.includes('\n')) {
     const width = w.endColumn - w.column;
     const base = width === text.length ? w.column : width === text.length + 2 ? w.column + 1 : undefined;
-    if (base !== undefined) return (a, b) => ({ file: w.file, line: w.line, column: base + a, endLine: w.line, endColumn: base + Math.max(a, b) });
+    if (base !== undefined) return PosMap.line(w.file, w.line, base, text.length, w);
   }
-  return () => w;
+  return PosMap.fixed(w, text.length);
+}
+
+/** `positionsOf` as a function of a character range. */
+export function scalarPositions(s: PScalar): (a: number, b: number) => Span {
+  const map = positionsOf(s);
+  return (a, b) => map.spanOf(a, b);
 }
 
 /** Concatenate pieces into one scalar: the value, its `inner` map and whether any piece is unknown. */
 export function joinPieces(pieces: readonly Piece[], span: Span, tag?: string): PScalar {
   const text = pieces.map((p) => p.text).join('');
   const unknown = pieces.some((p) => p.unknown);
-  const starts: number[] = [];
-  let off = 0;
-  for (const p of pieces) {
-    starts.push(off);
-    off += p.text.length;
-  }
-  const find = (o: number, preferEarlier: boolean): number => {
-    for (let i = 0; i < pieces.length; i++) {
-      const end = starts[i] + pieces[i].text.length;
-      if (o < end || (preferEarlier && o === end) || i === pieces.length - 1) return i;
-    }
-    return pieces.length - 1;
-  };
-  const inner: InnerMap = {
-    spanOf(a, b) {
-      if (pieces.length === 0) return span;
-      a = Math.max(0, Math.min(a, text.length));
-      b = Math.max(a, Math.min(b, text.length));
-      const i = find(a, false);
-      const j = b === a ? i : find(b, true);
-      if (i === j) return pieces[i].spanOf(a - starts[i], b - starts[i]);
-      const first = pieces[i].spanOf(a - starts[i], pieces[i].text.length);
-      const last = pieces[j].spanOf(0, b - starts[j]);
-      return joinSpans(first, last);
-    },
-  };
+  const inner = PosMap.concat(
+    pieces.map((p) => p.map),
+    span,
+  );
   return { type: 'scalar', value: text, span, inner, ...(tag ? { tag } : {}), ...(unknown ? { unknown } : {}) };
 }
 
@@ -116,7 +98,7 @@ export function markTemplated(n: PNode): PNode {
 /** A piece whose characters are the source text between offsets `from` and `to` (no escapes). */
 export function sourcePiece(lines: LineIndex, from: number, to: number): Piece {
   const text = lines.text.slice(from, to);
-  return { text, spanOf: (a, b) => lines.span(from + a, from + Math.max(a, b)) };
+  return { text, map: PosMap.fromCharSpans(lines.file, text.length, (k) => lines.span(from + k, from + k + 1), lines.span(from, to)) };
 }
 
 /**
@@ -124,14 +106,41 @@ export function sourcePiece(lines: LineIndex, from: number, to: number): Piece {
  * `offsets[text.length]` the offset just after the last one.
  */
 export function decodedPiece(lines: LineIndex, text: string, offsets: readonly number[]): Piece {
-  if (offsets.length !== text.length + 1) return opaquePiece(text, lines.span(offsets[0] ?? 0, offsets[offsets.length - 1] ?? 0));
-  return { text, spanOf: (a, b) => lines.span(offsets[Math.min(a, text.length)], offsets[Math.min(Math.max(a, b), text.length)]) };
+  const whole = lines.span(offsets[0] ?? 0, offsets[offsets.length - 1] ?? 0);
+  if (offsets.length !== text.length + 1) return opaquePiece(text, whole);
+  return { text, map: PosMap.fromCharSpans(lines.file, text.length, (k) => lines.span(offsets[k], offsets[k + 1]), whole) };
+}
+
+/**
+ * The characters [from, to) of a piece, at their own positions (string functions that cut text:
+ * `trimprefix`, `replace`, `split`, `substr`). An unknown piece stays unknown as a whole.
+ */
+export function slicePiece(p: Piece, from: number, to: number): Piece {
+  if (p.unknown) return p;
+  const a = Math.max(0, Math.min(from, p.text.length));
+  const b = Math.max(a, Math.min(to, p.text.length));
+  if (a === 0 && b === p.text.length) return p;
+  return { text: p.text.slice(a, b), map: p.map.slice(a, b) };
+}
+
+/**
+ * Other characters at the same positions (`lower`, `upper`): `text` must be as long as the
+ * piece's text, otherwise the result is one opaque piece over the piece's whole span.
+ */
+export function retextPiece(p: Piece, text: string): Piece {
+  if (text.length === p.text.length) return { text, map: p.map, ...(p.unknown ? { unknown: true } : {}) };
+  return opaquePiece(text, p.map.spanOf(0, p.text.length), p.unknown);
 }
 
 /** A known scalar's characters as a piece (through its own position map). */
 export function scalarPiece(s: PScalar): Piece {
   if (s.unknown || s.value === null) return opaquePiece(isScalar(s) && typeof s.value === 'string' ? s.value : '${value}', s.span, true);
-  return { text: String(s.value), spanOf: scalarPositions(s) };
+  return { text: String(s.value), map: positionsOf(s) };
+}
+
+/** The characters `[from, to)` of a known scalar as a piece. */
+export function scalarSlice(s: PScalar, from: number, to: number): Piece {
+  return { text: String(s.value).slice(from, to), map: positionsOf(s).slice(from, to) };
 }
 
 /** Is this value known (not an unknown scalar, and not a collection marked unknown)? */

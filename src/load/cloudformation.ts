@@ -17,7 +17,7 @@ import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PS
 import type { PodIdentityAssociation, RoleRef } from '../model/eks.js';
 import type { L } from '../model/resource.js';
 import { located, type Span } from '../model/span.js';
-import { joinPieces, opaquePiece, scalarPositions, unknownScalar, type Piece } from '../eval/value.js';
+import { joinPieces, opaquePiece, scalarPiece, scalarPositions, scalarSlice, unknownScalar, type Piece } from '../eval/value.js';
 import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
 import { loc } from './k8s.js';
@@ -177,7 +177,7 @@ class Resolver {
     const pieces: Piece[] = [];
     let lit = 0;
     const literal = (from: number, to: number) => {
-      if (to > from) pieces.push({ text: text.slice(from, to), spanOf: (a, b) => at(from + a, from + b) });
+      if (to > from) pieces.push(scalarSlice(template, from, to));
     };
     for (let i = text.indexOf('${'); i !== -1; i = text.indexOf('${', i)) {
       if (text[i + 2] === '!') {
@@ -221,7 +221,7 @@ class Resolver {
       if (k > 0) pieces.push(opaquePiece(String(delim.value ?? ''), delim.span));
       if (isScalar(item) && item.value !== null) {
         const text = String(item.value);
-        pieces.push(item.unknown ? opaquePiece(text.includes('${') ? text : `\${${text}}`, item.span, true) : { text, spanOf: scalarPositions(item) });
+        pieces.push(item.unknown ? opaquePiece(text.includes('${') ? text : `\${${text}}`, item.span, true) : scalarPiece(item));
       } else pieces.push(opaquePiece('${Fn::Join}', item.span, true));
     });
     const out = joinPieces(pieces, span);

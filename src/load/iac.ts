@@ -4,7 +4,7 @@
  * (see src/eval/value.ts for the values themselves).
  */
 import { issuerHost } from '../iam/arn.js';
-import type { OidcProvider, PolicyDocument, Role } from '../model/iam.js';
+import type { OidcProvider, PolicyDocument, Role, RoleServiceAccount } from '../model/iam.js';
 import { markTemplated } from '../eval/value.js';
 import { get, isMap, isScalar, isSeq, type PNode } from '../model/pnode.js';
 import type { L } from '../model/resource.js';
@@ -52,7 +52,8 @@ export interface RoleParts {
   readonly arn?: PNode;
   readonly path?: PNode;
   readonly trust?: PolicyDocument;
-  readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi';
+  readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi' | 'eksctl';
+  readonly serviceAccount?: RoleServiceAccount;
   /** Names by which the file refers to the role (see `Role.refs`). */
   readonly refs?: readonly string[];
 }
@@ -76,6 +77,7 @@ export function makeRole(p: RoleParts): Role {
     ...(p.trust ? { trust: p.trust } : {}),
     source: p.source,
     ...(p.refs && p.refs.length > 0 ? { refs: p.refs } : {}),
+    ...(p.serviceAccount ? { serviceAccount: p.serviceAccount } : {}),
   };
 }
 

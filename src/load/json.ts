@@ -16,6 +16,7 @@
  */
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import { looksTemplated, type Span } from '../model/span.js';
+import { PosMap } from '../model/posmap.js';
 
 export interface JsonError {
   /** One line, e.g. `unexpected character '}' (expected a value)`. */
@@ -229,18 +230,12 @@ function readString(s: string, q: number, offsets?: number[]): { value: string; 
   }
 }
 
-/** Position map for a decoded string, built on first use (most strings are never looked into). */
-function innerMap(s: string, q: number, span: SpanFn): InnerMap {
-  let offsets: number[] | undefined;
-  return {
-    spanOf(start, end) {
-      if (!offsets) readString(s, q, (offsets = []));
-      const n = offsets.length - 1; // decoded length; offsets[n] is the closing quote
-      const a = Math.max(0, Math.min(start, n));
-      const b = Math.max(a, Math.min(end, n));
-      return span(offsets[a], offsets[b]);
-    },
-  };
+/** Position map for a decoded string with escapes: where each decoded character comes from. */
+function innerMap(s: string, q: number, span: SpanFn, whole: Span): InnerMap {
+  const offsets: number[] = [];
+  readString(s, q, offsets);
+  const n = offsets.length - 1; // decoded length; offsets[n] is the closing quote
+  return PosMap.fromCharSpans(whole.file, n, (k) => span(offsets[k], offsets[k + 1]), whole);
 }
 
 class Parser {
@@ -320,7 +315,7 @@ class Parser {
     const span = this.span(start, r.end);
     // A placeholder (`${VAR}`, `{{ .Values.x }}`) is filled in later: unknown, as in the YAML loader.
     const unknown = looksTemplated(r.value);
-    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span) } : { type: 'scalar', value: r.value, span };
+    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: 'scalar', value: r.value, span };
     return unknown ? { ...node, unknown } : node;
   }
 

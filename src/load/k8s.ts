@@ -20,7 +20,9 @@ export interface K8sContext {
   /** Namespace for objects without `metadata.namespace` (kustomize `namespace:` or configuration). */
   defaultNamespace(file: string): string;
   /** What kustomize does to the objects of this file, when a loaded kustomization builds it (see kustomize.ts). */
-  kustomize?(file: string): { readonly namespace?: string; readonly unknown: boolean; readonly renamed: boolean } | undefined;
+  kustomize?(file: string): { readonly namespace?: string; readonly unknown: boolean } | undefined;
+  /** The name as written in the manifest, when kustomize renamed the object to this `metadata.name`. */
+  writtenName?(name: PNode): PNode | undefined;
 }
 
 type AnyK8s = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | PodIdentityAssociation;
@@ -138,12 +140,14 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
   const kindName = loc(kindNode);
   if (!kindName) return undefined;
   const m = get(doc, 'metadata');
-  const written = loc(get(m, 'name'));
+  const nameNode = get(m, 'name');
+  const written = loc(nameNode);
+  const renamedFrom = nameNode && ctx.writtenName ? loc(ctx.writtenName(nameNode)) : undefined;
   const nsNode = loc(get(m, 'namespace'));
   let namespace = nsNode?.value ?? ctx.defaultNamespace(doc.span.file);
   let namespaceUnknown = nsNode ? !!nsNode.unknown : looksTemplated(namespace);
   // kustomize: its namespace replaces the written one (a different written one is left unknown
-  // rather than silently moved); a renamed object's name is unknown.
+  // rather than silently moved). Names come renamed by kustomize.ts.
   const kz = ctx.kustomize?.(doc.span.file);
   if (kz && (kz.namespace !== undefined || kz.unknown)) {
     if (kz.unknown || (nsNode && nsNode.value !== kz.namespace)) namespaceUnknown = true;
@@ -152,8 +156,7 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
       namespaceUnknown = looksTemplated(namespace);
     }
   }
-  if (kz?.renamed) namespaceUnknown = true;
-  const name = written && kz?.renamed ? located(written.value, written.span, true, written.inner) : written;
+  const name = written;
   const nm = name?.value ?? '<unnamed>';
   return {
     key: `k8s:${kindName.value}/${namespace}/${nm}`,
@@ -164,6 +167,7 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
     apiVersion: str(get(doc, 'apiVersion')),
     kindName,
     name,
+    ...(renamedFrom ? { writtenName: renamedFrom } : {}),
     namespace,
     namespaceUnknown,
     namespaceNode: nsNode,
@@ -176,7 +180,8 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
 /** A scalar as a located string (numbers/booleans stringified). */
 export function loc(n: PNode | undefined): L<string> | undefined {
   if (!isScalar(n) || n.value === null) return undefined;
-  return located(String(n.value), n.span, n.unknown, typeof n.value === 'string' ? n.inner : undefined);
+  const l = located(String(n.value), n.span, n.unknown, typeof n.value === 'string' ? n.inner : undefined);
+  return n.target ? { ...l, target: n.target } : l;
 }
 
 function locNum(n: PNode | undefined): L<number> | undefined {

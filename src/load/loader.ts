@@ -5,23 +5,29 @@
 import fs from 'node:fs';
 import { buildCloudFormation, isCfnTemplate, mayHoldCfn } from './cloudformation.js';
 import { isTsIacPath } from './discover.js';
+import { buildEksctl, EKSCTL_KIND, isEksctlConfig, type EksctlResource } from './eksctl.js';
 import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
-import { kustomizeNamespaces } from './kustomize.js';
+import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind } from './terraform-hcl.js';
+import { KustomizeBuilds } from './kustomize.js';
+import { templateProblem } from './template.js';
+import { LineIndex } from '../eval/positions.js';
 import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
-import { parseYaml, type ParseProblem } from './yaml.js';
+import { parseYaml, type ParseProblem, type RenderedDoc } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 
 export interface SourceFile {
-  /** Display path (relative, `/`-separated) or `<stdin>`. */
+  /** Display path (relative, `/`-separated), or `<stdin>` (or its `stdinFilename`) for standard input. */
   readonly path: string;
   /** Absolute path, absent for standard input. */
   readonly abs?: string;
   readonly text: string;
+  /** Read for its suppression comments only, never parsed (a Helm chart's `Chart.yaml`). */
+  readonly commentsOnly?: boolean;
 }
 
 /** A parse problem, with the other places it concerns (the first occurrence of a duplicate key). */
@@ -32,6 +38,8 @@ export interface LoadProblem extends ParseProblem {
 export interface LoadResult {
   readonly resources: Resource[];
   readonly problems: LoadProblem[];
+  /** Documents rendered by Helm that name their template (`# Source:`). */
+  readonly rendered: RenderedDoc[];
   /** Every file that was read, with its text (for suppression comments and snippets). */
   readonly files: SourceFile[];
 }
@@ -46,17 +54,42 @@ const OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|R
 /** Skip YAML documents no rule reads, before the full parse. */
 export function wantYamlChunk(chunk: string): boolean {
   const m = TOP_KIND.exec(chunk);
-  if (m) return K8S_KINDS.has(m[1]);
+  if (m) return K8S_KINDS.has(m[1]) || m[1] === EKSCTL_KIND;
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ''));
 }
 
+/**
+ * Build the model from the sources. Terraform configurations (`.tf`, `.tf.json` and the
+ * `.tfvars` files of one directory) are read together, where their first file is; the HCL
+ * parser must have been initialised (`initHcl` in src/load/hcl/parse.ts, which `lint()` awaits
+ * when `needsHclParser` says so), otherwise each such configuration is a problem.
+ */
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
-  const kustomized = kustomizeNamespaces(sources);
-  const ctx: K8sContext = { defaultNamespace: () => opts.defaultNamespace ?? 'default', kustomize: (file) => kustomized.get(file) };
-  for (const src of sources) loadOne(src, ctx, resources, problems);
-  return { resources, problems, files: [...sources] };
+  const rendered: RenderedDoc[] = [];
+  const kustomize = new KustomizeBuilds(sources);
+  const ctx: K8sContext = {
+    defaultNamespace: () => opts.defaultNamespace ?? 'default',
+    kustomize: (file) => kustomize.namespaceOf(file),
+    writtenName: (name) => kustomize.writtenName(name),
+  };
+  // Files whose names kustomize changes are parsed first: references are rewritten against the whole build.
+  const parsed = new Map<string, Parsed | undefined>();
+  for (const src of sources) if (kustomize.rewrites(src.path)) parsed.set(src.path, parseSource(src));
+  if (parsed.size > 0) kustomize.prepare((file) => parsed.get(file)?.docs.map((d) => d.node) ?? []);
+  const terraform = new Map<SourceFile, SourceFile[]>();
+  for (const group of terraformConfigurations(sources)) terraform.set(group[0], group);
+  for (const src of sources) {
+    if (loadTerraform(src, terraform, ctx, resources, problems)) continue;
+    if (loadTypeScript(src, ctx, resources, problems)) continue;
+    const r = parsed.has(src.path) ? parsed.get(src.path) : parseSource(src);
+    if (!r) continue;
+    problems.push(...r.problems);
+    rendered.push(...r.rendered);
+    for (const d of r.docs) addDocument(kustomize.apply(src.path, d.node), ctx, resources, problems, d.index);
+  }
+  return { resources, problems, rendered, files: [...sources] };
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
@@ -75,39 +108,72 @@ function isJsonText(path: string, text: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
-function loadOne(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
+/** The positioned documents of a YAML or JSON file, with its parse problems (undefined: nothing to read). */
+interface Parsed {
+  readonly docs: readonly { readonly node: PNode; readonly index: number }[];
+  readonly problems: LoadProblem[];
+  /** Documents rendered from Helm templates (`# Source:` comments), for related locations. */
+  readonly rendered: readonly RenderedDoc[];
+}
+
+/** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
+export function needsHclParser(sources: readonly SourceFile[]): boolean {
+  return terraformConfigurations(sources).length > 0;
+}
+
+/** Terraform files (true when the file is one, read or not): a configuration is read at its first file. */
+function loadTerraform(src: SourceFile, configurations: ReadonlyMap<SourceFile, SourceFile[]>, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
+  if (src.path === '<stdin>' || !terraformFileKind(src.path)) return false;
+  const group = configurations.get(src);
+  if (!group) return true;
+  const r = loadTerraformConfiguration(group);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+  return true;
+}
+
+/** CDK / Pulumi programs (true when the file is TypeScript, read or not). */
+function loadTypeScript(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
   const { text, path } = src;
-  if (text.trim() === '') return;
-  if (/\.ts$/i.test(path)) {
-    // CDK / Pulumi programs; the TypeScript parser is loaded only here, on the first such file.
-    // Other TypeScript (application code, declaration files) is not read.
-    if (!isTsIacPath(path) || !looksLikeTsIac(text)) return;
-    const r = loadTsIac(text, path);
-    problems.push(...r.problems);
-    resources.push(...r.resources);
-    for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
-    return;
-  }
+  if (!/\.ts$/i.test(path)) return false;
+  if (src.commentsOnly) return true;
+  // The TypeScript parser is loaded only here, on the first such file. Other TypeScript
+  // (application code, declaration files) is not read.
+  if (text.trim() === '' || !isTsIacPath(path) || !looksLikeTsIac(text)) return true;
+  const r = loadTsIac(text, path);
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
+  return true;
+}
+
+function parseSource(src: SourceFile): Parsed | undefined {
+  const { text, path } = src;
+  if (src.commentsOnly || text.trim() === '' || /\.ts$/i.test(path)) return undefined;
   if (isJsonText(path, text)) {
     // Cheap textual pre-check: unrelated JSON (package.json, dashboards) is never parsed.
-    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return;
+    if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return undefined;
     const r = parseJson(text, path);
     if (r.error || !r.node) {
       if (path.toLowerCase().endsWith('.json') || !r.node) {
         const e = r.error!;
-        problems.push({ message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } });
-        return;
+        const lines = new LineIndex(text, path);
+        const at = lines.lineStart(e.line) + e.column - 1;
+        const problem = templateProblem(text, path, at, e.message, (a, b) => lines.span(a, b)) ?? { message: e.message, code: 'JSON_SYNTAX', span: { file: path, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn } };
+        return { docs: [], problems: [problem], rendered: [] };
       }
     }
-    for (const w of r.warnings ?? []) {
-      problems.push({ message: w.message, code: 'DUPLICATE_KEY', span: w.span, ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}) });
-    }
-    addDocument(r.node!, ctx, resources, problems, 0);
-    return;
+    const problems: LoadProblem[] = (r.warnings ?? []).map((w) => ({
+      message: w.message,
+      code: 'DUPLICATE_KEY',
+      span: w.span,
+      ...(w.first ? { related: [{ span: w.first, label: 'first occurrence' }] } : {}),
+    }));
+    return { docs: [{ node: r.node!, index: 0 }], problems, rendered: [] };
   }
   const y = parseYaml(text, path, wantYamlChunk);
-  problems.push(...y.problems);
-  for (const d of y.docs) addDocument(d.node, ctx, resources, problems, d.index);
+  return { docs: y.docs, problems: y.problems, rendered: y.rendered };
 }
 
 function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], problems: ParseProblem[], docIndex: number): void {
@@ -117,6 +183,10 @@ function addDocument(node: PNode, ctx: K8sContext, resources: Resource[], proble
   }
   if (isTerraformJson(node)) {
     buildTerraform(node, resources as IamResource[], problems);
+    return;
+  }
+  if (isEksctlConfig(node)) {
+    buildEksctl(node, resources as EksctlResource[]);
     return;
   }
   const before = resources.length;

@@ -6,12 +6,11 @@ import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isSca
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
-
-export interface ParseProblem {
-  readonly message: string;
-  readonly code: string;
-  readonly span: Span;
-}
+import { PosMap } from '../model/posmap.js';
+import { sourceOf } from './helm-source.js';
+import type { ParseProblem, RenderedDoc } from './problem.js';
+export type { ParseProblem, RenderedDoc } from './problem.js';
+import { templateProblem } from './template.js';
 
 export interface YamlDoc {
   readonly node: PNode;
@@ -22,6 +21,8 @@ export interface YamlDoc {
 export interface YamlResult {
   readonly docs: YamlDoc[];
   readonly problems: ParseProblem[];
+  /** Documents (of those parsed) that name the template they were rendered from. */
+  readonly rendered: RenderedDoc[];
 }
 
 /** Decides from a document's raw text whether it is worth parsing. */
@@ -34,6 +35,7 @@ const MAX_ALIAS_EXPANSIONS = 10_000;
 export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
+  const rendered: RenderedDoc[] = [];
   const starts = [0];
   for (const m of text.matchAll(DOC_MARKER)) if (m.index !== 0) starts.push(m.index);
   let lineOffset = 0;
@@ -41,11 +43,15 @@ export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlR
   for (let i = 0; i < starts.length; i++) {
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
-    if (!want || want(chunk)) parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+    if (!want || want(chunk)) {
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+      const source = sourceOf(chunk, lineOffset + 1);
+      if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith('\n') ? 0 : 1), source });
+    }
     lineOffset += chunkLines;
     docIndex++;
   }
-  return { docs, problems };
+  return { docs, problems, rendered };
 }
 
 function countNewlines(s: string): number {
@@ -75,7 +81,8 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
         const key = /^(["'])(.*?)\1/.exec(head)?.[2] ?? /^[^\s:#,{}[\]]+/.exec(head)?.[0];
         if (key) message = `duplicate key "${key}": ${message}`;
       }
-      problems.push({ message, code: e.code, span: ctx.span(start, end) });
+      // A document that holds template actions where YAML cannot take them is not YAML until rendered: a note, not an error.
+      problems.push(templateProblem(chunk, file, start, message, (a, b) => ctx.span(a, b)) ?? { message, code: e.code, span: ctx.span(start, end) });
     }
     if (errors.length > 0 || doc.contents === null) continue;
     const node = ctx.convert(doc, doc.contents as YNode);
@@ -121,6 +128,8 @@ class Converter {
     }
     const tag = n.tag && !n.tag.startsWith('tag:yaml.org,2002:') ? n.tag : undefined;
     if (isScalar(n)) return this.scalar(n, tag);
+    const action = this.templateAction(n);
+    if (action) return action;
     if (isMap(n)) {
       const entries: PEntry[] = [];
       for (const item of n.items) {
@@ -147,7 +156,20 @@ class Converter {
     return undefined;
   }
 
+  /**
+   * A flow map that is really a template action (`name: {{ .Values.name }}` parses as a map in a
+   * map): an unknown scalar holding the action's text.
+   */
+  private templateAction(n: YNode): PScalar | undefined {
+    if (!isMap(n) || !n.flow || !n.range) return undefined;
+    const [a, b] = n.range;
+    if (this.src.startsWith('{{', a) && this.src.slice(Math.max(a, b - 2), b) === '}}') return { type: 'scalar', value: this.src.slice(a, b), span: this.span(a, b), unknown: true };
+    return undefined;
+  }
+
   private keyScalar(doc: Document, k: YNode | null): PScalar {
+    const action = k ? this.templateAction(k) : undefined;
+    if (action) return action;
     if (k && isScalar(k)) {
       const v = k.value;
       return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean), span: this.nodeSpan(k) };
@@ -173,7 +195,7 @@ class Converter {
   private innerMap(n: Scalar, value: string, whole: Span): InnerMap | undefined {
     const r = n.range;
     if (!r) return undefined;
-    const fallback: InnerMap = { spanOf: () => whole };
+    const fallback = PosMap.fixed(whole, value.length);
     if (n.type === Scalar.BLOCK_LITERAL) {
       // Content starts on the line after the header; each decoded line is one source line.
       const headerEnd = this.src.indexOf('\n', r[0]);
@@ -192,28 +214,24 @@ class Converter {
         if (p === 0) break;
       }
       const firstLine = this.lc.linePos(headerEnd + 1).line + this.lineOffset;
-      const lineStarts = [0];
-      for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-      const pos = (off: number) => {
-        let li = 0;
-        while (li + 1 < lineStarts.length && lineStarts[li + 1] <= off) li++;
-        return { line: firstLine + li, column: indent + 1 + (off - lineStarts[li]) };
-      };
-      return {
-        spanOf: (start, end) => {
-          const a = pos(start);
-          const b = pos(Math.max(start, end));
-          return { file: whole.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-        },
-      };
+      // One run per decoded line; its newline ends where the next line's content starts.
+      const runs: number[] = [];
+      let li = 0;
+      for (let start = 0; start < value.length; li++) {
+        const nl = value.indexOf('\n', start);
+        const end = nl === -1 ? value.length : nl + 1;
+        const line = firstLine + li;
+        const last = nl === -1 ? [line, indent + 1 + (end - start)] : [line + 1, indent + 1];
+        runs.push(start, 0, line, indent + 1, last[0], last[1]);
+        start = end;
+      }
+      return new PosMap(whole.file, value.length, runs, whole);
     }
     if (whole.line !== whole.endLine) return fallback;
     const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
     const rawLen = whole.endColumn - whole.column - 2 * quote;
     if (rawLen !== value.length) return fallback; // escapes changed the length
-    return {
-      spanOf: (start, end) => ({ file: whole.file, line: whole.line, column: whole.column + quote + start, endLine: whole.line, endColumn: whole.column + quote + Math.max(start, end) }),
-    };
+    return PosMap.line(whole.file, whole.line, whole.column + quote, value.length, whole);
   }
 }
 

@@ -87,13 +87,22 @@ export interface Role extends ResourceBase {
   readonly arn?: L<string>;
   readonly path?: L<string>;
   readonly trust?: PolicyDocument;
-  /** How the role was read: `policy`, `get-role`, `ccoctl`, `cloudformation`, `terraform`, `cdk`, `pulumi`. */
+  /** How the role was read: `policy`, `get-role`, `ccoctl`, `cloudformation`, `terraform`, `cdk`, `pulumi`, `eksctl`. */
   readonly source: string;
   /**
    * Names by which other resources of the same file refer to the role: its CloudFormation logical
    * id, Terraform address, or the CDK/Pulumi variable it is assigned to.
    */
   readonly refs?: readonly string[];
+  /** The ServiceAccount a tool made this role for (eksctl `iam.serviceAccounts`). */
+  readonly serviceAccount?: RoleServiceAccount;
+}
+
+export interface RoleServiceAccount {
+  readonly namespace: L<string>;
+  readonly name: L<string>;
+  /** The tool creates the ServiceAccount too; false when another tool is declared to (eksctl `roleOnly`). */
+  readonly createdWithRole: boolean;
 }
 
 export interface OidcProvider extends ResourceBase {

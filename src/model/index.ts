@@ -8,7 +8,7 @@ import type { AuthenticationConfig, CredentialsRequest, SecretLike, ServiceAccou
 import { expandKinds, type ResourceBase } from './resource.js';
 import { parseSubject, webIdentityStatements } from './trust.js';
 import { roleNameFromArn } from '../iam/arn.js';
-import { looksTemplated } from './span.js';
+import { looksTemplated, unknownText, type Located } from './span.js';
 
 export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider | PodIdentityAssociation;
 
@@ -20,6 +20,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 export class Index {
   private readonly byKind = new Map<string, Resource[]>();
+  private readonly byKey = new Map<string, Resource[]>();
   private readonly serviceAccounts = new Map<string, ServiceAccount>();
   private readonly saNamespaces = new Map<string, ServiceAccount[]>();
   private readonly secrets = new Map<string, SecretLike[]>();
@@ -34,10 +35,12 @@ export class Index {
   private readonly associationsBySa = new Map<string, PodIdentityAssociation[]>();
   private readonly associationsByRoleArn = new Map<string, PodIdentityAssociation[]>();
   private readonly associationsByRoleName = new Map<string, PodIdentityAssociation[]>();
+  private readonly rolesByServiceAccount = new Map<string, Role[]>();
 
   constructor(readonly resources: readonly Resource[]) {
     for (const r of resources) {
       push(this.byKind, r.kind, r);
+      push(this.byKey, r.key, r);
       switch (r.kind) {
         case 'k8s:ServiceAccount':
           if (r.name && !r.namespaceUnknown) {
@@ -61,6 +64,7 @@ export class Index {
           const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
           if (name) push(this.rolesByName, name.toLowerCase(), r);
           for (const ref of r.refs ?? []) push(this.rolesByRefKey, `${r.file}\0${ref}`, r);
+          if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
           for (const s of webIdentityStatements(r.trust)) {
             for (const c of s.conditions) {
               if (c.claim !== 'sub' || c.unknown) continue;
@@ -137,7 +141,8 @@ export class Index {
   associationRoles(a: PodIdentityAssociation, which: 'role' | 'target' = 'role'): readonly Role[] {
     const arn = which === 'role' ? a.roleArn : a.targetRoleArn;
     const ref = which === 'role' ? a.roleRef : a.targetRoleRef;
-    if (arn && !arn.unknown && arn.value.trim() !== '') return this.rolesByArnOrName(arn.value.trim());
+    // A reference the loader resolved (Terraform HCL `aws_iam_role.app.arn`), or a static ARN.
+    if (arn && (arn.target || (!arn.unknown && arn.value.trim() !== ''))) return this.rolesNamedBy(arn);
     if (ref) {
       const byRef = this.rolesByRef(ref);
       if (byRef.length > 0) return byRef;
@@ -165,17 +170,37 @@ export class Index {
       const name = role.name && !role.name.unknown ? role.name.value : undefined;
       if (name) for (const a of this.associationsByRoleName.get(name.toLowerCase()) ?? []) out.add(a);
     }
-    if (role.refs) {
-      for (const a of this.ofKind<PodIdentityAssociation>('eks:PodIdentityAssociation')) {
-        if (a.roleRef && a.roleRef.file === role.file && role.refs.includes(a.roleRef.id)) out.add(a);
-      }
+    for (const a of this.ofKind<PodIdentityAssociation>('eks:PodIdentityAssociation')) {
+      if (a.roleArn?.target === role.key) out.add(a);
+      else if (role.refs && a.roleRef && a.roleRef.file === role.file && role.refs.includes(a.roleRef.id)) out.add(a);
     }
     return [...out];
+  }
+
+  /**
+   * The roles a role-ARN value names: the resource it refers to when the loader resolved a
+   * reference (`target`, e.g. Terraform `aws_iam_role.app.arn`, whose account is unknown), else
+   * `rolesByArnOrName` of a static value. Empty for a value that is not static and names no resource.
+   */
+  rolesNamedBy(v: Located<string>): Role[] {
+    if (v.target) return (this.byKey.get(v.target) ?? []).filter((r): r is Role => r.kind === 'iam:Role');
+    if (unknownText(v) || v.value.trim() === '') return [];
+    return this.rolesByArnOrName(v.value.trim());
   }
 
   /** Roles whose trust policy lists this exact `sub` value. */
   rolesListingSubject(subject: string): readonly Role[] {
     return this.rolesBySubject.get(subject) ?? [];
+  }
+
+  /** Roles a tool made for this ServiceAccount (eksctl `iam.serviceAccounts`), keyed by namespace and name as written. */
+  rolesMadeFor(namespace: string, name: string): readonly Role[] {
+    return this.rolesByServiceAccount.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** Roles made for a ServiceAccount, in load order. */
+  get rolesMadeForServiceAccounts(): readonly Role[] {
+    return [...this.rolesByServiceAccount.values()].flat();
   }
 
   /** Workloads that run as this ServiceAccount. */

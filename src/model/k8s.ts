@@ -21,6 +21,8 @@ export interface K8sResource extends ResourceBase {
   readonly apiVersion?: string;
   readonly kindName: L<string>;
   readonly name?: L<string>;
+  /** The name as written in the manifest, when kustomize renames the object (`namePrefix`, `nameSuffix`); `name` is the name it builds. */
+  readonly writtenName?: L<string>;
   /** Effective namespace (explicit, from kustomize, from configuration, or `default`). */
   readonly namespace: string;
   /** The namespace is a template or otherwise not static: cross-references through it are skipped. */
@@ -35,7 +37,37 @@ export interface ServiceAccount extends K8sResource {
   readonly kind: 'k8s:ServiceAccount';
   /** `automountServiceAccountToken`: false when written `false` (or `"false"`), true for any other value. */
   readonly automountServiceAccountToken?: L<boolean>;
+  /** Set when a tool creates this ServiceAccount from its own configuration rather than from a manifest. */
+  readonly managedBy?: ServiceAccountManager;
 }
+
+/**
+ * The tool that creates a ServiceAccount, and the role it puts in the `eks.amazonaws.com/role-arn`
+ * annotation. eksctl (`iam.serviceAccounts[]` of a `ClusterConfig`) creates the ServiceAccount, or
+ * merges its labels and that annotation into an existing one.
+ */
+export interface ServiceAccountManager {
+  readonly tool: 'eksctl';
+  /** The tool's definition of the ServiceAccount (eksctl: its `iam.serviceAccounts[]` entry). */
+  readonly span: Span;
+  /** Where the definition names the ServiceAccount (eksctl: `metadata.name`). */
+  readonly nameSpan: Span;
+  /** The role the tool annotates the ServiceAccount with (none: it sets no role annotation). */
+  readonly role?: ManagedRole;
+  /** Whether the tool creates the ServiceAccount at all depends on a value the file does not state (a templated `roleOnly`). */
+  readonly conditional: boolean;
+}
+
+/**
+ * The role of a managed ServiceAccount: a role ARN given in the configuration (eksctl
+ * `attachRoleARN`), the name of the role the tool creates in the cluster's account (eksctl
+ * `roleName`), or a role whose name CloudFormation generates from the stack name and the logical
+ * id (`Role1` for eksctl).
+ */
+export type ManagedRole =
+  | { readonly kind: 'arn'; readonly arn: L<string> }
+  | { readonly kind: 'name'; readonly name: L<string> }
+  | { readonly kind: 'generated'; readonly logicalId: string; readonly stack?: string; readonly at: Span };
 
 export interface EnvVar {
   readonly name: L<string>;

@@ -2,6 +2,7 @@
  * A positioned, source-independent document tree. YAML, JSON, CloudFormation and TypeScript
  * object literals all load into this shape, so the typed model is built by one set of readers.
  */
+import type { PosMap } from './posmap.js';
 import type { Span } from './span.js';
 
 export type Scalar = string | number | boolean | null;
@@ -12,6 +13,12 @@ interface Base {
   readonly tag?: string;
   /** The value is not static (template, intrinsic, expression): rules must treat it as unknown. */
   readonly unknown?: boolean;
+  /**
+   * The key of the resource this value is an attribute of, when the loader resolved a reference
+   * to it (Terraform `aws_iam_role.app.arn`): the value may be unknown (the account is), the
+   * resource it names is known.
+   */
+  readonly target?: string;
 }
 
 export interface PScalar extends Base {
@@ -39,11 +46,8 @@ export interface PSeq extends Base {
 
 export type PNode = PScalar | PMap | PSeq;
 
-/** Maps a position inside a decoded string back to its source span. */
-export interface InnerMap {
-  /** Span of the characters [start, end) of the decoded string. */
-  spanOf(start: number, end: number): Span;
-}
+/** Maps a position inside a decoded string back to its source span (plain data: see PosMap). */
+export type InnerMap = PosMap;
 
 export function isMap(n: PNode | undefined): n is PMap {
   return n !== undefined && n.type === 'map';

@@ -20,6 +20,8 @@ export interface Located<T> {
   readonly unknown?: boolean;
   /** For strings: maps character offsets of `value` to source spans (see `subSpan`). */
   readonly inner?: { spanOf(start: number, end: number): Span };
+  /** Key of the resource the value refers to (a resolved IaC reference such as Terraform's `aws_iam_role.app.arn`), known even when the value is not. */
+  readonly target?: string;
 }
 
 export function located<T>(value: T, span: Span, unknown?: boolean, inner?: Located<T>['inner']): Located<T> {

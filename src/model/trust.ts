@@ -130,22 +130,6 @@ export function staticProviderOf(federated: { readonly value: string; readonly u
 export const OIDC_CLAIMS: ReadonlySet<string> = new Set(['sub', 'aud', 'amr', 'azp']);
 
 /**
- * The OIDC providers (issuer host and path) a statement trusts, or undefined when one of its
- * `oidc-provider` ARNs has a malformed provider part (empty, `https://`, a wildcard, a trailing
- * `/`): iam/well-formed-federated-principal reports that, and condition keys cannot be judged against it.
- */
-export function statementProviders(s: Statement): string[] | undefined {
-  const out: string[] = [];
-  for (const f of s.federated) {
-    const p = providerOfFederated(f.value);
-    if (p === undefined) continue;
-    if (p === '' || parseOidcProviderArn(f.value).problems.some((x) => x.code === 'provider')) return undefined;
-    out.push(p);
-  }
-  return out;
-}
-
-/**
  * Is this role's document a role trust policy? Role descriptions and IaC roles always are; a bare
  * policy file is one only when all its actions are `sts:` actions (a bucket or key policy with a
  * principal is a resource policy, with rules of its own).

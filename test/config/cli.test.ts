@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RULES } from '../../src/api.js';
 import { main } from '../../src/cli.js';
+import { helmPreCommitSnippet, helmWorkflowSnippet } from '../../src/config/commands.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { deployment, rmRepo, tmpRepo, writeFiles } from './tmp.js';
 
@@ -172,6 +173,32 @@ test('init: writes a valid commented configuration, refuses to overwrite, prints
     fs.rmSync(path.join(dir, '.irsa-lint.yaml'));
     fs.writeFileSync(path.join(dir, '.irsa-lint.json'), '{}');
     assert.is((await cli(['init'], dir)).code, 2, 'any configuration file blocks it');
+  } finally {
+    rmRepo(dir);
+  }
+});
+
+test('init: in a repository with Helm charts, prints how to lint the first one rendered', async () => {
+  const dir = tmpRepo({
+    'charts/demo/Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 1.0.0\n',
+    'charts/demo/templates/sa.yaml': 'kind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}-sa\n',
+    'charts/other/Chart.yaml': 'apiVersion: v2\nname: other\nversion: 1.0.0\n',
+    'charts/other/templates/job.yaml': 'kind: Job\n',
+    'lib/Chart.yaml': 'apiVersion: v2\nname: lib\ntype: library\nversion: 1.0.0\n',
+  });
+  try {
+    const r = await cli(['init'], dir);
+    assert.is(r.code, 0);
+    const indented = (s: string) => s.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+    assert.ok(r.out.includes('Helm charts: their templates are not linted as written; lint the rendered chart (the same for charts/other).\n'), r.out);
+    assert.ok(r.out.includes(indented(helmPreCommitSnippet('demo', 'charts/demo'))), r.out);
+    assert.ok(r.out.includes(indented(helmWorkflowSnippet('demo', 'charts/demo'))), r.out);
+    const plain = tmpRepo({});
+    try {
+      assert.not.match((await cli(['init'], plain)).out, /Helm/);
+    } finally {
+      rmRepo(plain);
+    }
   } finally {
     rmRepo(dir);
   }

@@ -64,6 +64,25 @@ test('suppressed results (in source and in the configuration) are valid SARIF 2.
   assert.equal(kinds, ['inSource', 'inSource', 'external']);
 });
 
+test('a rendered Helm chart from standard input: valid SARIF, the template among the related locations', async () => {
+  const dir = path.join(FIXTURES, '_helm', 'ebs-csi');
+  const stdin = fs.readFileSync(path.join(FIXTURES, '_helm', 'ebs-csi.rendered.yaml'), 'utf8');
+  let out = '';
+  const code = await main(['lint', '--format', 'sarif', '-', '--stdin-filename', 'charts/aws-ebs-csi-driver/rendered.yaml', '.'], { cwd: dir, env: {}, stdout: (s) => (out += s), stderr: () => {}, readStdin: () => stdin, isTTY: false });
+  assert.is(code, 1);
+  const doc = JSON.parse(out) as Record<string, any>;
+  assert.equal(validate(doc), []);
+  const [result] = doc.runs[0].results;
+  assert.is(result.locations[0].physicalLocation.artifactLocation.uri, 'charts/aws-ebs-csi-driver/rendered.yaml');
+  assert.equal(
+    result.relatedLocations.map((r: any) => [r.physicalLocation.artifactLocation.uri, r.physicalLocation.region, r.message.text]),
+    [
+      ['iam/AmazonEKS_EBS_CSI_DriverRole.json', { startLine: 20, startColumn: 105, endLine: 20, endColumn: 162 }, 'trust policy "sub" condition'],
+      ['charts/aws-ebs-csi-driver/templates/serviceaccount-csi-controller.yaml', { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 }, 'rendered from this Helm template'],
+    ],
+  );
+});
+
 test('an empty run is valid SARIF 2.1.0 and still lists results', async () => {
   const doc = await sarifOf(path.join(ROOT, 'examples', 'eks-webhook'), ['--fail-on', 'never']);
   assert.equal(validate(doc), []);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { VERSION } from '../../src/version.js';
+import { FIXTURES } from '../helpers.js';
 import { buildPackage, SA_YAML, scratch, TRUST_JSON } from './build.js';
 
 const NPM_ENV: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NO_COLOR: '1' };
@@ -74,6 +75,22 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   assert.is(lint.code, 1);
   const context = run(bin, ['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], repo);
   assert.is(context.code, 1, 'the rename is reported from the trust policy side');
+
+  // Terraform: the HCL parser's WebAssembly files are found in the installed package's dependencies.
+  const tf = path.join(tmp, 'tf');
+  fs.mkdirSync(tf);
+  fs.cpSync(path.join(FIXTURES, '_iac', 'terraform'), tf, { recursive: true });
+  const tfLint = run(bin, ['lint', '--no-color'], tf);
+  assert.is(tfLint.stderr, '');
+  assert.is(
+    tfLint.stdout,
+    'iam.tf:11:88  error  trust policy admits ServiceAccount "web" in namespace "team-a", which is not among the ServiceAccounts defined in that namespace  irsa/trust-subject-exists\n' +
+      '    related: serviceaccount.yaml:4:9  ServiceAccounts of namespace "team-a" are defined here\n' +
+      'serviceaccount.yaml:7:33  error  trust policy of role "arn:aws:iam::111122223333:role/team-a-app" does not admit "system:serviceaccount:team-a:app"  irsa/role-trusts-service-account\n' +
+      '    related: iam.tf:11:88  trust policy "sub" condition\n\n' +
+      '2 problems (2 errors, 0 warnings, 0 notes) in 2 files\n',
+  );
+  assert.is(tfLint.code, 1);
 
   const script = `import('irsa-lint').then(async (m) => { const r = await m.lint(['.'], { cwd: ${JSON.stringify(repo)}, configFile: '.irsa-lint.yaml' }); console.log(JSON.stringify([r.files.length, r.findings.map((f) => f.ruleId), m.RULES.length > 0])); })`;
   const api = run(process.execPath, ['--input-type=module', '-e', script], app);

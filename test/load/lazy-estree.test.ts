@@ -1,6 +1,8 @@
 /**
  * The TypeScript parser (`@typescript-eslint/typescript-estree`, which loads the TypeScript
- * compiler: about 200 ms) must be loaded only when a CDK/Pulumi TypeScript file is linted.
+ * compiler: about 200 ms) must be loaded only when a CDK/Pulumi TypeScript file is linted, and
+ * the HCL parser (`web-tree-sitter` and its WebAssembly grammar) only when a Terraform
+ * configuration that declares something irsa-lint reads is linted.
  *
  * Each case runs the linter in a fresh `node --import tsx` process and then inspects Node's CommonJS
  * module cache (`require.cache`, shared by every `require` and `createRequire`). Both packages are
@@ -19,6 +21,7 @@ interface Probe {
   findings: string[];
   estree: boolean;
   typescript: boolean;
+  treeSitter: boolean;
 }
 
 function lintInFreshProcess(dir: string): Probe {
@@ -32,6 +35,7 @@ function lintInFreshProcess(dir: string): Probe {
       findings: r.findings.map((f) => f.ruleId + ' ' + f.location.file + ':' + f.location.line),
       estree: loaded.some((k) => k.includes(${JSON.stringify(`${path.sep}@typescript-eslint${path.sep}typescript-estree${path.sep}`)})),
       typescript: loaded.some((k) => k.includes(${JSON.stringify(`${path.sep}node_modules${path.sep}typescript${path.sep}`)})),
+      treeSitter: loaded.some((k) => k.includes(${JSON.stringify(`${path.sep}web-tree-sitter${path.sep}`)})),
     }));
   `;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
@@ -42,10 +46,20 @@ function lintInFreshProcess(dir: string): Probe {
 test('a repository without CDK/Pulumi TypeScript never loads typescript-estree (nor typescript)', () => {
   const p = lintInFreshProcess(path.join(FIXTURES, '_iac', 'yaml-only'));
   // The CloudFormation template is read (the rule fires on it); app/server.ts is application code and is not even read.
-  assert.equal(p.files, ['iam-roles.cfn.yaml', 'serviceaccount.yaml']);
+  // network/main.tf is read but declares nothing irsa-lint reads: it is not parsed.
+  assert.equal(p.files, ['iam-roles.cfn.yaml', 'network/main.tf', 'serviceaccount.yaml']);
   assert.equal(p.findings, ['irsa/role-trusts-service-account serviceaccount.yaml:7']);
   assert.is(p.estree, false, 'typescript-estree was loaded');
   assert.is(p.typescript, false, 'typescript was loaded');
+  assert.is(p.treeSitter, false, 'web-tree-sitter was loaded');
+});
+
+test('a Terraform configuration with an IAM role loads web-tree-sitter (and not typescript-estree)', () => {
+  const p = lintInFreshProcess(path.join(FIXTURES, '_iac', 'terraform'));
+  assert.equal(p.files, ['iam.tf', 'serviceaccount.yaml']);
+  assert.equal(p.findings, ['irsa/role-trusts-service-account serviceaccount.yaml:7']);
+  assert.is(p.treeSitter, true);
+  assert.is(p.estree, false);
 });
 
 test('a CDK TypeScript file loads typescript-estree (the probe sees it)', () => {
@@ -54,6 +68,7 @@ test('a CDK TypeScript file loads typescript-estree (the probe sees it)', () => 
   assert.equal(p.findings, ['irsa/role-trusts-service-account serviceaccount.yaml:7']);
   assert.is(p.estree, true);
   assert.is(p.typescript, true);
+  assert.is(p.treeSitter, false);
 });
 
 test.run();

@@ -74,6 +74,28 @@ test('config ignore: file glob, resource key, all conditions must hold', async (
   ]);
 });
 
+test('config ignore: a resource pattern with * covers roles with a path, as IAM ARN wildcards do', async () => {
+  const role = JSON.stringify({
+    Role: {
+      Path: '/team-a/',
+      RoleName: 'app',
+      Arn: 'arn:aws:iam::123456789012:role/team-a/app',
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE' }, Action: 'sts:AssumeRoleWithWebIdentity' }],
+      },
+    },
+  }, null, 2);
+  const only = ['iam/require-sub-condition'];
+  assert.equal(await run({ 'role.json': role }, { only }), ['role.json:11:11 iam/require-sub-condition']);
+  assert.equal(await run({ 'role.json': role }, { only, config: 'ignore:\n  - resource: "arn:aws:iam::123456789012:role/*"\n    rule: iam/require-sub-condition\n    reason: legacy roles\n' }), [
+    'role.json:11:11 iam/require-sub-condition [external: legacy roles @.irsa-lint.yaml:2:5]',
+  ]);
+  assert.equal(await run({ 'role.json': role }, { only, config: 'ignore:\n  - resource: "arn:aws:iam::*:role/team-b/*"\n    rule: iam/require-sub-condition\n    reason: other team\n' }), [
+    'role.json:11:11 iam/require-sub-condition',
+  ]);
+});
+
 const POLICY = (sid: string) =>
   JSON.stringify(
     {
