@@ -309,7 +309,9 @@ export function podIdentityTrust(doc: PolicyDocument | undefined): PodIdentityTr
     if (s.notPrincipal || s.notActionEntry || s.principalWildcard) return undefined;
     if (!s.principal || s.principal.value.unknown || s.actionEntry?.value.unknown || s.actions.some((a) => a.unknown)) return undefined;
     if (s.services.some(unknownText)) return undefined;
-    if (s.principal.value.type === 'map' && s.principal.value.entries.some((e) => e.key.unknown || e.value.unknown)) return undefined;
+    // A principal type that is not static could be `Service`; values of other types (a Federated
+    // provider ARN whose account is unknown) cannot name the service.
+    if (s.principal.value.type === 'map' && s.principal.value.entries.some((e) => e.key.unknown || (e.key.value === 'Service' && e.value.unknown))) return undefined;
   }
   const naming = doc.statements.filter((s) => s.effect?.value === 'Allow' && namesPodIdentityService(s));
   return {

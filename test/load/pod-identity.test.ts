@@ -5,11 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { initHcl } from '../../src/load/hcl/parse.js';
 import { loadSources } from '../../src/load/loader.js';
 import type { PodIdentityAssociation } from '../../src/model/eks.js';
 import { associationCluster } from '../../src/model/eks.js';
 import { Index } from '../../src/model/index.js';
 import type { Located, Span } from '../../src/model/span.js';
+
+await initHcl();
 
 function load(files: Record<string, string>) {
   const r = loadSources(Object.entries(files).map(([path, text]) => ({ path, text })));
@@ -273,6 +276,92 @@ new aws.eks.PodIdentityAssociation('viaLet', { clusterName: 'prod', namespace: '
     ['source=pulumi', 'clusterName=prod', 'namespace=shop', 'serviceAccount=cart', 'roleArn=${podRole.arn}?', 'roleRef=podRole', 'role:iam:Role/pod@index.ts#pod'],
     ['source=pulumi', 'clusterName=prod', 'namespace=shop', 'serviceAccount=web', 'roleArn=${other.arn}?'],
   ]);
+});
+
+test('Terraform HCL: aws_eks_pod_identity_association with a reference to a role of the configuration', () => {
+  const tf = `resource "aws_iam_role" "pod" {
+  name = "orders-pod"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }]
+  })
+}
+
+variable "cluster_name" {
+  default = "prod"
+}
+
+resource "aws_eks_pod_identity_association" "orders" {
+  cluster_name         = var.cluster_name
+  namespace            = "orders"
+  service_account      = "orders-api"
+  role_arn             = aws_iam_role.pod.arn
+  target_role_arn      = "arn:aws:iam::444455556666:role/orders-data"
+  disable_session_tags = true
+}
+
+resource "aws_eks_pod_identity_association" "external" {
+  cluster_name    = aws_eks_cluster.this.name
+  namespace       = "orders"
+  service_account = "worker"
+  role_arn        = "arn:aws:iam::111122223333:role/worker"
+}
+`;
+  const r = load({ 'main.tf': tf });
+  assert.equal(r.problems, []);
+  const [a, b] = r.associations;
+  assert.equal(r.show(a), [
+    'source=terraform',
+    'clusterName=prod',
+    'namespace=orders',
+    'serviceAccount=orders-api',
+    'roleArn=${aws_iam_role.pod.arn}?',
+    'targetRoleArn=arn:aws:iam::444455556666:role/orders-data',
+    'disableSessionTags=true',
+    'role:iam:Role/orders-pod@main.tf#aws_iam_role.pod',
+  ]);
+  assert.equal([r.src(a.namespace), r.src(a.roleArn), r.src(a.anchor)], ['"orders"', 'aws_iam_role.pod.arn', '"aws_eks_pod_identity_association" "orders"']);
+  assert.equal(r.show(b).slice(0, 2), ['source=terraform', 'clusterName=${aws_eks_cluster.this.name}?']);
+});
+
+test('eksctl: iam.podIdentityAssociations and addons[].podIdentityAssociations, the roles and ServiceAccounts eksctl creates', () => {
+  const yaml = `apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: prod
+  region: eu-west-1
+iam:
+  podIdentityAssociations:
+    - namespace: orders
+      serviceAccountName: orders-api
+      roleARN: arn:aws:iam::111122223333:role/orders-api
+      disableSessionTags: true
+    - namespace: shop
+      serviceAccountName: cart
+      roleName: cart-pod-identity
+      createServiceAccount: true
+      permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess]
+addons:
+  - name: vpc-cni
+    podIdentityAssociations:
+      - namespace: kube-system
+        serviceAccountName: aws-node
+        permissionPolicyARNs: [arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy]
+`;
+  const r = load({ 'cluster.yaml': yaml });
+  assert.equal(r.problems, []);
+  assert.equal(r.associations.map(r.show), [
+    ['source=eksctl', 'clusterName=prod', 'namespace=orders', 'serviceAccount=orders-api', 'roleArn=arn:aws:iam::111122223333:role/orders-api', 'disableSessionTags=true'],
+    ['source=eksctl', 'clusterName=prod', 'namespace=shop', 'serviceAccount=cart', 'roleRef=iam/podidentityassociation/shop/cart', 'role:iam:Role/cart-pod-identity@cluster.yaml#iam/podidentityassociation/shop/cart'],
+    ['source=eksctl', 'clusterName=prod', 'namespace=kube-system', 'serviceAccount=aws-node', 'roleRef=addon/vpc-cni/podidentityassociation/kube-system/aws-node', 'role:iam:Role/addon/vpc-cni/podidentityassociation/kube-system/aws-node@cluster.yaml#addon/vpc-cni/podidentityassociation/kube-system/aws-node'],
+  ]);
+  const cart = r.index.associationRoles(r.associations[1])[0];
+  assert.equal(cart.trust!.statements.map((s) => [s.services.map((v) => v.value), s.actions.map((v) => v.value)]), [[['pods.eks.amazonaws.com'], ['sts:AssumeRole', 'sts:TagSession']]]);
+  assert.is(r.src(r.associations[1].anchor), 'serviceAccountName');
+  // createServiceAccount: eksctl creates the ServiceAccount, with no role annotation.
+  const sa = r.index.serviceAccount('shop', 'cart');
+  assert.ok(sa?.managedBy && !sa.managedBy.role && sa.annotations.size === 0);
+  assert.is(r.index.serviceAccount('orders', 'orders-api'), undefined);
 });
 
 test('odd shapes never throw and give no association', () => {

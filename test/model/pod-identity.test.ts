@@ -38,6 +38,8 @@ test('podIdentityTrust: AssumeRole and TagSession statements, in one statement o
   assert.is(podIdentityTrust(policy([{ Effect: 'Allow', NotPrincipal: POD, Action: 'sts:AssumeRole' }])), undefined);
   assert.is(podIdentityTrust(policy([{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }])), undefined);
   assert.is(podIdentityTrust(policy([{ Effect: 'Allow', Principal: { Service: '${service}' }, Action: 'sts:AssumeRole' }])), undefined);
+  // A Federated principal whose ARN is not static cannot be the service.
+  assert.equal(count(policy([{ Effect: 'Allow', Principal: { Federated: '${module.eks.oidc_provider_arn}' }, Action: 'sts:AssumeRoleWithWebIdentity' }])), [0, 0, 0, 1]);
 });
 
 test('podIdentityStatementAdmits: session tags, absent tags, keys the request does not fix', () => {
