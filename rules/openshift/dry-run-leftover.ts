@@ -2,6 +2,7 @@ import { defineRule } from '../../src/engine/types.js';
 import type { AuthenticationConfig, SecretLike } from '../../src/model/k8s.js';
 import { subSpan } from '../../src/model/span.js';
 import { isUnknown, nameOf, settingOf } from './_shared.js';
+import { posSpan } from '../../src/model/posmap.js';
 
 /** The sentinel ccoctl appends to Secret manifests in --dry-run (create-iam-roles.go). */
 const SENTINEL = 'POPULATE ROLE ARN AND DELETE THIS LINE';
@@ -47,9 +48,9 @@ export default defineRule({
     for (const d of r.entries.values()) {
       if (d.unknown || d.text === undefined) continue;
       const at = d.text.indexOf(SENTINEL);
-      if (at >= 0) ctx.report({ at: d.spanOf(at, at + SENTINEL.length), messageId: 'sentinel', data: { secret } });
+      if (at >= 0) ctx.report({ at: posSpan(d.positions, at, at + SENTINEL.length), messageId: 'sentinel', data: { secret } });
       for (const m of d.text.matchAll(PLACEHOLDER)) {
-        ctx.report({ at: d.spanOf(m.index, m.index + m[0].length), messageId: 'placeholder', data: { placeholder: m[0] } });
+        ctx.report({ at: posSpan(d.positions, m.index, m.index + m[0].length), messageId: 'placeholder', data: { placeholder: m[0] } });
       }
     }
     for (const profiles of r.awsProfiles.values()) {

@@ -22,6 +22,7 @@ import { isMap, isScalar, isSeq, type PEntry, type PMap, type PNode, type PScala
 import type { Span } from '../model/span.js';
 import type { Expr, Step, TemplateExpr } from './hcl-syntax.js';
 import { decodedPiece, joinPieces, opaquePiece, retextPiece, scalarPiece, slicePiece, unknownScalar, type Piece, type StaticEvaluator, type Value } from './value.js';
+import { posSpan } from '../model/posmap.js';
 
 /** Tag of a value that Terraform holds as a JSON string: the decoded document. */
 export const JSON_TAG = 'hcl:json';
@@ -378,7 +379,7 @@ export class HclEvaluator implements StaticEvaluator<Expr> {
     const files = new Set(written.map((p) => p.map.file));
     if (written.length === 0 || files.size !== 1) return this.string(pieces, fallback);
     const total = pieces.reduce((n, p) => n + p.text.length, 0);
-    const span = joinPieces(pieces, written[0].map.whole).inner!.spanOf(0, total);
+    const span = posSpan(joinPieces(pieces, written[0].map.whole).inner!, 0, total);
     return this.string(pieces, span);
   }
 

@@ -12,7 +12,7 @@
  * a value came from.
  */
 import { isScalar, type PNode, type PScalar } from '../model/pnode.js';
-import { PosMap } from '../model/posmap.js';
+import { posConcat, posFixed, posFromCharSpans, posLine, posSlice, posSpan, type PosMap } from '../model/posmap.js';
 import { looksTemplated, type Span } from '../model/span.js';
 import type { LineIndex } from './positions.js';
 
@@ -41,7 +41,7 @@ export function joinSpans(a: Span, b: Span): Span {
 
 /** A piece whose every character maps to the same span (a substituted value). */
 export function opaquePiece(text: string, span: Span, unknown?: boolean): Piece {
-  return { text, map: PosMap.fixed(span, text.length), ...(unknown ? { unknown } : {}) };
+  return { text, map: posFixed(span, text.length), ...(unknown ? { unknown } : {}) };
 }
 
 /**
@@ -55,22 +55,22 @@ export function positionsOf(s: PScalar): PosMap {
   if (w.line === w.endLine && !text.includes('\n')) {
     const width = w.endColumn - w.column;
     const base = width === text.length ? w.column : width === text.length + 2 ? w.column + 1 : undefined;
-    if (base !== undefined) return PosMap.line(w.file, w.line, base, text.length, w);
+    if (base !== undefined) return posLine(w.file, w.line, base, text.length, w);
   }
-  return PosMap.fixed(w, text.length);
+  return posFixed(w, text.length);
 }
 
 /** `positionsOf` as a function of a character range. */
 export function scalarPositions(s: PScalar): (a: number, b: number) => Span {
   const map = positionsOf(s);
-  return (a, b) => map.spanOf(a, b);
+  return (a, b) => posSpan(map, a, b);
 }
 
 /** Concatenate pieces into one scalar: the value, its `inner` map and whether any piece is unknown. */
 export function joinPieces(pieces: readonly Piece[], span: Span, tag?: string): PScalar {
   const text = pieces.map((p) => p.text).join('');
   const unknown = pieces.some((p) => p.unknown);
-  const inner = PosMap.concat(
+  const inner = posConcat(
     pieces.map((p) => p.map),
     span,
   );
@@ -98,7 +98,7 @@ export function markTemplated(n: PNode): PNode {
 /** A piece whose characters are the source text between offsets `from` and `to` (no escapes). */
 export function sourcePiece(lines: LineIndex, from: number, to: number): Piece {
   const text = lines.text.slice(from, to);
-  return { text, map: PosMap.fromCharSpans(lines.file, text.length, (k) => lines.span(from + k, from + k + 1), lines.span(from, to)) };
+  return { text, map: posFromCharSpans(lines.file, text.length, (k) => lines.span(from + k, from + k + 1), lines.span(from, to)) };
 }
 
 /**
@@ -108,7 +108,7 @@ export function sourcePiece(lines: LineIndex, from: number, to: number): Piece {
 export function decodedPiece(lines: LineIndex, text: string, offsets: readonly number[]): Piece {
   const whole = lines.span(offsets[0] ?? 0, offsets[offsets.length - 1] ?? 0);
   if (offsets.length !== text.length + 1) return opaquePiece(text, whole);
-  return { text, map: PosMap.fromCharSpans(lines.file, text.length, (k) => lines.span(offsets[k], offsets[k + 1]), whole) };
+  return { text, map: posFromCharSpans(lines.file, text.length, (k) => lines.span(offsets[k], offsets[k + 1]), whole) };
 }
 
 /**
@@ -120,7 +120,7 @@ export function slicePiece(p: Piece, from: number, to: number): Piece {
   const a = Math.max(0, Math.min(from, p.text.length));
   const b = Math.max(a, Math.min(to, p.text.length));
   if (a === 0 && b === p.text.length) return p;
-  return { text: p.text.slice(a, b), map: p.map.slice(a, b) };
+  return { text: p.text.slice(a, b), map: posSlice(p.map, a, b) };
 }
 
 /**
@@ -129,7 +129,7 @@ export function slicePiece(p: Piece, from: number, to: number): Piece {
  */
 export function retextPiece(p: Piece, text: string): Piece {
   if (text.length === p.text.length) return { text, map: p.map, ...(p.unknown ? { unknown: true } : {}) };
-  return opaquePiece(text, p.map.spanOf(0, p.text.length), p.unknown);
+  return opaquePiece(text, posSpan(p.map, 0, p.text.length), p.unknown);
 }
 
 /** A known scalar's characters as a piece (through its own position map). */
@@ -140,7 +140,7 @@ export function scalarPiece(s: PScalar): Piece {
 
 /** The characters `[from, to)` of a known scalar as a piece. */
 export function scalarSlice(s: PScalar, from: number, to: number): Piece {
-  return { text: String(s.value).slice(from, to), map: positionsOf(s).slice(from, to) };
+  return { text: String(s.value).slice(from, to), map: posSlice(positionsOf(s), from, to) };
 }
 
 /** Is this value known (not an unknown scalar, and not a collection marked unknown)? */

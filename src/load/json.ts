@@ -16,7 +16,7 @@
  */
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import { looksTemplated, type Span } from '../model/span.js';
-import { PosMap } from '../model/posmap.js';
+import { posFromCharSpans, posSpan } from '../model/posmap.js';
 
 export interface JsonError {
   /** One line, e.g. `unexpected character '}' (expected a value)`. */
@@ -74,7 +74,7 @@ export function parseJsonInString(outer: PScalar, file: string): JsonResult {
   const inner = outer.inner;
   if (inner) {
     return run(text, 0, (a, b) => {
-      const s = inner.spanOf(a, b);
+      const s = posSpan(inner, a, b);
       return s.file === file ? s : { ...s, file };
     });
   }
@@ -235,7 +235,7 @@ function innerMap(s: string, q: number, span: SpanFn, whole: Span): InnerMap {
   const offsets: number[] = [];
   readString(s, q, offsets);
   const n = offsets.length - 1; // decoded length; offsets[n] is the closing quote
-  return PosMap.fromCharSpans(whole.file, n, (k) => span(offsets[k], offsets[k + 1]), whole);
+  return posFromCharSpans(whole.file, n, (k) => span(offsets[k], offsets[k + 1]), whole);
 }
 
 class Parser {

@@ -5,6 +5,7 @@ import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
 import type { PodIdentityAssociation } from '../model/eks.js';
 import { makeAssociation } from './pod-identity.js';
+import { posFixed, posSlice, posSpan } from '../model/posmap.js';
 import type {
   Annotation, AuthenticationConfig, AwsProfile, Container, CredentialsRequest, DataEntry, EnvFrom, EnvVar, IniSetting, K8sResource,
   KeyToPath, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, ProjectedSource, SecretLike, SecurityContext, ServiceAccount, Volume, VolumeMount, Workload,
@@ -455,17 +456,16 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
 
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {
   const valueSpan = value.span;
-  const whole = () => valueSpan;
-  if (!isScalar(value) || value.value === null) return withIni({ key, valueSpan, spanOf: whole, fromStringData, unknown: false });
+  if (!isScalar(value) || value.value === null) return withIni({ key, valueSpan, positions: posFixed(valueSpan, 0), fromStringData, unknown: false });
   const raw = String(value.value);
   const unknown = !!value.unknown;
   if (!encoded) {
     const sc = value as PScalar;
-    return withIni({ key, text: raw, valueSpan, spanOf: sc.inner ? (a, b) => sc.inner!.spanOf(a, b) : whole, fromStringData, unknown });
+    return withIni({ key, text: raw, valueSpan, positions: sc.inner ?? posFixed(valueSpan, raw.length), fromStringData, unknown });
   }
   const compact = raw.replace(/\s+/g, '');
   const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0 ? Buffer.from(compact, 'base64').toString('utf8') : undefined;
-  return withIni({ key, text, valueSpan, spanOf: whole, fromStringData, unknown });
+  return withIni({ key, text, valueSpan, positions: posFixed(valueSpan, text?.length ?? 0), fromStringData, unknown });
 }
 
 /** The entry with its INI reading: parsed once, when first asked for (most data is never read as INI). */
@@ -478,16 +478,14 @@ function profilesOf(d: Omit<DataEntry, 'iniSections'>): AwsProfile[] {
   const text = d.text ?? '';
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const at = (line: number, a: number, b: number) => d.spanOf(lineStarts[line] + a, lineStarts[line] + b);
+  const at = (line: number, a: number, b: number) => posSpan(d.positions, lineStarts[line] + a, lineStarts[line] + b);
   const { sections } = parseIni(text);
   return sections.map((s) => {
     const settings = new Map<string, IniSetting>();
     for (const e of s.entries) {
       settings.set(e.key, {
         key: located(e.key, at(e.line, e.keyStart, e.keyEnd), d.unknown),
-        value: located(e.value, at(e.line, e.valueStart, e.valueEnd), d.unknown || looksTemplated(e.value), {
-          spanOf: (a, b) => at(e.line, e.valueStart + a, e.valueStart + b),
-        }),
+        value: located(e.value, at(e.line, e.valueStart, e.valueEnd), d.unknown || looksTemplated(e.value), posSlice(d.positions, lineStarts[e.line] + e.valueStart, lineStarts[e.line] + e.valueEnd)),
       });
     }
     const len = (text.slice(lineStarts[s.line]).split('\n')[0] ?? '').length;

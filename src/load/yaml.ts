@@ -6,7 +6,7 @@ import { Document, LineCounter, parseAllDocuments, isAlias, isMap, isPair, isSca
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { looksTemplated } from '../model/span.js';
-import { PosMap } from '../model/posmap.js';
+import { posFixed, posLine, posMap } from '../model/posmap.js';
 import { sourceOf } from './helm-source.js';
 import type { ParseProblem, RenderedDoc } from './problem.js';
 export type { ParseProblem, RenderedDoc } from './problem.js';
@@ -195,7 +195,7 @@ class Converter {
   private innerMap(n: Scalar, value: string, whole: Span): InnerMap | undefined {
     const r = n.range;
     if (!r) return undefined;
-    const fallback = PosMap.fixed(whole, value.length);
+    const fallback = posFixed(whole, value.length);
     if (n.type === Scalar.BLOCK_LITERAL) {
       // Content starts on the line after the header; each decoded line is one source line.
       const headerEnd = this.src.indexOf('\n', r[0]);
@@ -225,13 +225,13 @@ class Converter {
         runs.push(start, 0, line, indent + 1, last[0], last[1]);
         start = end;
       }
-      return new PosMap(whole.file, value.length, runs, whole);
+      return posMap(whole.file, value.length, runs, whole);
     }
     if (whole.line !== whole.endLine) return fallback;
     const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
     const rawLen = whole.endColumn - whole.column - 2 * quote;
     if (rawLen !== value.length) return fallback; // escapes changed the length
-    return PosMap.line(whole.file, whole.line, whole.column + quote, value.length, whole);
+    return posLine(whole.file, whole.line, whole.column + quote, value.length, whole);
   }
 }
 

@@ -3,6 +3,7 @@ import type { PMap, PNode } from './pnode.js';
 import type { L, ResourceBase } from './resource.js';
 import type { POD_SPEC_OWNER_KINDS } from './resource.js';
 import type { Span } from './span.js';
+import type { PosMap } from './posmap.js';
 
 export interface Annotation {
   readonly key: L<string>;
@@ -204,7 +205,8 @@ export interface DataEntry {
   readonly text?: string;
   readonly valueSpan: Span;
   /** Maps offsets of `text` to source spans (whole value span when unknown). */
-  spanOf(start: number, end: number): Span;
+  /** Where each character of `text` comes from (the whole value's span for decoded `data`). */
+  readonly positions: PosMap;
   readonly fromStringData: boolean;
   readonly unknown: boolean;
   /**

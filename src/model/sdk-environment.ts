@@ -374,7 +374,7 @@ function dataState(d: DataEntry): 'set' | 'unset' {
 /** The static text of a data entry as a located string (positions through the entry's map). */
 function dataValue(d: DataEntry): Located<string> | undefined {
   if (d.unknown || d.text === undefined) return undefined;
-  return located(d.text, d.valueSpan, false, { spanOf: (a, b) => d.spanOf(a, b) });
+  return located(d.text, d.valueSpan, false, d.positions);
 }
 
 function envPresence(c: Container, w: Workload, index: Index, name: string): Presence {

@@ -3,6 +3,8 @@
  * so a one-character token at column 5 has `column: 5, endColumn: 6`. Loaders convert once;
  * formatters never adjust positions.
  */
+import { posSpan, type PosMap } from './posmap.js';
+
 export interface Span {
   /** Repository-relative POSIX path (relative to the current directory), or `<stdin>`. */
   readonly file: string;
@@ -19,7 +21,7 @@ export interface Located<T> {
   /** True when the value is a template (`${VAR}`, `{{ .Values.x }}`), an intrinsic function or otherwise not static. */
   readonly unknown?: boolean;
   /** For strings: maps character offsets of `value` to source spans (see `subSpan`). */
-  readonly inner?: { spanOf(start: number, end: number): Span };
+  readonly inner?: PosMap;
   /** Key of the resource the value refers to (a resolved IaC reference such as Terraform's `aws_iam_role.app.arn`), known even when the value is not. */
   readonly target?: string;
 }
@@ -39,7 +41,7 @@ export function located<T>(value: T, span: Span, unknown?: boolean, inner?: Loca
  */
 export function subSpan(l: Located<string>, start: number, end: number): Span {
   if (start < 0 || end > l.value.length || start > end) return l.span;
-  if (l.inner) return l.inner.spanOf(start, end);
+  if (l.inner) return posSpan(l.inner, start, end);
   const s = l.span;
   const extra = s.endColumn - s.column - l.value.length;
   if (s.line !== s.endLine || ![0, 2, 4].includes(extra)) return s;

@@ -7,6 +7,7 @@ import { parseTerraformJson } from '../../src/load/hcl/json-syntax.js';
 import { parseJsonInString } from '../../src/load/json.js';
 import { isMap, isScalar, isSeq, toJS, type PNode, type PScalar } from '../../src/model/pnode.js';
 import type { Span } from '../../src/model/span.js';
+import { posSpan } from '../../src/model/posmap.js';
 
 await initHcl();
 
@@ -71,8 +72,8 @@ test('columns are UTF-16 code units, as everywhere: non-ASCII and astral charact
   const { v } = evaluate('x = "é😀-${y}"\ny = "ab"\n');
   assert.is(str(v), 'é😀-ab');
   const s = v as PScalar;
-  assert.equal(pos(s.inner!.spanOf(4, 6)), [2, 6, 2, 8], '"ab" comes from the variable');
-  assert.equal(pos(s.inner!.spanOf(1, 3)), [1, 7, 1, 9], 'the astral character keeps both its units');
+  assert.equal(pos(posSpan(s.inner!, 4, 6)), [2, 6, 2, 8], '"ab" comes from the variable');
+  assert.equal(pos(posSpan(s.inner!, 1, 3)), [1, 7, 1, 9], 'the astral character keeps both its units');
 });
 
 test('escapes, $${ and %%{ are decoded with the position of each character', () => {
@@ -80,9 +81,9 @@ test('escapes, $${ and %%{ are decoded with the position of each character', () 
   const { v } = evaluate(text);
   assert.is(str(v), 'a"b\n${c}é%{d}');
   const s = v as PScalar;
-  assert.is(cover(text, s.inner!.spanOf(1, 2)), '\\"', 'the escaped quote');
-  assert.is(cover(text, s.inner!.spanOf(4, 5)), '$$', '"$" of "$${"');
-  assert.is(cover(text, s.inner!.spanOf(8, 9)), '\\u00e9');
+  assert.is(cover(text, posSpan(s.inner!, 1, 2)), '\\"', 'the escaped quote');
+  assert.is(cover(text, posSpan(s.inner!, 4, 5)), '$$', '"$" of "$${"');
+  assert.is(cover(text, posSpan(s.inner!, 8, 9)), '\\u00e9');
 });
 
 test('heredocs: <<EOF keeps the text, <<-EOF removes the common indentation; positions stay in the file', () => {
@@ -92,7 +93,7 @@ test('heredocs: <<EOF keeps the text, <<-EOF removes the common indentation; pos
   const { v } = evaluate(text);
   assert.is(str(v), '{\n  "k": "v"\n}\n');
   const s = v as PScalar;
-  assert.equal(pos(s.inner!.spanOf(4, 7)), [3, 7, 3, 10], '"k" on line 3 at its column in the file');
+  assert.equal(pos(posSpan(s.inner!, 4, 7)), [3, 7, 3, 10], '"k" on line 3 at its column in the file');
 });
 
 test('strip markers remove the whitespace next to an interpolation', () => {
@@ -147,7 +148,7 @@ test('a string with an unknown part keeps the known part: an unknown provider an
   const pieces = ev.piecesOf(v, (v as PScalar).span)!;
   assert.equal(pieces.map((p) => [p.text.endsWith('}'), !!p.unknown]), [[true, true], [false, false]]);
   assert.is(pieces[1].text, ':sub');
-  assert.is(cover(text, pieces[1].map.spanOf(0, 4)), ':sub');
+  assert.is(cover(text, posSpan(pieces[1].map, 0, 4)), ':sub');
 });
 
 test('replace with a string and with a regular expression keeps the positions of the remaining characters', () => {
@@ -155,7 +156,7 @@ test('replace with a string and with a regular expression keeps the positions of
   const { v } = evaluate(text);
   assert.is(str(v), 'oidc.eks.us-east-1.amazonaws.com/id/ABC:sub');
   const s = v as PScalar;
-  assert.is(cover(text, s.inner!.spanOf(0, 39)), 'oidc.eks.us-east-1.amazonaws.com/id/ABC', 'the host is the characters of the variable');
+  assert.is(cover(text, posSpan(s.inner!, 0, 39)), 'oidc.eks.us-east-1.amazonaws.com/id/ABC', 'the host is the characters of the variable');
   assert.is(str(evaluate('x = replace(y, "https://", "")\ny = "https://oidc.example.com"\n').v), 'oidc.example.com');
   assert.is(str(evaluate('x = replace("a-b-c", "/(\\\\w)-/", "$1+")\n').v), 'a+b+c');
   assert.ok(evaluate('x = replace(y, "/(?=x)/", "")\ny = "axb"\n').v.unknown, 'a construct RE2 does not have');
@@ -168,7 +169,7 @@ test('string functions: format, trimprefix, trimsuffix, lower, join, split, coal
   assert.is(str(evaluate('x = trimsuffix("a.json", ".json")\n').v), 'a');
   const low = evaluate('x = lower(y)\ny = "Team-A"\n');
   assert.is(str(low.v), 'team-a');
-  assert.equal(pos((low.v as PScalar).inner!.spanOf(0, 4)), [2, 6, 2, 10]);
+  assert.equal(pos(posSpan((low.v as PScalar).inner!, 0, 4)), [2, 6, 2, 10]);
   assert.is(str(evaluate('x = join(":", ["a", y])\ny = "b"\n').v), 'a:b');
   assert.equal(toJS(evaluate('x = split(":", "a:b:c")\n').v), ['a', 'b', 'c']);
   assert.is(str(evaluate('x = coalesce(null, "", "c")\n').v), 'c');
@@ -197,7 +198,7 @@ test('jsonencode keeps the document (tagged); used as a string it is JSON text w
   const text = 'x = "${jsonencode({ k = y })}!"\ny = "v\\"w"\n';
   const s = evaluate(text).v as PScalar;
   assert.is(s.value, '{"k":"v\\"w"}!');
-  assert.is(cover(text, s.inner!.spanOf(6, 7)), 'v', 'a character of the value');
+  assert.is(cover(text, posSpan(s.inner!, 6, 7)), 'v', 'a character of the value');
   assert.equal(toJS(evaluate('x = jsondecode("{\\"a\\": [1]}")\n').v), { a: [1] });
 });
 
@@ -212,7 +213,7 @@ test('JSON syntax: strings are templates, with the positions of the JSON text', 
   assert.is(str(ev.evaluate(name.expr)), 'team-a-app');
   const p = ev.evaluate(path.expr) as PScalar;
   assert.is(p.value, '/x/');
-  assert.is(cover(text, p.inner!.spanOf(0, 1)), '\\/');
+  assert.is(cover(text, posSpan(p.inner!, 0, 1)), '\\/');
 });
 
 test.run();

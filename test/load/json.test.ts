@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { decodeMaybeUrlEncoded, parseJson, parseJsonInString } from '../../src/load/json.js';
 import { get, toJS, type PNode, type PScalar } from '../../src/model/pnode.js';
 import type { Span } from '../../src/model/span.js';
+import { posSpan } from '../../src/model/posmap.js';
 
 type Pos = [line: number, column: number, endLine: number, endColumn: number];
 const pos = (s: { line: number; column: number; endLine: number; endColumn: number }): Pos => [s.line, s.column, s.endLine, s.endColumn];
@@ -66,13 +67,13 @@ test('strings with escapes map decoded offsets back to the source', () => {
   assert.is(s.value, 'a"b\ncéd');
   assert.equal(pos(s.span), [1, 7, 1, 23]);
   assert.ok(s.inner);
-  assert.equal(pos(s.inner!.spanOf(0, 1)), [1, 8, 1, 9]); // a
-  assert.equal(pos(s.inner!.spanOf(1, 2)), [1, 9, 1, 11]); // \"
-  assert.equal(pos(s.inner!.spanOf(3, 4)), [1, 12, 1, 14]); // \n
-  assert.equal(pos(s.inner!.spanOf(5, 6)), [1, 15, 1, 21]); // \u00e9
-  assert.equal(pos(s.inner!.spanOf(6, 7)), [1, 21, 1, 22]); // d
-  assert.equal(pos(s.inner!.spanOf(0, 7)), [1, 8, 1, 22]); // whole content
-  assert.equal(pos(s.inner!.spanOf(7, 7)), [1, 22, 1, 22]); // end: the closing quote
+  assert.equal(pos(posSpan(s.inner!, 0, 1)), [1, 8, 1, 9]); // a
+  assert.equal(pos(posSpan(s.inner!, 1, 2)), [1, 9, 1, 11]); // \"
+  assert.equal(pos(posSpan(s.inner!, 3, 4)), [1, 12, 1, 14]); // \n
+  assert.equal(pos(posSpan(s.inner!, 5, 6)), [1, 15, 1, 21]); // \u00e9
+  assert.equal(pos(posSpan(s.inner!, 6, 7)), [1, 21, 1, 22]); // d
+  assert.equal(pos(posSpan(s.inner!, 0, 7)), [1, 8, 1, 22]); // whole content
+  assert.equal(pos(posSpan(s.inner!, 7, 7)), [1, 22, 1, 22]); // end: the closing quote
   const p = get(n, 'p') as PScalar;
   assert.is(p.inner, undefined);
   assert.equal(pos(p.span), [1, 30, 1, 37]);
@@ -189,7 +190,7 @@ test('JSON in a JSON string: errors and doubly nested strings', () => {
   const k = get(inner, 'k') as PScalar;
   assert.is(k.value, 'x"y');
   assert.equal(pos(k.span), [1, 10, 1, 20]);
-  assert.equal(pos(k.inner!.spanOf(1, 2)), [1, 13, 1, 17]); // the escaped quote `\\\"`
+  assert.equal(pos(posSpan(k.inner!, 1, 2)), [1, 13, 1, 17]); // the escaped quote `\\\"`
 });
 
 test('JSON in a JSON string: a pretty-printed inner document stays on the source line', () => {

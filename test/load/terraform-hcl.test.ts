@@ -15,6 +15,7 @@ import { roleAdmits } from '../../src/model/trust.js';
 import { runRules } from '../../src/engine/engine.js';
 import { RULES } from '../../rules/index.js';
 import { FIXTURES } from '../helpers.js';
+import { posSpan } from '../../src/model/posmap.js';
 
 await initHcl();
 
@@ -113,10 +114,10 @@ test('a policy document data source, a role that uses it, a ServiceAccount annot
   assert.is(sub.values[0].value, 'system:serviceaccount:team-a:app');
   assert.is(r.text(sub.values[0]), '"system:serviceaccount:${var.namespace}:app"');
   // "team-a" comes from the default in variables.tf: a string's positions are in its own file, at the interpolation.
-  const part = sub.values[0].inner!.spanOf(22, 28);
+  const part = posSpan(sub.values[0].inner!, 22, 28);
   assert.is(part.file, 'main.tf');
   assert.is(r.text(part), '${var.namespace}');
-  assert.is(r.text(sub.values[0].inner!.spanOf(0, 22)), 'system:serviceaccount:');
+  assert.is(r.text(posSpan(sub.values[0].inner!, 0, 22)), 'system:serviceaccount:');
   assert.is(roleAdmits(app, { sub: 'system:serviceaccount:team-a:app' }, ['sub']), true);
 
   const [sa] = sas(r);
@@ -174,8 +175,8 @@ resource "aws_iam_role" "heredoc" {
   assert.is(r.text(f), 'aws_iam_openid_connect_provider.eks.arn');
   const [sub] = conditions(enc, 'sub');
   assert.is(sub.key.value, `${HOST}:sub`);
-  assert.equal(pos(sub.key.inner!.spanOf(0, 4)), [2, 29, 2, 33], 'the host is the characters of the provider\'s url');
-  assert.is(sub.key.inner!.spanOf(0, 4).file, 'main.tf');
+  assert.equal(pos(posSpan(sub.key.inner!, 0, 4)), [2, 29, 2, 33], 'the host is the characters of the provider\'s url');
+  assert.is(posSpan(sub.key.inner!, 0, 4).file, 'main.tf');
   assert.is(r.text(sub.values[0]), '"system:serviceaccount:a:b"');
 
   const h = roles(r).find((x) => x.key.includes('aws_iam_role.heredoc'))!;
@@ -196,9 +197,9 @@ test('a string is positioned in one file: a value from another file keeps its ow
   assert.is(r.text(x.name!), 'oidc.example.com/id/ABC');
   const key = x.trust!.statements[0].conditions[0].key;
   assert.is(key.value, 'oidc.example.com/id/ABC:sub');
-  assert.is(key.inner!.spanOf(0, 4).file, 'main.tf');
-  assert.is(r.text(key.inner!.spanOf(0, 4)), '${local.host}');
-  assert.is(r.text(key.inner!.spanOf(23, 27)), ':sub');
+  assert.is(posSpan(key.inner!, 0, 4).file, 'main.tf');
+  assert.is(r.text(posSpan(key.inner!, 0, 4)), '${local.host}');
+  assert.is(r.text(posSpan(key.inner!, 23, 27)), ':sub');
 });
 
 test('an unknown provider keeps the claim: the key is an unknown prefix followed by ":sub"', () => {
@@ -220,7 +221,7 @@ test('an unknown provider keeps the claim: the key is an unknown prefix followed
   assert.ok(c.key.unknown);
   assert.is(c.claim, 'sub');
   assert.ok(c.keyPrefix.startsWith('${'));
-  assert.is(r.text(c.key.inner!.spanOf(c.key.value.length - 4, c.key.value.length)), ':sub');
+  assert.is(r.text(posSpan(c.key.inner!, c.key.value.length - 4, c.key.value.length)), ':sub');
   assert.ok(!c.values[0].unknown);
 });
 
@@ -406,7 +407,7 @@ resource "kubernetes_service_account" "app" {
     ['system:serviceaccount:team-a:app', '"team-a:app"'],
     ['system:serviceaccount:team-a:*', '"team-a:*"'],
   ]);
-  assert.equal(pos(sub.values[1].inner!.spanOf(29, 30)), [10, 59, 10, 60], 'the "*" of the input');
+  assert.equal(pos(posSpan(sub.values[1].inner!, 29, 30)), [10, 59, 10, 60], 'the "*" of the input');
   const [aud] = conditions(v5, 'aud');
   assert.equal(aud.values.map((v) => v.value), ['sts.amazonaws.com']);
   assert.is(sas(r)[0].annotations.get('eks.amazonaws.com/role-arn')!.value.target, v5.key);
