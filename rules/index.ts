@@ -39,11 +39,18 @@ import openshiftTokenAudienceExplicit from './openshift/token-audience-explicit.
 import openshiftWorkloadMatchesCredentialsRequest from './openshift/workload-matches-credentials-request.js';
 import parseSyntax from './parse/syntax.js';
 import parseTemplate from './parse/template.js';
+import podidContainerCredentialsComplete from './podid/container-credentials-complete.js';
+import podidNoIrsaOverlap from './podid/no-irsa-overlap.js';
+import podidRoleTrustsPodIdentity from './podid/role-trusts-pod-identity.js';
+import podidServiceAccountExists from './podid/service-account-exists.js';
+import podidSupportedCompute from './podid/supported-compute.js';
+import podidTrustMatchesAssociation from './podid/trust-matches-association.js';
 import sdkAccessKeyWithoutSecret from './sdk/access-key-without-secret.js';
 import sdkProfileResolution from './sdk/profile-resolution.js';
 import sdkProfileRoleMismatch from './sdk/profile-role-mismatch.js';
 import sdkRegionEnvIncomplete from './sdk/region-env-incomplete.js';
 import sdkRoleSessionName from './sdk/role-session-name.js';
+import sdkStaticKeysShadowPodIdentity from './sdk/static-keys-shadow-pod-identity.js';
 import sdkStaticKeysShadowWebIdentity from './sdk/static-keys-shadow-web-identity.js';
 import sdkStsRegionalEndpointsValue from './sdk/sts-regional-endpoints-value.js';
 import suppressExpired from './suppress/expired.js';
@@ -100,11 +107,18 @@ export const RULES: readonly Rule[] = [
   openshiftWorkloadMatchesCredentialsRequest,
   parseSyntax,
   parseTemplate,
+  podidContainerCredentialsComplete,
+  podidNoIrsaOverlap,
+  podidRoleTrustsPodIdentity,
+  podidServiceAccountExists,
+  podidSupportedCompute,
+  podidTrustMatchesAssociation,
   sdkAccessKeyWithoutSecret,
   sdkProfileResolution,
   sdkProfileRoleMismatch,
   sdkRegionEnvIncomplete,
   sdkRoleSessionName,
+  sdkStaticKeysShadowPodIdentity,
   sdkStaticKeysShadowWebIdentity,
   sdkStsRegionalEndpointsValue,
   suppressExpired,

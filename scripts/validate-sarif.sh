@@ -21,6 +21,7 @@ cases=(
   "cross-reference:fixtures/irsa/trust-subject-exists/invalid-missing-service-account"
   "suppressions:fixtures/suppress/unused/valid-every-suppression-used"
   "eks-webhook:examples/eks-webhook"
+  "eks-pod-identity:examples/eks-pod-identity-migration"
   "openshift-sts:examples/openshift-sts"
 )
 for c in "${cases[@]}"; do

@@ -1,6 +1,7 @@
 /**
  * The project's origin write-up, as repositories: the correct set-ups under examples/ report
  * nothing above note level; the write-up's literal examples (10-digit account ids) are flagged.
+ * The EKS Pod Identity migration example reports exactly its one deliberate mistake.
  * Every rule runs; the full text output must equal the recorded expectation.
  */
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import { ROOT } from './helpers.js';
 const CASES = [
   { dir: 'examples/openshift-sts', expected: 'fixtures/_seed/examples-openshift-sts.expected.txt', clean: true },
   { dir: 'examples/eks-webhook', expected: 'fixtures/_seed/examples-eks-webhook.expected.txt', clean: true },
+  // Half-way from IRSA to EKS Pod Identity: one ServiceAccount keeps the annotation of its old role.
+  { dir: 'examples/eks-pod-identity-migration', expected: 'fixtures/_seed/examples-eks-pod-identity-migration.expected.txt', clean: false },
   { dir: 'fixtures/_seed/openshift-sts-literal', expected: 'fixtures/_seed/openshift-sts-literal/expected.txt', clean: false },
   { dir: 'fixtures/_seed/eks-webhook-literal', expected: 'fixtures/_seed/eks-webhook-literal/expected.txt', clean: false },
 ];
@@ -31,6 +34,14 @@ for (const c of CASES) {
     else assert.ok(serious.length > 0, 'the literal example is flagged');
   });
 }
+
+test('the migration example: exactly the ServiceAccount with both mechanisms, the other workloads clean', async () => {
+  const r = await lint(['.'], { cwd: path.join(ROOT, 'examples/eks-pod-identity-migration') });
+  assert.equal(
+    r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`),
+    ['podid/no-irsa-overlap k8s/billing.yaml:8'],
+  );
+});
 
 test('seed literal account ids are flagged by the ARN rules', async () => {
   const a = await lint(['.'], { cwd: path.join(ROOT, 'fixtures/_seed/openshift-sts-literal') });

@@ -45,7 +45,7 @@ export default defineRule({
     docs: {
       description: 'Require role and OIDC provider ARNs to be in one of the configured AWS accounts',
       whatItChecks:
-        'Only when the configuration lists `facts.accounts`: every role ARN the repository states (the ServiceAccount `role-arn` annotation, `role_arn` in AWS profiles held by Secrets and ConfigMaps, `stsIAMRoleARN` of a CredentialsRequest, literal `AWS_ROLE_ARN` env values, the `Arn` of described roles) and every OIDC provider ARN in a trust policy `Principal.Federated` must be in one of those accounts. The finding points at the account id. Templated and malformed ARNs are left to the well-formed-* rules.',
+        'Only when the configuration lists `facts.accounts`: every role ARN the repository states (the ServiceAccount `role-arn` annotation, `role_arn` in AWS profiles held by Secrets and ConfigMaps, `stsIAMRoleARN` of a CredentialsRequest, literal `AWS_ROLE_ARN` env values, the `Arn` of described roles, the role and target role of EKS Pod Identity associations) and every OIDC provider ARN in a trust policy `Principal.Federated` must be in one of those accounts. The finding points at the account id. Templated and malformed ARNs are left to the well-formed-* rules.',
       whyItMatters:
         'A role ARN copied from another environment (staging into production, a sample into a real repository) is well formed and passes every syntax check, but the pod then asks STS for a role in an account whose trust policies do not know this cluster: "Not authorized to perform sts:AssumeRoleWithWebIdentity". A provider ARN in a foreign account fails the same way, because AssumeRoleWithWebIdentity needs the OIDC provider in the role\'s own account.',
       howToFix:
@@ -55,7 +55,7 @@ export default defineRule({
         'IAM id_roles_providers_create_oidc.md (the provider must exist in the account of the role that trusts it)',
       ],
     },
-    appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner'],
+    appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner', 'eks:PodIdentityAssociation'],
     messages,
   },
   check(r: Resource, ctx) {
@@ -85,6 +85,10 @@ export default defineRule({
       case 'iam:Role':
         if (r.arn) check(ctx, r.arn, 'role', 'the role description', accounts);
         for (const s of r.trust?.statements ?? []) for (const f of s.federated) if (f.value.includes(':oidc-provider/')) check(ctx, f, 'provider', 'the trust policy', accounts);
+        return;
+      case 'eks:PodIdentityAssociation':
+        if (r.roleArn) check(ctx, r.roleArn, 'role', 'the Pod Identity association', accounts);
+        if (r.targetRoleArn) check(ctx, r.targetRoleArn, 'role', 'the target role of the Pod Identity association', accounts);
         return;
       case 'iam:OIDCProvider':
       case 'k8s:Authentication':

@@ -45,7 +45,7 @@ export default defineRule({
     docs: {
       description: 'Require every IAM role ARN to be well formed',
       whatItChecks:
-        'Role ARNs wherever the repository states them: the ServiceAccount annotation `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`), `role_arn` in AWS config/credentials profiles held by Secrets and ConfigMaps (the ccoctl `credentials` key), `stsIAMRoleARN` of a CredentialsRequest, literal `AWS_ROLE_ARN` env values of containers, and the `Arn` of roles described by `aws iam get-role`. Each must be `arn:<partition>:iam::<12-digit account>:role/<path/><name>`: a known partition, service `iam`, no region, exactly 12 digits, a role name of 1–64 characters from `[A-Za-z0-9_+=,.@-]`, and a path `/…/` of printable ASCII. The finding points at the offending part. An empty role-arn annotation is reported on its own. Templated values, empty values elsewhere and annotation values without `arn:` (which the webhook composes into an ARN when run with `--compose-role-arn`) are not checked.',
+        'Role ARNs wherever the repository states them: the ServiceAccount annotation `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`), `role_arn` in AWS config/credentials profiles held by Secrets and ConfigMaps (the ccoctl `credentials` key), `stsIAMRoleARN` of a CredentialsRequest, literal `AWS_ROLE_ARN` env values of containers, the `Arn` of roles described by `aws iam get-role`, and the role and target role of EKS Pod Identity associations. Each must be `arn:<partition>:iam::<12-digit account>:role/<path/><name>`: a known partition, service `iam`, no region, exactly 12 digits, a role name of 1–64 characters from `[A-Za-z0-9_+=,.@-]`, and a path `/…/` of printable ASCII. The finding points at the offending part. An empty role-arn annotation is reported on its own. Templated values, empty values elsewhere and annotation values without `arn:` (which the webhook composes into an ARN when run with `--compose-role-arn`) are not checked.',
       whyItMatters:
         'STS rejects a malformed role ARN before it looks at any trust policy, so the workload never gets credentials. The pod identity webhook validates the annotation against `^arn:aws[a-z0-9-]*:iam::\\d{12}:role\\/[\\w-\\/.@+=,]+$` but only logs "arn is invalid" and injects the value anyway (pkg/cache/cache.go), and CCO copies `stsIAMRoleARN` and ccoctl writes `role_arn` without any check, so the mistake only surfaces as a runtime error in the pod. An empty annotation is treated as absent (pkg/handler/handler.go: `if response.RoleARN != ""`): the pod is not mutated at all. Account ids have exactly 12 digits, leading zeros included.',
       howToFix:
@@ -58,7 +58,7 @@ export default defineRule({
         'botocore botocore/data/partitions.json (partitions)',
       ],
     },
-    appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner'],
+    appliesTo: ['k8s:ServiceAccount', 'k8s:Secret', 'k8s:ConfigMap', 'k8s:CredentialsRequest', 'iam:Role', 'k8s:PodSpecOwner', 'eks:PodIdentityAssociation'],
     messages,
   },
   check(r: Resource, ctx) {
@@ -97,6 +97,10 @@ export default defineRule({
         return;
       case 'iam:Role':
         if (r.arn) checkArn(ctx, r.arn, r.name && !r.name.unknown ? `the Arn of role "${r.name.value}"` : 'the role Arn');
+        return;
+      case 'eks:PodIdentityAssociation':
+        if (r.roleArn) checkArn(ctx, r.roleArn, 'the role of the Pod Identity association');
+        if (r.targetRoleArn) checkArn(ctx, r.targetRoleArn, 'the target role of the Pod Identity association');
         return;
       case 'iam:OIDCProvider':
       case 'k8s:Authentication':

@@ -113,8 +113,10 @@ function report(ctx: Ctx, at: Located<string>, j: Judgement, aud: string, sub: s
   else if (j.kind === 'notRegistered') ctx.report({ at, messageId: 'audienceNotRegistered', data: { audience: aud, provider: j.provider }, related: j.related });
 }
 
-/** The role-arn and audience annotations of a ServiceAccount, as the webhook reads them; undefined when it does not mutate or a value is not static. */
+/** The role-arn and audience annotations of a ServiceAccount, as the webhook reads them; undefined when it does not mutate for web identity or a value is not static. */
 function webhookToken(sa: ServiceAccount, ctx: Ctx): { roleArn: Located<string>; audience: string; audienceAt?: Located<string> } | undefined {
+  // An EKS Pod Identity association takes precedence: the webhook adds no web identity token (handler.go buildPodPatchConfig).
+  if (sa.name && !sa.namespaceUnknown && ctx.index.associationsFor(sa.namespace, sa.name.value).length > 0) return undefined;
   const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
   const role = sa.annotations.get(`${prefix}/role-arn`)?.value;
   if (!role || (!role.target && (role.unknown || role.value.trim() === ''))) return undefined;

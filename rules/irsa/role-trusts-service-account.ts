@@ -6,6 +6,7 @@ import { sdkEnvironment } from '../../src/model/sdk-environment.js';
 import { isUnknown } from '../../src/model/span.js';
 import {
   grantsAction,
+  podIdentityTrust,
   policyComplete,
   roleAdmits,
   serviceAccountSubject,
@@ -13,7 +14,7 @@ import {
   webIdentityStatements,
 } from '../../src/model/trust.js';
 
-type Verdict = 'admits' | 'unknown' | 'noGrant' | 'notTrusted';
+type Verdict = 'admits' | 'unknown' | 'noGrant' | 'podIdentity' | 'notTrusted';
 
 /** Could this statement be meant as a web-identity grant (even a malformed one)? Other rules judge those. */
 function concernsWebIdentity(s: Statement): boolean {
@@ -31,7 +32,8 @@ function verdict(role: Role, sub: string): Verdict {
   const trust = role.trust;
   if (!policyComplete(trust)) return 'unknown';
   if (webIdentityStatements(trust).length === 0) {
-    return trust.statements.some(concernsWebIdentity) ? 'unknown' : 'noGrant';
+    if (trust.statements.some(concernsWebIdentity)) return 'unknown';
+    return (podIdentityTrust(trust)?.assume.length ?? 0) > 0 ? 'podIdentity' : 'noGrant';
   }
   const strict = roleAdmits(role, { sub }, ['sub']);
   if (strict === true) return 'admits';
@@ -48,7 +50,7 @@ export default defineRule({
     docs: {
       description: "Require the role named in a ServiceAccount's role-arn annotation, or in a pod's own web identity settings, to trust that ServiceAccount",
       whatItChecks:
-        'For a ServiceAccount annotated `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`) whose role is in the repository (by ARN, or by role name for files that give only a name, such as ccoctl `05-*-role.json`), the role\'s trust policy must let the token of exactly this ServiceAccount call `sts:AssumeRoleWithWebIdentity`: some `Allow` statement with an OIDC `Federated` principal whose `<issuer>:sub` conditions accept `system:serviceaccount:<namespace>:<name>`, evaluated with IAM semantics (`StringEquals` lists are ORed, `StringLike` honours `*` and `?`). The same holds for a container that names its role itself, for the pod\'s ServiceAccount (`serviceAccountName`, else `serviceAccount`, else `default`): `AWS_ROLE_ARN` beside `AWS_WEB_IDENTITY_TOKEN_FILE` in its environment, or the `role_arn` of the web identity profile (`role_arn` + `web_identity_token_file`) it selects in a shared config or credentials file mounted from a Secret or ConfigMap of the repository. Templated values, roles not in the repository and trust policies whose `sub` key prefix is not the provider (another rule) are not judged.',
+        'For a ServiceAccount annotated `eks.amazonaws.com/role-arn` (or `<annotation-prefix>/role-arn`) whose role is in the repository (by ARN, or by role name for files that give only a name, such as ccoctl `05-*-role.json`), the role\'s trust policy must let the token of exactly this ServiceAccount call `sts:AssumeRoleWithWebIdentity`: some `Allow` statement with an OIDC `Federated` principal whose `<issuer>:sub` conditions accept `system:serviceaccount:<namespace>:<name>`, evaluated with IAM semantics (`StringEquals` lists are ORed, `StringLike` honours `*` and `?`). The same holds for a container that names its role itself, for the pod\'s ServiceAccount (`serviceAccountName`, else `serviceAccount`, else `default`): `AWS_ROLE_ARN` beside `AWS_WEB_IDENTITY_TOKEN_FILE` in its environment, or the `role_arn` of the web identity profile (`role_arn` + `web_identity_token_file`) it selects in a shared config or credentials file mounted from a Secret or ConfigMap of the repository. A role that trusts only EKS Pod Identity (`Principal.Service` `pods.eks.amazonaws.com`) gets a message of its own. Templated values, roles not in the repository, trust policies whose `sub` key prefix is not the provider (another rule) and ServiceAccounts with an EKS Pod Identity association (the webhook then ignores the annotation: podid/no-irsa-overlap) are not judged.',
       whyItMatters:
         'The pod identity webhook injects `AWS_ROLE_ARN` and a projected token for whatever role the annotation names, without checking the role (pkg/handler/handler.go, pkg/cache/cache.go). STS then evaluates the trust policy against the token\'s `sub` claim; if it does not admit this ServiceAccount, every SDK call fails with "AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity" and the pod may silently fall back to the node role.',
       howToFix:
@@ -59,11 +61,15 @@ export default defineRule({
         'IAM reference_policies_elements_condition_operators.md (StringEquals, StringLike)',
         'EKS associate-service-account-role.md (trust policy for a ServiceAccount)',
         'boto/botocore botocore/credentials.py AssumeRoleWithWebIdentityProvider and aws/aws-sdk-js-v3 credential-provider-web-identity fromTokenFile (AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE, or role_arn and web_identity_token_file of the profile)',
+        'EKS user guide pod-id-role.adoc (the EKS Pod Identity trust policy: Principal.Service pods.eks.amazonaws.com, sts:AssumeRole and sts:TagSession) and pod-id-how-it-works.adoc (Pod Identity provides credentials through the container credential provider, IRSA through AssumeRoleWithWebIdentity)',
+        'aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go (buildPodPatchConfig: "Container credentials method takes precedence")',
       ],
     },
     appliesTo: ['k8s:ServiceAccount', 'k8s:PodSpecOwner'],
     messages: {
       noGrant: 'role "{{arn}}" has no trust policy statement that allows sts:AssumeRoleWithWebIdentity from an OIDC provider, so "{{subject}}" cannot assume it',
+      podIdentityRole:
+        'role "{{arn}}" trusts only EKS Pod Identity (pods.eks.amazonaws.com), not web identity, so "{{subject}}" cannot assume it through the role-arn annotation: expected an EKS Pod Identity association for the ServiceAccount instead',
       notTrusted: 'trust policy of role "{{arn}}" does not admit "{{subject}}"',
       notTrustedByPod: 'trust policy of role "{{arn}}", which container "{{container}}" names in {{source}}, does not admit "{{subject}}", the ServiceAccount of its pod',
       noGrantForPod:
@@ -79,18 +85,20 @@ export default defineRule({
     const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
     const ann = sa.annotations.get(`${prefix}/role-arn`);
     if (!ann || !sa.name || sa.name.unknown || sa.namespaceUnknown) return;
+    // With an EKS Pod Identity association the webhook ignores the annotation (podid/no-irsa-overlap).
+    if (ctx.index.associationsFor(sa.namespace, sa.name.value).length > 0) return;
     const arn = ann.value.value;
     // By ARN or name, or the role an IaC reference names (`aws_iam_role.app.arn`, whose account is unknown).
     const roles = ctx.index.rolesNamedBy(ann.value);
     if (roles.length === 0) return;
     const subject = serviceAccountSubject(sa.namespace, sa.name.value);
     const j = judge(roles, subject);
-    if (j) ctx.report({ at: ann.value, messageId: j.noGrant ? 'noGrant' : 'notTrusted', data: { arn, subject }, related: j.related });
+    if (j) ctx.report({ at: ann.value, messageId: j.messageId, data: { arn, subject }, related: j.related });
   },
 });
 
 /** Undefined when some description of the role admits the subject or cannot be judged; else what to report. */
-function judge(roles: readonly Role[], subject: string): { noGrant: boolean; related: Related[] } | undefined {
+function judge(roles: readonly Role[], subject: string): { messageId: 'noGrant' | 'podIdentityRole' | 'notTrusted'; related: Related[] } | undefined {
   const verdicts = roles.map((r) => verdict(r, subject));
   // Several descriptions of one role: judge only when every one of them rejects the subject.
   if (verdicts.some((v) => v === 'admits' || v === 'unknown')) return undefined;
@@ -100,13 +108,18 @@ function judge(roles: readonly Role[], subject: string): { noGrant: boolean; rel
       if (role.trust) related.push({ at: role.trust.span, label: 'trust policy' });
       return;
     }
+    if (verdicts[i] === 'podIdentity') {
+      for (const s of podIdentityTrust(role.trust)?.assume ?? []) related.push({ at: s.span, label: 'EKS Pod Identity statement' });
+      return;
+    }
     for (const s of webIdentityStatements(role.trust)) {
       const subs = s.conditions.filter((c) => c.claim.toLowerCase() === 'sub');
       if (subs.length === 0) related.push({ at: s.span, label: 'web-identity statement' });
       for (const c of subs) related.push({ at: c.valuesSpan, label: 'trust policy "sub" condition' });
     }
   });
-  return { noGrant: verdicts.every((v) => v === 'noGrant'), related };
+  const messageId = verdicts.every((v) => v === 'noGrant') ? 'noGrant' : verdicts.every((v) => v === 'noGrant' || v === 'podIdentity') ? 'podIdentityRole' : 'notTrusted';
+  return { messageId, related };
 }
 
 /** A container's own web identity settings (not the webhook's, judged on the ServiceAccount): the role they name must trust the pod's ServiceAccount. */
@@ -123,6 +136,6 @@ function checkWorkload(w: Workload, ctx: RuleContext<'notTrustedByPod' | 'noGran
     const j = judge(roles, subject);
     if (!j) continue;
     const source = wi.source === 'env' ? 'AWS_ROLE_ARN' : `the role_arn of profile "${wi.profile}"`;
-    ctx.report({ at: wi.roleArn, messageId: j.noGrant ? 'noGrantForPod' : 'notTrustedByPod', data: { arn, container: c.name.value, source, subject }, related: [...j.related, { at: spec.serviceAccountSpan, label: 'the pod\'s ServiceAccount' }] });
+    ctx.report({ at: wi.roleArn, messageId: j.messageId === 'notTrusted' ? 'notTrustedByPod' : 'noGrantForPod', data: { arn, container: c.name.value, source, subject }, related: [...j.related, { at: spec.serviceAccountSpan, label: 'the pod\'s ServiceAccount' }] });
   }
 }

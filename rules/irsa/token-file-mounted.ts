@@ -53,12 +53,14 @@ function skipped(c: Container, spec: PodSpec, prefix: string): boolean | undefin
 
 type Tri = 'yes' | 'no' | 'maybe';
 
-/** Does the webhook mutate this pod (its ServiceAccount has a non-empty role-arn annotation)? */
+/** Does the webhook mutate this pod for web identity (its ServiceAccount has a non-empty role-arn annotation and no Pod Identity association)? */
 function podMutated(w: Workload, ctx: Ctx): { state: Tri; annotation?: Located<string> } {
   const spec = w.podSpec;
   if (w.namespaceUnknown || spec.serviceAccountUnknown) return { state: 'maybe' };
   const sa = ctx.index.serviceAccount(w.namespace, spec.effectiveServiceAccount);
   if (!sa) return { state: 'maybe' };
+  // An EKS Pod Identity association takes precedence: the webhook adds no web identity token (handler.go buildPodPatchConfig).
+  if (ctx.index.associationsFor(w.namespace, spec.effectiveServiceAccount).length > 0) return { state: 'no' };
   const prefix = ctx.facts.annotationPrefix ?? 'eks.amazonaws.com';
   const a = sa.annotations.get(`${prefix}/role-arn`);
   if (!a) return { state: 'no' };

@@ -38,17 +38,27 @@ export function podServiceAccount(w: Workload, ctx: RuleContext<string>): Servic
 }
 
 export interface Mutation {
-  /** yes: the SA is in the repository with a static, non-empty role-arn annotation (or one its managing tool always writes). */
+  /**
+   * yes: the SA is in the repository with a static, non-empty role-arn annotation (or one its
+   * managing tool always writes), and no EKS Pod Identity association.
+   */
   readonly state: 'yes' | 'no' | 'maybe';
   readonly sa?: ServiceAccount;
   readonly roleArn?: Annotation;
+  /** The ServiceAccount has an EKS Pod Identity association: the webhook injects container credentials instead (state `no`). */
+  readonly podIdentity?: boolean;
 }
 
-/** Does the webhook mutate this pod (its ServiceAccount has a non-empty role-arn annotation, handler.go `if podRole == ""`)? */
+/**
+ * Does the webhook mutate this pod for web identity (its ServiceAccount has a non-empty role-arn
+ * annotation, handler.go `if podRole == ""`)? Not when the ServiceAccount has an EKS Pod Identity
+ * association: container credentials take precedence (handler.go `buildPodPatchConfig`).
+ */
 export function mutation(w: Workload, ctx: RuleContext<string>): Mutation {
   const sa = podServiceAccount(w, ctx);
   if (!sa) return { state: 'maybe' };
   const a = sa.annotations.get(`${prefixOf(ctx)}/role-arn`);
+  if (ctx.index.associationsFor(w.namespace, w.podSpec.effectiveServiceAccount).length > 0) return { state: 'no', sa, ...(a ? { roleArn: a } : {}), podIdentity: true };
   if (!a) return { state: 'no', sa };
   // A tool that manages the ServiceAccount (eksctl) always writes a role ARN, even when its account or name is not in the file.
   if (isUnknown(a.value)) return { state: sa.managedBy ? 'yes' : 'maybe', sa, roleArn: a };

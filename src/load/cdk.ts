@@ -10,8 +10,13 @@
  * - `new eks.ServiceAccount(scope, id, { cluster, name, namespace })` and
  *   `cluster.addServiceAccount(id, { name, namespace })`, which create a ServiceAccount annotated
  *   with a new role whose trust admits exactly that ServiceAccount (aws-cdk-lib
- *   aws-eks/lib/service-account.ts); `cluster.addManifest(id, ...manifests)` and
- *   `new eks.KubernetesManifest(scope, id, { manifest })`.
+ *   aws-eks/lib/service-account.ts); with `identityType: eks.IdentityType.POD_IDENTITY` the role
+ *   trusts `pods.eks.amazonaws.com` instead and an EKS Pod Identity association for the
+ *   ServiceAccount is created too; `cluster.addManifest(id, ...manifests)` and
+ *   `new eks.KubernetesManifest(scope, id, { manifest })`;
+ * - `new eks.CfnPodIdentityAssociation(scope, id, { clusterName, namespace, serviceAccount, roleArn,
+ *   targetRoleArn, disableSessionTags })`, with `role.roleArn` / `cfnRole.attrArn` of a role
+ *   variable of the file as a reference to that role.
  *
  * Construct attributes (`cluster.clusterOpenIdConnectIssuer`, `role.roleArn`) are unknown.
  */
@@ -20,11 +25,14 @@ import { joinPieces, opaquePiece, unknownScalar, type Piece, type Value } from '
 import { get, isMap, isScalar, isSeq, str, type PEntry, type PMap, type PNode, type PScalar, type PSeq } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
 import { makeRole, policyFromNode } from './iac.js';
+import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import {
   iamDocument,
   iamValue,
   oidcProviderValue,
   policyArgument,
+  pushAssociation,
   pushProvider,
   pushRole,
   qualifiedName,
@@ -113,7 +121,7 @@ export const cdkValues: TsExtension = {
     const target = ev.evaluate(callee.object);
     const s = principalOf(ev, target);
     if (s && method === 'withConditions' && a0) return withConditions(ev, s, ev.evaluate(a0), n);
-    if (s && method === 'withSessionTags') return target;
+    if (s && method === 'withSessionTags') return withSessionTags(ev, s, n);
     return undefined;
   },
 
@@ -139,6 +147,10 @@ export const cdkValues: TsExtension = {
         return principal(ev, n, [statement(span, 'Service', args[0] ?? ev.unknown(n), k('sts:AssumeRole'), undefined)]);
       case 'cdk:iam.ArnPrincipal':
         return principal(ev, n, [statement(span, 'AWS', args[0] ?? ev.unknown(n), k('sts:AssumeRole'), undefined)]);
+      case 'cdk:iam.SessionTagsPrincipal': {
+        const inner = principalOf(ev, args[0]);
+        return inner ? withSessionTags(ev, inner, n) : principal(ev, n, [unknownScalar('principal', span)]);
+      }
       case 'cdk:iam.CompositePrincipal': {
         const statements: PNode[] = [];
         for (const a of args) {
@@ -161,6 +173,7 @@ const CONSTRUCTED = new Set([
   'cdk:iam.ServicePrincipal',
   'cdk:iam.ArnPrincipal',
   'cdk:iam.CompositePrincipal',
+  'cdk:iam.SessionTagsPrincipal',
   'cdk:iam.OpenIdConnectProvider',
   'cdk:eks.OpenIdConnectProvider',
 ]);
@@ -170,6 +183,29 @@ function issuerFromArn(ev: TsEvaluator, arn: PNode, n: EsNode): PScalar {
   const i = text === undefined ? -1 : text.indexOf(':oidc-provider/');
   if (arn.unknown || text === undefined || i === -1) return ev.unknown(n);
   return { type: 'scalar', value: text.slice(i + ':oidc-provider/'.length), span: arn.span };
+}
+
+/**
+ * `principal.withSessionTags()` and `new iam.SessionTagsPrincipal(principal)`: `sts:TagSession` added to
+ * the actions of every statement (aws-cdk-lib aws-iam/lib/principals.ts `SessionTagsPrincipal`:
+ * `statement.addActions('sts:TagSession')`).
+ */
+function withSessionTags(ev: TsEvaluator, s: Principal, n: EsNode): PNode {
+  const statements = s.statements.map((st): PNode => {
+    if (!isMap(st)) return st;
+    const i = st.entries.findIndex((e) => e.key.value === 'Action');
+    if (i === -1) return st;
+    const action = st.entries[i].value;
+    const tag = synthetic('sts:TagSession', ev.nodeSpan(n));
+    let value: PNode;
+    if (action.unknown) value = action;
+    else if (isSeq(action)) value = { ...action, items: [...action.items, tag] };
+    else value = { type: 'seq', span: action.span, items: [action, tag] };
+    const entries = st.entries.slice();
+    entries[i] = { key: entries[i].key, value };
+    return { ...st, entries };
+  });
+  return principal(ev, n, statements);
 }
 
 /** `principal.withConditions({...})`: conditions merged per operator, as CDK's `PrincipalWithConditions` does. */
@@ -231,15 +267,24 @@ class CdkReader implements TsRecogniser {
           const st: PSeq = { type: 'seq', items: statements, span: assumedBy.span, ...(declaredAs && ev.usesMember(declaredAs, 'assumeRolePolicy') ? { unknown: true } : {}) };
           trust = iamDocument(st, assumedBy.span);
         }
-        pushRole(ev, this.out, n, { props, nameKey: 'roleName', pathKey: 'path', trust, trustKey: 'assumeRolePolicyDocument', source: 'cdk', id: ev.knownText(ev.arg(n, 1), 'Role') });
+        pushRole(ev, this.out, n, { declaredAs, props, nameKey: 'roleName', pathKey: 'path', trust, trustKey: 'assumeRolePolicyDocument', source: 'cdk', id: ev.knownText(ev.arg(n, 1), 'Role') });
         return;
       }
       case 'cdk:iam.CfnRole': {
         const props = ev.props(ev.arg(n, 2));
         const trust = policyArgument(ev, get(props, 'assumeRolePolicyDocument'));
-        pushRole(ev, this.out, n, { props, nameKey: 'roleName', pathKey: 'path', trust, trustKey: 'assumeRolePolicyDocument', source: 'cdk', id: ev.knownText(ev.arg(n, 1), 'CfnRole') });
+        pushRole(ev, this.out, n, { declaredAs, props, nameKey: 'roleName', pathKey: 'path', trust, trustKey: 'assumeRolePolicyDocument', source: 'cdk', id: ev.knownText(ev.arg(n, 1), 'CfnRole') });
         return;
       }
+      case 'cdk:eks.CfnPodIdentityAssociation':
+        pushAssociation(ev, this.out, n, {
+          source: 'cdk',
+          id: ev.knownText(ev.arg(n, 1), 'CfnPodIdentityAssociation'),
+          propsNode: ev.arg(n, 2),
+          props: ev.props(ev.arg(n, 2)),
+          arnMembers: ['roleArn', 'attrArn'],
+        });
+        return;
       case 'cdk:iam.OpenIdConnectProvider':
         pushProvider(ev, this.out, n, { idArg: 1, propsArg: 2, clientIdsKey: 'clientIds' });
         return;
@@ -305,16 +350,38 @@ class CdkReader implements TsRecogniser {
       const action: PSeq = { type: 'seq', span, items: [k('sts:AssumeRole'), k('sts:TagSession')] };
       statements = [statement(span, 'Service', k('pods.eks.amazonaws.com'), action, undefined)];
     } else statements = [unknownScalar('identityType', identity!.span)];
+    // The role is referred to by its construct path, which no variable of the file can be named.
+    const roleId = `${id}/Role`;
     this.out.resources.push(
       makeRole({
         file: ev.file,
         span,
         node: props ?? k(''),
-        id: `${id}/Role`,
+        id: roleId,
         trust: policyFromNode(iamDocument({ type: 'seq', span, items: statements }, span), this.out.problems, 'trust policy'),
         source: 'cdk',
+        refs: [roleId],
       }),
     );
+    if (identityName === 'POD_IDENTITY') {
+      // service-account.ts: `new CfnPodIdentityAssociation(this, 'Association', { clusterName: cluster.clusterName,
+      // namespace: props.namespace ?? 'default', roleArn: role.roleArn, serviceAccount: this.serviceAccountName })`.
+      this.out.resources.push(
+        makeAssociation({
+          source: 'cdk',
+          file: ev.file,
+          span,
+          node: props ?? k(''),
+          key: `eks:PodIdentityAssociation@${ev.file}#${id}/Association`,
+          label: `Pod Identity association ${id}/Association`,
+          anchor: ev.nodeSpan(call.callee as EsNode),
+          clusterName: loc(unknownScalar('cluster.clusterName', span)),
+          namespace: loc(nsNode),
+          serviceAccount: loc(nameNode ?? unknownScalar('Names.uniqueId', span)),
+          roleRef: { file: ev.file, id: roleId, span },
+        }),
+      );
+    }
     if (!nameNode || !isScalar(nameNode) || nameNode.unknown) return; // a generated name: no ServiceAccount to cross-check
     const annotations: PEntry[] = [{ key: k('eks.amazonaws.com/role-arn'), value: unknownScalar(`${id}.role.roleArn`, span) }];
     const extra = get(props, 'annotations');

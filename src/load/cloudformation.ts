@@ -1,5 +1,6 @@
 /**
- * CloudFormation and SAM templates (YAML or JSON): `AWS::IAM::Role` and `AWS::IAM::OIDCProvider`.
+ * CloudFormation and SAM templates (YAML or JSON): `AWS::IAM::Role`, `AWS::IAM::OIDCProvider` and
+ * `AWS::EKS::PodIdentityAssociation`.
  *
  * Intrinsic functions arrive either as YAML short tags (`!Sub`, `!Ref`, ...: the YAML loader keeps
  * the tag on the node) or as one-key maps (`{"Fn::Sub": ...}`, `{"Ref": ...}`). What can be known
@@ -13,10 +14,14 @@
  */
 import { issuerHost } from '../iam/arn.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
-import type { Span } from '../model/span.js';
+import type { PodIdentityAssociation, RoleRef } from '../model/eks.js';
+import type { L } from '../model/resource.js';
+import { located, type Span } from '../model/span.js';
 import { joinPieces, opaquePiece, scalarPiece, scalarPositions, scalarSlice, unknownScalar, type Piece } from '../eval/value.js';
 import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
+import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import type { ParseProblem } from './yaml.js';
 
 /** A template: `AWSTemplateFormatVersion`, or a `Resources` map with a `Type: AWS::...` resource. */
@@ -29,7 +34,7 @@ export function isCfnTemplate(doc: PNode): doc is PMap {
 
 /** Cheap test on a JSON file's text before parsing it. */
 export function mayHoldCfn(text: string): boolean {
-  return /"AWSTemplateFormatVersion"|"AWS::IAM::/.test(text);
+  return /"AWSTemplateFormatVersion"|"AWS::IAM::|"AWS::EKS::PodIdentityAssociation"/.test(text);
 }
 
 const PARTITION = 'aws';
@@ -256,6 +261,7 @@ export function buildCloudFormation(doc: PMap, out: IamResource[], problems: Par
           path: r.prop(res, 'Path', 0),
           trust: trustNode ? policyFromNode(trustNode, problems, 'AssumeRolePolicyDocument') : undefined,
           source: 'cloudformation',
+          refs: [res.id],
         }),
       );
     } else if (res.type === 'AWS::IAM::OIDCProvider') {
@@ -272,6 +278,55 @@ export function buildCloudFormation(doc: PMap, out: IamResource[], problems: Par
           clientIdsSpan: ids?.span,
         }),
       );
+    } else if (res.type === 'AWS::EKS::PodIdentityAssociation') {
+      out.push(cfnAssociation(r, res));
     }
   }
+}
+
+/**
+ * `AWS::EKS::PodIdentityAssociation` (`ClusterName`, `Namespace`, `ServiceAccount`, `RoleArn`,
+ * `TargetRoleArn`, `DisableSessionTags`: CloudFormation template reference). A role ARN written as
+ * `!GetAtt <Role>.Arn` of a role of the template is also kept as a reference to that role, whose
+ * ARN the template cannot know.
+ */
+function cfnAssociation(r: Resolver, res: Resource): PodIdentityAssociation {
+  const file = res.node.span.file;
+  const roleRef = (name: string): RoleRef | undefined => {
+    const raw = get(res.props, name);
+    const fn = raw ? intrinsic(raw) : undefined;
+    if (!raw || !fn || fn.name !== 'Fn::GetAtt') return undefined;
+    let target: string | undefined;
+    if (isScalar(fn.arg) && typeof fn.arg.value === 'string' && fn.arg.value.endsWith('.Arn')) target = fn.arg.value.slice(0, -'.Arn'.length);
+    else if (isSeq(fn.arg) && fn.arg.items.length === 2 && str(fn.arg.items[1]) === 'Arn') target = str(fn.arg.items[0]);
+    return target !== undefined && r.resources.get(target)?.type === 'AWS::IAM::Role' ? { file, id: target, span: raw.span } : undefined;
+  };
+  const text = (name: string) => loc(r.prop(res, name, 0));
+  const disable = r.prop(res, 'DisableSessionTags', 0);
+  return makeAssociation({
+    source: 'cloudformation',
+    file,
+    span: res.node.span,
+    node: res.node,
+    key: `eks:PodIdentityAssociation@${file}#${res.id}`,
+    label: `Pod Identity association ${res.id}`,
+    anchor: res.idSpan,
+    clusterName: text('ClusterName'),
+    namespace: text('Namespace'),
+    serviceAccount: text('ServiceAccount'),
+    roleArn: text('RoleArn'),
+    roleRef: roleRef('RoleArn'),
+    targetRoleArn: text('TargetRoleArn'),
+    targetRoleRef: roleRef('TargetRoleArn'),
+    disableSessionTags: boolOf(disable),
+  });
+}
+
+/** A boolean property: `true`/`false`, also written as a string; anything else is unknown. */
+function boolOf(n: PNode | undefined): L<boolean> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  if (n.unknown) return located(false, n.span, true);
+  if (typeof n.value === 'boolean') return located(n.value, n.span);
+  const t = String(n.value).toLowerCase();
+  return t === 'true' || t === 'false' ? located(t === 'true', n.span) : located(false, n.span, true);
 }

@@ -29,11 +29,23 @@
  * are the role's permissions, which no rule judges.
  *
  * Each kind of workload identity of the file is read by one function into `WorkloadIdentity` values
- * (the ServiceAccount and role eksctl makes), which `emit` turns into resources; EKS Pod Identity
- * associations (`iam.podIdentityAssociations`, `addons[].podIdentityAssociations`) are not read yet.
+ * (the ServiceAccount and role eksctl makes), which `emit` turns into resources.
+ *
+ * EKS Pod Identity (`iam.podIdentityAssociations[]` and `addons[].podIdentityAssociations[]`,
+ * pkg/apis/eksctl.io/v1alpha5/iam.go `PodIdentityAssociation`): each entry is an association of the
+ * cluster `metadata.name` for `namespace`/`serviceAccountName` with `roleARN`, `targetRoleARN` and
+ * `disableSessionTags` (pkg/actions/podidentityassociation/tasks.go
+ * `createPodIdentityAssociationTask`). Without `roleARN` eksctl creates the role, named `roleName`
+ * or by CloudFormation, trusting `pods.eks.amazonaws.com` with `sts:AssumeRole` and
+ * `sts:TagSession` (pkg/cfn/builder/iam.go `NewIAMRoleResourceSetForPodIdentity`,
+ * pkg/cfn/template/iam_helpers.go `MakeAssumeRolePolicyDocumentForPodIdentity`); with
+ * `createServiceAccount: true` it creates the ServiceAccount, without annotations
+ * (pkg/actions/podidentityassociation/creator.go). `useDefaultPodIdentityAssociations` and
+ * `autoApplyPodIdentityAssociations` take associations from the EKS API, which the file does not list.
  */
 import { partitionOfRegion } from '../iam/arn.js';
 import { joinPieces, opaquePiece, scalarPiece, unknownScalar, type Piece } from '../eval/value.js';
+import { POD_IDENTITY_SERVICE, type PodIdentityAssociation, type RoleRef } from '../model/eks.js';
 import type { OidcProvider, Role } from '../model/iam.js';
 import type { ManagedRole, ServiceAccount, ServiceAccountManager } from '../model/k8s.js';
 import { entry, get, isMap, isScalar, isSeq, type PEntry, type PMap, type PNode, type PScalar } from '../model/pnode.js';
@@ -41,6 +53,7 @@ import { looksTemplated, type Span } from '../model/span.js';
 import { makeProvider, makeRole } from './iac.js';
 import { parsePolicy } from './iam.js';
 import { buildK8s, loc, type K8sContext } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 
 /** The top-level `kind` of an eksctl configuration (worth parsing; see loader.ts `wantYamlChunk`). */
 export const EKSCTL_KIND = 'ClusterConfig';
@@ -93,7 +106,7 @@ interface WorkloadIdentity {
   };
 }
 
-export type EksctlResource = Role | OidcProvider | ServiceAccount;
+export type EksctlResource = Role | OidcProvider | ServiceAccount | PodIdentityAssociation;
 
 /** Resources of one `ClusterConfig` document. Never throws on odd shapes. */
 export function buildEksctl(doc: PMap, out: EksctlResource[]): void {
@@ -105,6 +118,94 @@ export function buildEksctl(doc: PMap, out: EksctlResource[]): void {
   const provider = oidcProvider(cluster, iam, isSeq(serviceAccounts) && serviceAccounts.items.length > 0);
   if (provider) out.push(provider);
   for (const identity of identities) emit(cluster, identity, out);
+  podIdentityAssociations(doc, cluster, get(iam, 'podIdentityAssociations'), 'iam', out);
+  const addons = get(doc, 'addons');
+  if (isSeq(addons)) {
+    addons.items.forEach((addon, i) => {
+      const name = staticText(get(addon, 'name')) ?? String(i);
+      podIdentityAssociations(doc, cluster, get(addon, 'podIdentityAssociations'), `addon/${name}`, out);
+    });
+  }
+}
+
+/**
+ * `iam.podIdentityAssociations[]` or an addon's `podIdentityAssociations[]`: the associations, the
+ * roles eksctl creates for entries without `roleARN`, and the ServiceAccounts of
+ * `createServiceAccount: true`.
+ */
+function podIdentityAssociations(doc: PMap, cluster: Cluster, list: PNode | undefined, owner: string, out: EksctlResource[]): void {
+  if (!isSeq(list)) return;
+  const clusterName = scalarOrUnknown(get(doc, 'metadata', 'name'), 'metadata.name');
+  for (const item of list.items) {
+    if (!isMap(item)) continue;
+    const namespace = nonEmpty(scalarOrUnknown(get(item, 'namespace'), 'namespace'));
+    const name = nonEmpty(scalarOrUnknown(get(item, 'serviceAccountName'), 'serviceAccountName'));
+    const saKey = entry(item, 'serviceAccountName')?.key;
+    if (!namespace || !name || !saKey) continue; // eksctl refuses entries without them
+    const id = `${owner}/podidentityassociation/${textOf(namespace)}/${textOf(name)}`;
+    const at = item.span;
+    const roleArn = nonEmpty(scalarOrUnknown(get(item, 'roleARN'), 'roleARN'));
+    let roleRef: RoleRef | undefined;
+    if (!roleArn) {
+      const roleName = nonEmpty(scalarOrUnknown(get(item, 'roleName'), 'roleName'));
+      const statement = map(at, [
+        { key: lit('Effect', at), value: lit('Allow', at) },
+        { key: lit('Principal', at), value: map(at, [{ key: lit('Service', at), value: lit(POD_IDENTITY_SERVICE, at) }]) },
+        { key: lit('Action', at), value: { type: 'seq', span: at, items: [lit('sts:AssumeRole', at), lit('sts:TagSession', at)] } },
+      ]);
+      const trust = map(at, [
+        { key: lit('Version', at), value: lit('2012-10-17', at) },
+        { key: lit('Statement', at), value: { type: 'seq', span: at, items: [statement] } },
+      ]);
+      const rolePart = roleName ? scalarPiece(roleName) : opaquePiece('${name generated by CloudFormation}', saKey.span, true);
+      out.push(
+        makeRole({
+          file: cluster.file,
+          span: at,
+          node: item,
+          id,
+          ...(roleName ? { name: roleName } : {}),
+          arn: joinPieces(arnPieces(cluster, at, rolePart), roleName?.span ?? saKey.span),
+          path: lit('/', at),
+          trust: parsePolicy(trust),
+          source: 'eksctl',
+          refs: [id],
+        }),
+      );
+      roleRef = { file: cluster.file, id, span: saKey.span };
+    }
+    const target = nonEmpty(scalarOrUnknown(get(item, 'targetRoleARN'), 'targetRoleARN'));
+    const disable = get(item, 'disableSessionTags');
+    out.push(
+      makeAssociation({
+        source: 'eksctl',
+        file: cluster.file,
+        span: at,
+        node: item,
+        key: `eks:PodIdentityAssociation@${cluster.file}#${id}`,
+        label: `Pod Identity association ${id}`,
+        anchor: saKey.span,
+        ...(clusterName ? { clusterName: loc(clusterName) } : {}),
+        namespace: loc(namespace),
+        serviceAccount: loc(name),
+        ...(roleArn ? { roleArn: loc(roleArn) } : {}),
+        ...(roleRef ? { roleRef } : {}),
+        ...(target ? { targetRoleArn: loc(target) } : {}),
+        ...(isScalar(disable) && disable.value !== null ? { disableSessionTags: { value: disable.value === true, span: disable.span, ...(typeof disable.value !== 'boolean' || disable.unknown ? { unknown: true } : {}) } } : {}),
+      }),
+    );
+    const create = flag(get(item, 'createServiceAccount'));
+    if (create === false) continue;
+    const manifest = map(at, [
+      { key: lit('apiVersion', saKey.span), value: lit('v1', saKey.span) },
+      { key: lit('kind', saKey.span), value: lit('ServiceAccount', saKey.span) },
+      { key: lit('metadata', saKey.span), value: map(at, [{ key: lit('name', name.span), value: name }, { key: lit('namespace', namespace.span), value: namespace }]) },
+    ]);
+    const built: ServiceAccount[] = [];
+    buildK8s(manifest, NO_KUSTOMIZE, built as never[]);
+    const managedBy: ServiceAccountManager = { tool: 'eksctl', span: at, nameSpan: name.span, conditional: create === 'unknown' };
+    for (const r of built) out.push({ ...r, managedBy });
+  }
 }
 
 function clusterOf(doc: PMap): Cluster {

@@ -54,6 +54,8 @@ export interface RoleParts {
   readonly trust?: PolicyDocument;
   readonly source: 'cloudformation' | 'terraform' | 'cdk' | 'pulumi' | 'eksctl';
   readonly serviceAccount?: RoleServiceAccount;
+  /** Names by which the file refers to the role (see `Role.refs`). */
+  readonly refs?: readonly string[];
 }
 
 export function makeRole(p: RoleParts): Role {
@@ -74,6 +76,7 @@ export function makeRole(p: RoleParts): Role {
     ...(path ? { path } : {}),
     ...(p.trust ? { trust: p.trust } : {}),
     source: p.source,
+    ...(p.refs && p.refs.length > 0 ? { refs: p.refs } : {}),
     ...(p.serviceAccount ? { serviceAccount: p.serviceAccount } : {}),
   };
 }

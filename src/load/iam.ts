@@ -5,20 +5,22 @@
  */
 import { parseOperator } from '../iam/conditions.js';
 import { issuerHost } from '../iam/arn.js';
+import type { PodIdentityAssociation } from '../model/eks.js';
 import type { Condition, OidcProvider, OperatorBlock, PolicyDocument, Role, Statement } from '../model/iam.js';
 import { splitConditionKey } from '../model/trust.js';
 import { compactLength, entry, get, isMap, isScalar, isSeq, listOf, type PMap, type PNode, type PScalar } from '../model/pnode.js';
-import { unknownText, type Span } from '../model/span.js';
+import { located, unknownText, type Span } from '../model/span.js';
 import type { L } from '../model/resource.js';
 import { decodeMaybeUrlEncoded, parseJson, parseJsonInString } from './json.js';
 import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import type { ParseProblem } from './yaml.js';
 
-export type IamResource = Role | OidcProvider;
+export type IamResource = Role | OidcProvider | PodIdentityAssociation;
 
-/** Quick textual test: could this JSON text hold a role, trust policy or OIDC provider? */
+/** Quick textual test: could this JSON text hold a role, trust policy, OIDC provider or Pod Identity association? */
 export function mayHoldIam(text: string): boolean {
-  return /"(Statement|AssumeRolePolicyDocument|ClientIDList|Roles?)"/.test(text);
+  return /"(Statement|AssumeRolePolicyDocument|ClientIDList|Roles?|associations?)"/.test(text);
 }
 
 /**
@@ -50,6 +52,18 @@ export function buildIam(doc: PNode, out: IamResource[], problems: ParseProblem[
     out.push({ kind: 'iam:Role', key: `iam:Role@${file}#${docIndex}`, file, span: doc.span, node: doc, label: `trust policy in ${file}`, trust, source: 'policy' });
     return;
   }
+  const association = get(doc, 'association');
+  if (isMap(association) && isAssociationDescription(association)) {
+    out.push(describedAssociation(association, 'describe', `${docIndex}/association`));
+    return;
+  }
+  const associations = get(doc, 'associations');
+  if (isSeq(associations) && associations.items.some((a) => isMap(a) && isAssociationDescription(a))) {
+    associations.items.forEach((a, i) => {
+      if (isMap(a) && isAssociationDescription(a)) out.push(describedAssociation(a, 'list', `${docIndex}/associations/${i}`));
+    });
+    return;
+  }
   const url = get(doc, 'Url');
   const clientIds = entry(doc, 'ClientIDList');
   if (isScalar(url) && clientIds) {
@@ -67,6 +81,40 @@ export function buildIam(doc: PNode, out: IamResource[], problems: ParseProblem[
       clientIdsSpan: clientIds.value.span,
     });
   }
+}
+
+/** An EKS `PodIdentityAssociation` (or its summary) as the EKS API returns it: `clusterName`, `namespace` and `serviceAccount`. */
+function isAssociationDescription(m: PMap): boolean {
+  return !!entry(m, 'clusterName') && !!entry(m, 'namespace') && !!entry(m, 'serviceAccount');
+}
+
+/**
+ * `aws eks describe-pod-identity-association` (`{"association": {...}}`) and
+ * `list-pod-identity-associations` (`{"associations": [...]}`, summaries without `roleArn`)
+ * output: EKS API reference `PodIdentityAssociation` / `PodIdentityAssociationSummary`.
+ */
+function describedAssociation(m: PMap, source: 'describe' | 'list', pointer: string): PodIdentityAssociation {
+  const file = m.span.file;
+  const arn = loc(get(m, 'associationArn'));
+  const id = loc(get(m, 'associationId'));
+  const cluster = loc(get(m, 'clusterName'));
+  const disable = get(m, 'disableSessionTags');
+  return makeAssociation({
+    source,
+    file,
+    span: m.span,
+    node: m,
+    key: arn && !arn.unknown ? arn.value : `eks:PodIdentityAssociation@${file}#${pointer}`,
+    label: `Pod Identity association ${id?.value ?? cluster?.value ?? ''}`.trim(),
+    anchor: (entry(m, 'associationId') ?? entry(m, 'clusterName'))!.key.span,
+    clusterName: cluster,
+    namespace: loc(get(m, 'namespace')),
+    serviceAccount: loc(get(m, 'serviceAccount')),
+    roleArn: loc(get(m, 'roleArn')),
+    targetRoleArn: loc(get(m, 'targetRoleArn')),
+    associationArn: arn,
+    disableSessionTags: isScalar(disable) && typeof disable.value === 'boolean' ? located(disable.value, disable.span) : undefined,
+  });
 }
 
 /** A policy with at least one statement that names a principal or an `sts:` action. */
@@ -156,6 +204,7 @@ function parseStatement(s: PMap, index: number): Statement {
   const principal = entry(s, 'Principal');
   let principalWildcard: L<string> | undefined;
   const federated: L<string>[] = [];
+  const services: L<string>[] = [];
   if (principal) {
     const p = principal.value;
     if (isScalar(p)) {
@@ -163,6 +212,7 @@ function parseStatement(s: PMap, index: number): Statement {
     } else {
       for (const a of listOf(get(p, 'AWS'))) if (isScalar(a) && a.value === '*') principalWildcard = loc(a);
       federated.push(...strList(get(p, 'Federated')));
+      services.push(...strList(get(p, 'Service')));
     }
   }
   const actionEntry = entry(s, 'Action');
@@ -212,6 +262,7 @@ function parseStatement(s: PMap, index: number): Statement {
     notPrincipal: entry(s, 'NotPrincipal'),
     principalWildcard,
     federated,
+    services,
     actions: strList(actionEntry?.value),
     actionEntry,
     notActionEntry: entry(s, 'NotAction'),

@@ -3,15 +3,18 @@ import { parseIni, profileName } from './ini.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
+import type { PodIdentityAssociation } from '../model/eks.js';
+import { makeAssociation } from './pod-identity.js';
 import { posFixed, posSlice, posSpan } from '../model/posmap.js';
 import type {
   Annotation, AuthenticationConfig, AwsProfile, Container, CredentialsRequest, DataEntry, EnvFrom, EnvVar, IniSetting, K8sResource,
-  KeyToPath, PodSpec, ProjectedSource, SecretLike, SecurityContext, ServiceAccount, Volume, VolumeMount, Workload,
+  KeyToPath, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, ProjectedSource, SecretLike, SecurityContext, ServiceAccount, Volume, VolumeMount, Workload,
 } from '../model/k8s.js';
 
 /** Top-level kinds worth parsing. Anything else is skipped before the full parse. */
 export const K8S_KINDS = new Set<string>([
   ...POD_SPEC_OWNER_KINDS, 'ServiceAccount', 'Secret', 'ConfigMap', 'CredentialsRequest', 'Authentication', 'List', 'Template',
+  'PodIdentityAssociation',
 ]);
 
 export interface K8sContext {
@@ -23,7 +26,7 @@ export interface K8sContext {
   writtenName?(name: PNode): PNode | undefined;
 }
 
-type AnyK8s = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig;
+type AnyK8s = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | PodIdentityAssociation;
 
 /** Returns the resources a document holds (several for `List` and OpenShift `Template`). */
 export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0): void {
@@ -60,7 +63,75 @@ export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0):
         out.push({ ...base, kind: 'k8s:Authentication', serviceAccountIssuer: loc(get(doc, 'spec', 'serviceAccountIssuer')) });
       }
       return;
+    case 'PodIdentityAssociation': {
+      const a = podIdentityAssociationCr(doc, base);
+      if (a) out.push(a);
+      return;
+    }
   }
+}
+
+/**
+ * The Kubernetes custom resources that create EKS Pod Identity associations:
+ * - the ACK EKS controller's `eks.services.k8s.aws/v1alpha1` `PodIdentityAssociation`: `spec.clusterName`
+ *   (or `clusterRef`), `spec.namespace`, `spec.serviceAccount`, `spec.roleARN` (or `roleRef`),
+ *   `spec.targetRoleARN`, `spec.disableSessionTags` (aws-controllers-k8s/eks-controller
+ *   apis/v1alpha1/pod_identity_association.go);
+ * - the Upbound (Crossplane) AWS provider's `eks.aws.upbound.io/v1beta1` (and the namespaced
+ *   `eks.aws.m.upbound.io`) `PodIdentityAssociation`: the same fields under `spec.forProvider`,
+ *   `roleArn`/`targetRoleArn`, with `...Ref`/`...Selector` references; `spec.initProvider` fills
+ *   what `forProvider` leaves out (provider-upjet-aws apis/eks/v1beta1/zz_podidentityassociation_types.go).
+ * A field given only through a reference or selector is unknown. The CR's own namespace is not the
+ * association's: that is `spec.namespace` / `forProvider.namespace`.
+ */
+function podIdentityAssociationCr(doc: PMap, base: Base): PodIdentityAssociation | undefined {
+  const apiVersion = String(str(get(doc, 'apiVersion')) ?? '');
+  const group = apiVersion.split('/')[0];
+  let source: 'ack' | 'crossplane';
+  let field: (name: string) => PNode | undefined;
+  let names: { role: string; target: string; refs: Record<string, string[]> };
+  if (group === 'eks.services.k8s.aws') {
+    source = 'ack';
+    const spec = get(doc, 'spec');
+    field = (name) => get(spec, name);
+    names = { role: 'roleARN', target: 'targetRoleARN', refs: { clusterName: ['clusterRef'], roleARN: ['roleRef'] } };
+  } else if (group === 'eks.aws.upbound.io' || group === 'eks.aws.m.upbound.io') {
+    source = 'crossplane';
+    const forProvider = get(doc, 'spec', 'forProvider');
+    const init = get(doc, 'spec', 'initProvider');
+    field = (name) => get(forProvider, name) ?? get(init, name);
+    names = {
+      role: 'roleArn',
+      target: 'targetRoleArn',
+      refs: { clusterName: ['clusterNameRef', 'clusterNameSelector'], roleArn: ['roleArnRef', 'roleArnSelector'], targetRoleArn: ['targetRoleArnRef', 'targetRoleArnSelector'] },
+    };
+  } else return undefined;
+  /** A field, or an unknown value at the reference that fills it. */
+  const value = (name: string): L<string> | undefined => {
+    const v = loc(field(name));
+    if (v) return v;
+    for (const ref of names.refs[name] ?? []) {
+      const r = field(ref);
+      if (r) return located(`\${${ref}}`, r.span, true);
+    }
+    return undefined;
+  };
+  const name = base.name?.value ?? '<unnamed>';
+  return makeAssociation({
+    source,
+    file: base.file,
+    span: base.span,
+    node: base.node,
+    key: `eks:PodIdentityAssociation/${base.kindName.value}/${base.namespace}/${name}`,
+    label: `PodIdentityAssociation ${name}`,
+    anchor: base.kindName.span,
+    clusterName: value('clusterName'),
+    namespace: value('namespace'),
+    serviceAccount: value('serviceAccount'),
+    roleArn: value(names.role),
+    targetRoleArn: value(names.target),
+    disableSessionTags: locBool(field('disableSessionTags')),
+  });
 }
 
 type Base = Omit<K8sResource, 'kind'>;
@@ -170,11 +241,40 @@ function podSpec(spec: PNode | undefined, metadata: PNode | undefined, specKeySp
     volumes: volumes(get(spec, 'volumes')),
     securityContext: { ...securityContext(sc), fsGroup: locNum(get(sc, 'fsGroup')) },
     nodeSelector: stringMap(get(spec, 'nodeSelector')),
+    ...requiredNodeAffinity(get(spec, 'affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution')),
     podAnnotations: stringMap(get(metadata, 'annotations')),
     podLabels: stringMap(get(metadata, 'labels')),
     podMetadataSpan: metadata?.span ?? spec.span,
     automountServiceAccountToken: automountOf(get(spec, 'automountServiceAccountToken')),
   };
+}
+
+function requiredNodeAffinity(n: PNode | undefined): Pick<PodSpec, 'requiredNodeAffinity'> {
+  if (n === undefined) return {};
+  const terms = get(n, 'nodeSelectorTerms');
+  if (n.unknown || !isMap(n) || !isSeq(terms) || terms.unknown) return { requiredNodeAffinity: { terms: [], unknown: true } };
+  let unknown = false;
+  const out: NodeSelectorTerm[] = [];
+  for (const t of terms.items) {
+    const exprs = get(t, 'matchExpressions');
+    if (!isMap(t) || t.unknown || (exprs !== undefined && (!isSeq(exprs) || exprs.unknown))) {
+      unknown = true;
+      continue;
+    }
+    const expressions: NodeSelectorRequirement[] = [];
+    for (const e of isSeq(exprs) ? exprs.items : []) {
+      const key = loc(get(e, 'key'));
+      const operator = loc(get(e, 'operator'));
+      const values = get(e, 'values');
+      if (!key || !operator || (values !== undefined && !isSeq(values))) {
+        unknown = true;
+        continue;
+      }
+      expressions.push({ key, operator, values: strings(values), span: e.span });
+    }
+    out.push({ span: t.span, expressions, matchFields: get(t, 'matchFields') !== undefined });
+  }
+  return { requiredNodeAffinity: { terms: out, unknown } };
 }
 
 /** `automountServiceAccountToken` as the API server reads it: only `false` turns the token off. */

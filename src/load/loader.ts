@@ -49,7 +49,7 @@ export interface LoadOptions {
 }
 
 const TOP_KIND = /^kind:[ \t]*['"]?([A-Za-z0-9]+)/m;
-const OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|Role|Roles|AssumeRolePolicyDocument|Url|ClientIDList)[ \t]*:/m;
+const OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|Role|Roles|AssumeRolePolicyDocument|Url|ClientIDList|association|associations)[ \t]*:/m;
 
 /** Skip YAML documents no rule reads, before the full parse. */
 export function wantYamlChunk(chunk: string): boolean {

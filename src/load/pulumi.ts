@@ -6,6 +6,9 @@
  *   `aws.iam.getPolicyDocument(...)` / `getPolicyDocumentOutput(...)` (`.json`,
  *   `.then(d => d.json)`);
  * - `new aws.iam.OpenIdConnectProvider(name, { url, clientIdLists })`;
+ * - `new aws.eks.PodIdentityAssociation(name, { clusterName, namespace, serviceAccount, roleArn,
+ *   targetRoleArn, disableSessionTags })`, with `role.arn` of a role variable of the file as a
+ *   reference to that role;
  * - `pulumi.interpolate\`...\`` is a template literal, `pulumi.output(x)` is `x`.
  *
  * Outputs of resources (`role.arn`, `cluster.core.oidcProvider.url`) are unknown.
@@ -14,7 +17,7 @@ import type { EsNode, TsEvaluator, TsExtension } from '../eval/ts.js';
 import { unknownScalar } from '../eval/value.js';
 import { get, isMap, isScalar, isSeq, type PEntry, type PMap, type PNode, type PScalar, type PSeq } from '../model/pnode.js';
 import type { Span } from '../model/span.js';
-import { oidcProviderValue, policyArgument, pushProvider, pushRole, qualifiedName, type IamValue, type TsIacOutput, type TsRecogniser } from './ts-iam.js';
+import { oidcProviderValue, policyArgument, pushAssociation, pushProvider, pushRole, qualifiedName, type IamValue, type TsIacOutput, type TsRecogniser } from './ts-iam.js';
 
 /** The library and module path of a Pulumi module specifier, or undefined. */
 function pulumiModule(source: string): { lib: 'pulumi' | 'pulumi-core'; path: string[] } | undefined {
@@ -67,15 +70,18 @@ export const pulumiValues: TsExtension = {
 export function pulumiRecogniser(ev: TsEvaluator, out: TsIacOutput): TsRecogniser | undefined {
   if (!importsPulumi(ev)) return undefined;
   return {
-    expression(n) {
+    expression(n, declaredAs) {
       if (n.type !== 'NewExpression') return;
       switch (qname(ev, n.callee)) {
         case 'pulumi:iam.Role': {
           const props = ev.props(ev.arg(n, 1));
           const trust = policyArgument(ev, get(props, 'assumeRolePolicy'));
-          pushRole(ev, out, n, { props, nameKey: 'name', pathKey: 'path', trust, trustKey: 'assumeRolePolicy', source: 'pulumi', id: ev.knownText(ev.arg(n, 0), 'Role') });
+          pushRole(ev, out, n, { declaredAs, props, nameKey: 'name', pathKey: 'path', trust, trustKey: 'assumeRolePolicy', source: 'pulumi', id: ev.knownText(ev.arg(n, 0), 'Role') });
           return;
         }
+        case 'pulumi:eks.PodIdentityAssociation':
+          pushAssociation(ev, out, n, { source: 'pulumi', id: ev.knownText(ev.arg(n, 0), 'PodIdentityAssociation'), propsNode: ev.arg(n, 1), props: ev.props(ev.arg(n, 1)), arnMembers: ['arn'] });
+          return;
         case 'pulumi:iam.OpenIdConnectProvider':
           pushProvider(ev, out, n, { idArg: 0, propsArg: 1, clientIdsKey: 'clientIdLists' });
           return;

@@ -18,7 +18,10 @@
  * - `resource "aws_iam_openid_connect_provider"`: `url`, `client_id_list`;
  * - `resource "kubernetes_service_account"` / `kubernetes_service_account_v1` (`metadata`) and
  *   `resource "kubernetes_manifest"` (`manifest`): Kubernetes documents;
- * - `module` blocks of terraform-aws-modules' IAM role for service accounts (see `irsaModule`).
+ * - `module` blocks of terraform-aws-modules' IAM role for service accounts (see `irsaModule`);
+ * - `resource "aws_eks_pod_identity_association"`: `cluster_name`, `namespace`, `service_account`,
+ *   `role_arn` (a reference to a role of the configuration links it), `target_role_arn`,
+ *   `disable_session_tags`.
  *
  * References are links: `aws_iam_role.x.arn` is unknown (the account is) but carries the role's
  * key as its `target`, so that a ServiceAccount annotated with it is judged against that role;
@@ -38,6 +41,8 @@ import { parseJson, parseJsonInString } from './json.js';
 import { policyDocument, TERRAFORM_NAMES } from './policy-document.js';
 import { parseTerraformJson, type BlockSchema } from './hcl/json-syntax.js';
 import { parseHcl, type Attribute, type Block, type Body, type Expr, type HclFile, type Step } from './hcl/parse.js';
+import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import type { ParseProblem } from './yaml.js';
 
 export interface TerraformSource {
@@ -64,7 +69,7 @@ export function terraformFileKind(p: string): TerraformFileKind | undefined {
   return undefined;
 }
 
-const RECOGNISED = /\b(?:aws_iam_role|aws_iam_policy_document|aws_iam_openid_connect_provider|kubernetes_service_account(?:_v1)?|kubernetes_manifest)\b|\/iam-role-for-service-accounts(?:-eks)?\b/;
+const RECOGNISED = /\b(?:aws_iam_role|aws_iam_policy_document|aws_iam_openid_connect_provider|aws_eks_pod_identity_association|kubernetes_service_account(?:_v1)?|kubernetes_manifest)\b|\/iam-role-for-service-accounts(?:-eks)?\b/;
 
 /** Cheap test on a configuration file's text: does it name a resource type or module that is read? */
 export function mayHoldTerraformHcl(text: string): boolean {
@@ -167,6 +172,7 @@ const RECOGNISERS: readonly Recogniser[] = [
   { mode: 'resource', type: 'kubernetes_service_account', schema: SERVICE_ACCOUNT_SCHEMA, build: (cfg, inst) => cfg.buildServiceAccount(inst) },
   { mode: 'resource', type: 'kubernetes_service_account_v1', schema: SERVICE_ACCOUNT_SCHEMA, build: (cfg, inst) => cfg.buildServiceAccount(inst) },
   { mode: 'resource', type: 'kubernetes_manifest', build: (cfg, inst) => cfg.buildManifest(inst) },
+  { mode: 'resource', type: 'aws_eks_pod_identity_association', build: (cfg, inst) => cfg.buildAssociation(inst) },
   {
     mode: 'module',
     type: (source) => irsaModuleVersion(source) !== undefined,
@@ -712,6 +718,39 @@ class Configuration implements HclScope {
   buildManifest(inst: Instance): void {
     const m = this.attribute(inst, 'manifest');
     if (isMap(m) && !m.unknown) this.k8sDocs.push(withStringMetadata(m));
+  }
+
+  // ---- aws_eks_pod_identity_association ----------------------------------------------------------
+
+  /** terraform-provider-aws docs/r/eks_pod_identity_association: the association of a ServiceAccount with a role. */
+  buildAssociation(inst: Instance): void {
+    const body = inst.decl.block.body;
+    /** An argument as a located string (a reference to a role keeps its `target`); absent when not written or null. */
+    const text = (name: string) => {
+      if (!body.attributes.some((a) => a.name === name)) return undefined;
+      const v = this.attribute(inst, name);
+      return isScalar(v) && v.value !== null ? loc(v) : undefined;
+    };
+    const disable = body.attributes.some((a) => a.name === 'disable_session_tags') ? this.attribute(inst, 'disable_session_tags') : undefined;
+    const span = this.blockSpan(inst);
+    const file = inst.decl.file.src.file;
+    this.resources.push(
+      makeAssociation({
+        source: 'terraform',
+        file,
+        span,
+        node: this.materialize(body, inst.ev, span),
+        key: `eks:PodIdentityAssociation@${file}#${inst.address}`,
+        label: `Pod Identity association ${inst.address}`,
+        anchor: this.labelSpan(inst),
+        clusterName: text('cluster_name'),
+        namespace: text('namespace'),
+        serviceAccount: text('service_account'),
+        roleArn: text('role_arn'),
+        targetRoleArn: text('target_role_arn'),
+        disableSessionTags: isScalar(disable) && disable.value !== null ? { value: disable.value === true || disable.value === 'true', span: disable.span, ...(disable.unknown || typeof disable.value !== 'boolean' ? { unknown: true } : {}) } : undefined,
+      }),
+    );
   }
 
   // ---- terraform-aws-modules IAM role for service accounts ------------------------------------------

@@ -1,6 +1,7 @@
 /**
  * Terraform's machine-readable output (`terraform show -json` of a plan or of the state):
- * `aws_iam_role`, `aws_iam_openid_connect_provider` and `aws_iam_policy_document` data sources,
+ * `aws_iam_role`, `aws_iam_openid_connect_provider`, `aws_eks_pod_identity_association` and
+ * `aws_iam_policy_document` data sources,
  * read from `planned_values.root_module` (a plan), `prior_state.values.root_module` (data sources
  * read while planning) and `values.root_module` (a state), recursively through `child_modules`.
  *
@@ -9,8 +10,12 @@
  * string; its positions come through the string's escape map (`parseJsonInString`).
  */
 import { get, isMap, isScalar, isSeq, str, type PMap, type PNode } from '../model/pnode.js';
+import type { RoleRef } from '../model/eks.js';
+import { located } from '../model/span.js';
 import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
+import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import type { ParseProblem } from './yaml.js';
 
 /** Cheap test on a JSON file's text before parsing it. */
@@ -84,8 +89,11 @@ export function buildTerraform(doc: PMap, out: IamResource[], problems: ParsePro
           path: nonEmpty(get(r.values, 'path')),
           trust: policy && isScalar(policy) && typeof policy.value === 'string' ? policyFromNode(policy, problems, 'assume_role_policy') : undefined,
           source: 'terraform',
+          refs: [r.address],
         }),
       );
+    } else if (r.type === 'aws_eks_pod_identity_association') {
+      out.push(tfAssociation(doc, r, all));
     } else if (r.type === 'aws_iam_openid_connect_provider') {
       const ids = get(r.values, 'client_id_list');
       out.push(
@@ -114,6 +122,81 @@ export function buildTerraform(doc: PMap, out: IamResource[], problems: ParsePro
     if (!trust) continue;
     out.push({ kind: 'iam:Role', key: `iam:Role@${file}#${r.address}`, file, span: r.node.span, node: r.node, label: `trust policy ${r.address}`, trust, source: 'terraform' });
   }
+}
+
+/**
+ * `aws_eks_pod_identity_association` (`cluster_name`, `namespace`, `service_account`, `role_arn`,
+ * `target_role_arn`, `disable_session_tags`, `association_arn`: terraform-provider-aws
+ * docs/r/eks_pod_identity_association). A plan leaves out the ARN of a role created in the same
+ * plan; the configuration's `references` of `role_arn` then name that role, which is kept as a
+ * reference when exactly one role of the plan has that address.
+ */
+function tfAssociation(doc: PMap, r: TfResource, all: ReadonlyMap<string, TfResource>): IamResource {
+  const file = doc.span.file;
+  const ref = (attr: string): RoleRef | undefined => {
+    const refs = configurationReferences(doc, r.address, attr);
+    if (!refs) return undefined;
+    const module = modulePrefix(r.address);
+    for (const { text, span } of refs) {
+      const m = /^(aws_iam_role\.[A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.arn)?$/.exec(text);
+      if (!m) continue;
+      const base = module + m[1];
+      const matches = [...all.values()].filter((x) => x.mode === 'managed' && x.type === 'aws_iam_role' && (x.address === base + (m[2] ?? '') || (m[2] === undefined && x.address.startsWith(`${base}[`))));
+      if (matches.length === 1) return { file, id: matches[0].address, span };
+    }
+    return undefined;
+  };
+  const text = (attr: string) => loc(nonEmpty(get(r.values, attr)));
+  const disable = get(r.values, 'disable_session_tags');
+  const arn = text('association_arn');
+  return makeAssociation({
+    source: 'terraform',
+    file,
+    span: r.node.span,
+    node: r.node,
+    key: arn && !arn.unknown ? arn.value : `eks:PodIdentityAssociation@${file}#${r.address}`,
+    label: `Pod Identity association ${r.address}`,
+    anchor: get(r.node, 'address')?.span ?? r.node.span,
+    clusterName: text('cluster_name'),
+    namespace: text('namespace'),
+    serviceAccount: text('service_account'),
+    roleArn: text('role_arn'),
+    roleRef: text('role_arn') ? undefined : ref('role_arn'),
+    targetRoleArn: text('target_role_arn'),
+    targetRoleRef: text('target_role_arn') ? undefined : ref('target_role_arn'),
+    disableSessionTags: isScalar(disable) && typeof disable.value === 'boolean' ? located(disable.value, disable.span) : undefined,
+    associationArn: arn,
+  });
+}
+
+/** `module.a["x"].module.b.` for `module.a["x"].module.b.aws_x.y[0]`; '' for a root resource. */
+function modulePrefix(address: string): string {
+  const parts = address.match(/module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\./g);
+  const all = parts ? parts.join('') : '';
+  return address.startsWith(all) ? all : '';
+}
+
+/**
+ * The `references` the plan's `configuration` records for an attribute of a resource (the
+ * configuration of modules is under `module_calls.<name>.module`, addresses relative to it).
+ */
+function configurationReferences(doc: PMap, address: string, attr: string): { text: string; span: PNode['span'] }[] | undefined {
+  let module = get(doc, 'configuration', 'root_module');
+  const prefix = modulePrefix(address);
+  for (const m of prefix.matchAll(/module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\./g)) module = get(module, 'module_calls', m[1], 'module');
+  const local = address.slice(prefix.length).replace(/\[[^\]]*\]$/, '');
+  const resources = get(module, 'resources');
+  if (!isSeq(resources)) return undefined;
+  for (const res of resources.items) {
+    if (str(get(res, 'address')) !== local) continue;
+    const refs = get(res, 'expressions', attr, 'references');
+    if (!isSeq(refs)) return undefined;
+    return refs.items.flatMap((i) => {
+      const text = str(i);
+      return text === undefined ? [] : [{ text, span: i.span }];
+    });
+  }
+  return undefined;
 }
 
 function nonEmpty(n: PNode | undefined): PNode | undefined {

@@ -7,9 +7,14 @@ import type { EsNode, ImportedSymbol, TsEvaluator, TsExtension } from '../eval/t
 import { unknownScalar, type Value } from '../eval/value.js';
 import { issuerHost } from '../iam/arn.js';
 import { get, isMap, isScalar, isSeq, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import type { L } from '../model/resource.js';
 import type { Span } from '../model/span.js';
+import type { RoleRef } from '../model/eks.js';
+import { located } from '../model/span.js';
 import { makeProvider, makeRole, policyFromNode } from './iac.js';
 import type { IamResource } from './iam.js';
+import { loc } from './k8s.js';
+import { makeAssociation } from './pod-identity.js';
 import type { ParseProblem } from './yaml.js';
 
 /** What the readers of one TypeScript file produce. */
@@ -145,6 +150,8 @@ export function pushProvider(ev: TsEvaluator, out: TsIacOutput, n: EsNode, a: Pr
 }
 
 export interface RoleArgs {
+  /** The variable the role is assigned to, by which the file refers to it. */
+  readonly declaredAs?: string;
   readonly props: PMap | undefined;
   readonly nameKey: string;
   readonly pathKey: string;
@@ -167,6 +174,71 @@ export function pushRole(ev: TsEvaluator, out: TsIacOutput, n: EsNode, a: RoleAr
       path: get(a.props, a.pathKey),
       trust: a.trust ? policyFromNode(a.trust, out.problems, a.trustKey) : undefined,
       source: a.source,
+      ...(a.declaredAs ? { refs: [a.declaredAs] } : {}),
+    }),
+  );
+}
+
+export interface AssociationArgs {
+  readonly source: 'cdk' | 'pulumi';
+  readonly id: string;
+  /** The props object literal (for the role references written in it). */
+  readonly propsNode: EsNode | undefined;
+  readonly props: PMap | undefined;
+  /** Members of a role variable that give its ARN (`roleArn`, `attrArn`; Pulumi `arn`). */
+  readonly arnMembers: readonly string[];
+}
+
+/** The property `key` of an object literal, as written. */
+function literalProperty(obj: EsNode | undefined, key: string): EsNode | undefined {
+  if (obj?.type !== 'ObjectExpression') return undefined;
+  let found: EsNode | undefined;
+  for (const p of obj.properties as EsNode[]) {
+    if (p.type === 'SpreadElement') found = undefined;
+    else if (p.type === 'Property' && !p.computed && ((p.key.type === 'Identifier' && p.key.name === key) || (p.key.type === 'Literal' && p.key.value === key))) found = p.value as EsNode;
+  }
+  return found;
+}
+
+/** `role.roleArn` (one of `members`) of a variable of the file: a reference to the role assigned to it. */
+function roleReference(ev: TsEvaluator, obj: EsNode | undefined, key: string, members: readonly string[]): RoleRef | undefined {
+  let e = literalProperty(obj, key);
+  while (e && (e.type === 'TSAsExpression' || e.type === 'TSNonNullExpression' || e.type === 'TSSatisfiesExpression')) e = e.expression as EsNode;
+  if (e?.type !== 'MemberExpression' || e.computed || e.object?.type !== 'Identifier' || e.property?.type !== 'Identifier') return undefined;
+  if (!members.includes(e.property.name as string) || !ev.isConst(e.object.name as string)) return undefined;
+  return { file: ev.file, id: e.object.name as string, span: ev.nodeSpan(e) };
+}
+
+/** A boolean property: a literal `true`/`false`; anything else is unknown. */
+function boolProp(n: PNode | undefined): L<boolean> | undefined {
+  if (!isScalar(n) || n.value === null) return undefined;
+  if (!n.unknown && typeof n.value === 'boolean') return located(n.value, n.span);
+  return located(false, n.span, true);
+}
+
+/** The EKS Pod Identity association a construct creates (`eks.CfnPodIdentityAssociation`, Pulumi `aws.eks.PodIdentityAssociation`). */
+export function pushAssociation(ev: TsEvaluator, out: TsIacOutput, n: EsNode, a: AssociationArgs): void {
+  const span = ev.nodeSpan(n);
+  const text = (k: string) => loc(get(a.props, k));
+  const roleArn = text('roleArn');
+  const targetRoleArn = text('targetRoleArn');
+  out.resources.push(
+    makeAssociation({
+      source: a.source,
+      file: ev.file,
+      span,
+      node: a.props ?? ev.scalar(null, n),
+      key: `eks:PodIdentityAssociation@${ev.file}#${a.id}`,
+      label: `Pod Identity association ${a.id}`,
+      anchor: ev.nodeSpan(n.callee as EsNode),
+      clusterName: text('clusterName'),
+      namespace: text('namespace'),
+      serviceAccount: text('serviceAccount'),
+      roleArn,
+      roleRef: roleArn && !roleArn.unknown ? undefined : roleReference(ev, a.propsNode, 'roleArn', a.arnMembers),
+      targetRoleArn,
+      targetRoleRef: targetRoleArn && !targetRoleArn.unknown ? undefined : roleReference(ev, a.propsNode, 'targetRoleArn', a.arnMembers),
+      disableSessionTags: boolProp(get(a.props, 'disableSessionTags')),
     }),
   );
 }

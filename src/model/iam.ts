@@ -50,6 +50,8 @@ export interface Statement {
   /** `Principal: "*"` or `{"AWS": "*"}`. */
   readonly principalWildcard?: L<string>;
   readonly federated: readonly L<string>[];
+  /** `Principal.Service` values (`pods.eks.amazonaws.com` for EKS Pod Identity). */
+  readonly services: readonly L<string>[];
   readonly actions: readonly L<string>[];
   readonly actionEntry?: PEntry;
   readonly notActionEntry?: PEntry;
@@ -87,6 +89,11 @@ export interface Role extends ResourceBase {
   readonly trust?: PolicyDocument;
   /** How the role was read: `policy`, `get-role`, `ccoctl`, `cloudformation`, `terraform`, `cdk`, `pulumi`, `eksctl`. */
   readonly source: string;
+  /**
+   * Names by which other resources of the same file refer to the role: its CloudFormation logical
+   * id, Terraform address, or the CDK/Pulumi variable it is assigned to.
+   */
+  readonly refs?: readonly string[];
   /** The ServiceAccount a tool made this role for (eksctl `iam.serviceAccounts`). */
   readonly serviceAccount?: RoleServiceAccount;
 }

@@ -2,14 +2,15 @@
  * The cross-reference index, built once after every file has loaded and then read-only.
  * One named lookup per relation; a missing target gives undefined or an empty list.
  */
+import { associationSubject, type PodIdentityAssociation, type RoleRef } from './eks.js';
 import type { OidcProvider, Role } from './iam.js';
 import type { AuthenticationConfig, CredentialsRequest, SecretLike, ServiceAccount, Workload } from './k8s.js';
 import { expandKinds, type ResourceBase } from './resource.js';
 import { parseSubject, webIdentityStatements } from './trust.js';
 import { roleNameFromArn } from '../iam/arn.js';
-import { unknownText, type Located } from './span.js';
+import { looksTemplated, unknownText, type Located } from './span.js';
 
-export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider;
+export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider | PodIdentityAssociation;
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
@@ -30,6 +31,10 @@ export class Index {
   private readonly workloadsBySa = new Map<string, Workload[]>();
   private readonly crsBySecret = new Map<string, CredentialsRequest[]>();
   private readonly providersByHost = new Map<string, OidcProvider[]>();
+  private readonly rolesByRefKey = new Map<string, Role[]>();
+  private readonly associationsBySa = new Map<string, PodIdentityAssociation[]>();
+  private readonly associationsByRoleArn = new Map<string, PodIdentityAssociation[]>();
+  private readonly associationsByRoleName = new Map<string, PodIdentityAssociation[]>();
   private readonly rolesByServiceAccount = new Map<string, Role[]>();
 
   constructor(readonly resources: readonly Resource[]) {
@@ -58,6 +63,7 @@ export class Index {
           if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
           const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
           if (name) push(this.rolesByName, name.toLowerCase(), r);
+          for (const ref of r.refs ?? []) push(this.rolesByRefKey, `${r.file}\0${ref}`, r);
           if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
           for (const s of webIdentityStatements(r.trust)) {
             for (const c of s.conditions) {
@@ -70,6 +76,16 @@ export class Index {
         case 'iam:OIDCProvider':
           if (r.host) push(this.providersByHost, r.host, r);
           break;
+        case 'eks:PodIdentityAssociation': {
+          const subject = associationSubject(r);
+          if (subject) push(this.associationsBySa, `${subject.namespace}/${subject.serviceAccount}`, r);
+          if (r.roleArn && !r.roleArn.unknown) {
+            push(this.associationsByRoleArn, r.roleArn.value, r);
+            const name = roleNameFromArn(r.roleArn.value);
+            if (name) push(this.associationsByRoleName, name.toLowerCase(), r);
+          }
+          break;
+        }
         default:
           if ('podSpec' in r && !r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
             push(this.workloadsBySa, `${r.namespace}/${r.podSpec.effectiveServiceAccount}`, r);
@@ -114,6 +130,51 @@ export class Index {
     const name = roleNameFromArn(arn);
     if (!name) return [];
     return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+  }
+
+  /** Roles of the same file that a reference names (a CloudFormation logical id, a Terraform address, a CDK/Pulumi variable). */
+  rolesByRef(ref: RoleRef): readonly Role[] {
+    return this.rolesByRefKey.get(`${ref.file}\0${ref.id}`) ?? [];
+  }
+
+  /** The roles an association's role (or, with `target`, its target role) is, by ARN, by name, or by reference. */
+  associationRoles(a: PodIdentityAssociation, which: 'role' | 'target' = 'role'): readonly Role[] {
+    const arn = which === 'role' ? a.roleArn : a.targetRoleArn;
+    const ref = which === 'role' ? a.roleRef : a.targetRoleRef;
+    // A reference the loader resolved (Terraform HCL `aws_iam_role.app.arn`), or a static ARN.
+    if (arn && (arn.target || (!arn.unknown && arn.value.trim() !== ''))) return this.rolesNamedBy(arn);
+    if (ref) {
+      const byRef = this.rolesByRef(ref);
+      if (byRef.length > 0) return byRef;
+    }
+    // An ARN assembled from an unknown account and a known name (`!GetAtt Role.Arn` of a role with a
+    // RoleName, `arn:aws:iam::${AWS::AccountId}:role/name`): the roles of that name whose ARN is not known either.
+    const name = arn ? roleNameFromArn(arn.value) : undefined;
+    if (!name || looksTemplated(name)) return [];
+    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+  }
+
+  /** EKS Pod Identity associations for this ServiceAccount (in any cluster), in load order. */
+  associationsFor(namespace: string, serviceAccount: string): readonly PodIdentityAssociation[] {
+    return this.associationsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+  }
+
+  /**
+   * Associations whose role is this role: by its ARN, by its name when the association's ARN has
+   * one (files that give only a name), or by a reference to it from the same file.
+   */
+  associationsForRole(role: Role): PodIdentityAssociation[] {
+    const out = new Set<PodIdentityAssociation>();
+    if (role.arn && !role.arn.unknown) for (const a of this.associationsByRoleArn.get(role.arn.value) ?? []) out.add(a);
+    if (!role.arn || role.arn.unknown) {
+      const name = role.name && !role.name.unknown ? role.name.value : undefined;
+      if (name) for (const a of this.associationsByRoleName.get(name.toLowerCase()) ?? []) out.add(a);
+    }
+    for (const a of this.ofKind<PodIdentityAssociation>('eks:PodIdentityAssociation')) {
+      if (a.roleArn?.target === role.key) out.add(a);
+      else if (role.refs && a.roleRef && a.roleRef.file === role.file && role.refs.includes(a.roleRef.id)) out.add(a);
+    }
+    return [...out];
   }
 
   /**

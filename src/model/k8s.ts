@@ -147,6 +147,21 @@ export interface Container {
   readonly node: PMap;
 }
 
+/** A term of required node affinity: all its `matchExpressions` must hold (its `matchFields` are not read). */
+export interface NodeSelectorTerm {
+  readonly span: Span;
+  readonly expressions: readonly NodeSelectorRequirement[];
+  /** The term also has `matchFields`. */
+  readonly matchFields: boolean;
+}
+
+export interface NodeSelectorRequirement {
+  readonly key: L<string>;
+  readonly operator: L<string>;
+  readonly values: readonly L<string>[];
+  readonly span: Span;
+}
+
 export interface PodSpec {
   readonly node: PMap;
   readonly span: Span;
@@ -162,6 +177,12 @@ export interface PodSpec {
   readonly volumes: readonly Volume[];
   readonly securityContext: SecurityContext & { readonly fsGroup?: L<number> };
   readonly nodeSelector: ReadonlyMap<string, Annotation>;
+  /**
+   * `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`: the
+   * pod runs only on a node that matches one of the terms. Undefined when there is none;
+   * `unknown` when it is not static.
+   */
+  readonly requiredNodeAffinity?: { readonly terms: readonly NodeSelectorTerm[]; readonly unknown: boolean };
   /** Annotations and labels of the pod (the template's metadata for controllers). */
   readonly podAnnotations: ReadonlyMap<string, Annotation>;
   readonly podLabels: ReadonlyMap<string, Annotation>;

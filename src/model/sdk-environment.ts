@@ -10,12 +10,23 @@
  *
  * Sources: botocore `credentials.py`, `configprovider.py`, `configloader.py`, `session.py`;
  * aws-sdk-js-v3 `credential-provider-*`; smithy `shared-ini-file-loader`; the pod identity webhook
- * `pkg/handler/handler.go` (see the `sdk/*` rules for the behaviour each one relies on).
+ * `pkg/handler/handler.go` (see the `sdk/*` rules for the behaviour each one relies on). EKS Pod
+ * Identity: the webhook's `buildPodPatchConfig` (an association for the pod's namespace and
+ * ServiceAccount takes precedence over the role-arn annotation) and `addEnvToContainer` (it adds
+ * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` unless the
+ * container's `env` sets either); EKS user guide `pod-id-how-it-works`.
  */
+import type { PodIdentityAssociation } from './eks.js';
+import {
+  CONTAINER_AUTHORIZATION_TOKEN,
+  CONTAINER_AUTHORIZATION_TOKEN_FILE,
+  CONTAINER_CREDENTIALS_FULL_URI,
+  CONTAINER_CREDENTIALS_RELATIVE_URI,
+} from './eks.js';
 import type { Index } from './index.js';
 import type { Annotation, AwsProfile, Container, DataEntry, EnvVar, IniSetting, SecretLike, Volume, VolumeMount, Workload } from './k8s.js';
 import { containersOf, lastEnv, normPath } from './container.js';
-import { isUnknown, located, type Located } from './span.js';
+import { isUnknown, located, type Located, type Span } from './span.js';
 
 /** The pod identity webhook's default `--annotation-prefix`. */
 export const DEFAULT_ANNOTATION_PREFIX = 'eks.amazonaws.com';
@@ -46,11 +57,33 @@ export interface SdkEnvironment {
   readonly variables: EffectiveEnvironment;
   /**
    * The role-arn annotation of the pod's ServiceAccount when the webhook mutates this container
-   * (the ServiceAccount is in the repository with a static, non-empty annotation; the pod is not
-   * labelled to be skipped; the container is not in `skip-containers`). The webhook injects
-   * `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE` only into containers that set neither.
+   * (the ServiceAccount is in the repository with a static, non-empty annotation; it has no EKS
+   * Pod Identity association, which takes precedence; the pod is not labelled to be skipped; the
+   * container is not in `skip-containers`). The webhook injects `AWS_ROLE_ARN` and
+   * `AWS_WEB_IDENTITY_TOKEN_FILE` only into containers that set neither.
    */
   readonly webhookRole: Annotation | undefined;
+  /**
+   * EKS Pod Identity for this container: the pod's ServiceAccount has an association in the
+   * repository, the pod is not labelled to be skipped and the container is not in
+   * `skip-containers`. Undefined otherwise (also when that is not known).
+   */
+  readonly podIdentity: PodIdentityInjection | undefined;
+  /**
+   * The container credential provider's configuration: what the webhook injects for Pod
+   * Identity, or the endpoint the container sets itself (`AWS_CONTAINER_CREDENTIALS_FULL_URI`,
+   * `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`). Undefined when neither.
+   */
+  readonly containerCredentials: ContainerCredentials | undefined;
+  /**
+   * The credential sources found in this container, in the order of the SDKs' default chain
+   * (botocore `create_credential_resolver`: environment keys, web identity, shared-file keys, ...,
+   * container credentials). aws-sdk-js-v3 reads profiles before the web identity variables, but in
+   * every SDK the container credential provider comes after all of them (and before IMDS).
+   */
+  readonly credentialSources: readonly CredentialSource[];
+  /** The source the SDKs use: the first of `credentialSources`, when no uncertain source comes before it. */
+  readonly credentialSource: CredentialSource | undefined;
   /** The profiles the SDKs may select: `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` when set, else `default`; undefined when not static. */
   readonly profiles: readonly SelectedProfile[] | undefined;
   /** The shared files, when the selected profiles are static and at least one file is known. */
@@ -59,6 +92,44 @@ export interface SdkEnvironment {
   readonly webIdentity: WebIdentity | undefined;
   /** Static access keys in the environment and in the selected profiles. */
   readonly staticKeys: StaticKeys;
+}
+
+/** What the pod identity webhook does to a container for EKS Pod Identity. */
+export interface PodIdentityInjection {
+  /** The associations of the pod's namespace and ServiceAccount (one per cluster the repository names). */
+  readonly associations: readonly PodIdentityAssociation[];
+  /**
+   * The webhook adds `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`:
+   * the container's `env` sets neither (if it sets either, the webhook adds neither).
+   */
+  readonly injectsEnv: boolean;
+}
+
+/** The container credential provider's settings in a container. */
+export interface ContainerCredentials {
+  /** `podIdentity`: the webhook injects the variables for an association; `env`: the container sets an endpoint itself. */
+  readonly source: 'podIdentity' | 'env';
+  readonly podIdentity?: PodIdentityInjection;
+  /** The container's own settings (what the webhook adds is not among them). */
+  readonly fullUri: Presence;
+  readonly relativeUri: Presence;
+  readonly tokenFile: Presence;
+  readonly token: Presence;
+}
+
+/** A way the container gets AWS credentials. */
+export interface CredentialSource {
+  /**
+   * `staticKeys`: `AWS_ACCESS_KEY_ID` in the environment; `webIdentity`: see `WebIdentity`;
+   * `profileKeys`: `aws_access_key_id` of a selected profile; `containerCredentials`: the container
+   * credential provider (EKS Pod Identity, or an endpoint the container sets).
+   */
+  readonly kind: 'staticKeys' | 'webIdentity' | 'profileKeys' | 'containerCredentials';
+  /** False when the source may or may not be there (a value from outside the repository). */
+  readonly certain: boolean;
+  /** Where it is decided in the container or its pod (for a related location). */
+  readonly at: Span | Located<unknown>;
+  readonly label: string;
 }
 
 /** Is a variable set: `set` (to a non-empty value, with where it comes from), `unset`, or `maybe` (not known statically)? */
@@ -245,6 +316,23 @@ class ContainerView implements SdkEnvironment {
     return this.once('webhookRole', () => webhookRole(this.container, this.workload, this.index, this.prefix));
   }
 
+  get podIdentity(): PodIdentityInjection | undefined {
+    return this.once('podIdentity', () => podIdentityInjection(this.container, this.workload, this.index, this.prefix));
+  }
+
+  get containerCredentials(): ContainerCredentials | undefined {
+    return this.once('containerCredentials', () => containerCredentials(this));
+  }
+
+  get credentialSources(): readonly CredentialSource[] {
+    return this.once('credentialSources', () => credentialSources(this));
+  }
+
+  get credentialSource(): CredentialSource | undefined {
+    const first = this.credentialSources[0];
+    return first?.certain ? first : undefined;
+  }
+
   get profiles(): readonly SelectedProfile[] | undefined {
     return this.once('profiles', () => selectedProfiles(this));
   }
@@ -340,18 +428,66 @@ function withValue<P extends Presence & { via: 'secretKeyRef' | 'configMapKeyRef
 // ---------------------------------------------------------------------------------------------
 // Web identity
 
+/** The pod is not sent to the webhook, or this container is skipped (or that is not known): undefined; else the pod's associations. */
+function mutatedFor(c: Container, w: Workload, prefix: string): boolean {
+  const spec = w.podSpec;
+  // The upstream MutatingWebhookConfiguration skips pods with this label (objectSelector).
+  if (spec.podLabels.has(`${prefix}/skip-pod-identity-webhook`)) return false;
+  const skip = spec.podAnnotations.get(`${prefix}/skip-containers`);
+  return !(skip && (isUnknown(skip.value) || isUnknown(c.name) || skip.value.value.split(',').includes(c.name.value)));
+}
+
+function podIdentityInjection(c: Container, w: Workload, index: Index, prefix: string): PodIdentityInjection | undefined {
+  const spec = w.podSpec;
+  if (w.namespaceUnknown || spec.serviceAccountUnknown) return undefined;
+  const associations = index.associationsFor(w.namespace, spec.effectiveServiceAccount);
+  if (associations.length === 0 || !mutatedFor(c, w, prefix)) return undefined;
+  const injectsEnv = !c.env.some((e) => e.name.value === CONTAINER_CREDENTIALS_FULL_URI || e.name.value === CONTAINER_AUTHORIZATION_TOKEN_FILE);
+  return { associations, injectsEnv };
+}
+
+function containerCredentials(v: ContainerView): ContainerCredentials | undefined {
+  const pi = v.podIdentity;
+  const own = {
+    fullUri: v.env(CONTAINER_CREDENTIALS_FULL_URI),
+    relativeUri: v.env(CONTAINER_CREDENTIALS_RELATIVE_URI),
+    tokenFile: v.env(CONTAINER_AUTHORIZATION_TOKEN_FILE),
+    token: v.env(CONTAINER_AUTHORIZATION_TOKEN),
+  };
+  if (pi) return { source: 'podIdentity', podIdentity: pi, ...own };
+  if (own.fullUri.state === 'set' || own.relativeUri.state === 'set') return { source: 'env', ...own };
+  return undefined;
+}
+
+function credentialSources(v: ContainerView): CredentialSource[] {
+  const out: CredentialSource[] = [];
+  const keys = v.staticKeys;
+  const id = keys.accessKeyId;
+  if (id.state !== 'unset' && keys.secretAccessKey.state !== 'unset') {
+    const certain = id.state === 'set' && keys.secretAccessKey.state === 'set';
+    out.push({ kind: 'staticKeys', certain, at: id.state === 'set' ? id.at : v.container.name, label: 'AWS_ACCESS_KEY_ID' });
+  }
+  const wi = v.webIdentity;
+  if (wi) out.push({ kind: 'webIdentity', certain: true, at: wi.at, label: wi.label });
+  for (const p of keys.profiles) out.push({ kind: 'profileKeys', certain: true, at: p.setting.key, label: `aws_access_key_id of profile "${p.profile.name}"` });
+  const cc = v.containerCredentials;
+  if (cc) {
+    const at = cc.source === 'env' ? (cc.fullUri.state === 'set' ? cc.fullUri.at : cc.relativeUri.state === 'set' ? cc.relativeUri.at : v.container.name) : cc.podIdentity!.associations[0].anchor;
+    out.push({ kind: 'containerCredentials', certain: true, at, label: cc.source === 'env' ? 'container credentials endpoint' : 'EKS Pod Identity association' });
+  }
+  return out;
+}
+
 function webhookRole(c: Container, w: Workload, index: Index, prefix: string): Annotation | undefined {
   const spec = w.podSpec;
   if (w.namespaceUnknown || spec.serviceAccountUnknown) return undefined;
   const sa = index.serviceAccount(w.namespace, spec.effectiveServiceAccount);
   if (!sa) return undefined;
+  // Container credentials (EKS Pod Identity) take precedence over the annotation (handler.go buildPodPatchConfig).
+  if (index.associationsFor(w.namespace, spec.effectiveServiceAccount).length > 0) return undefined;
   const a = sa.annotations.get(`${prefix}/role-arn`);
   if (!a || isUnknown(a.value) || a.value.value.trim() === '') return undefined;
-  // The upstream MutatingWebhookConfiguration skips pods with this label (objectSelector).
-  if (spec.podLabels.has(`${prefix}/skip-pod-identity-webhook`)) return undefined;
-  const skip = spec.podAnnotations.get(`${prefix}/skip-containers`);
-  if (skip && (isUnknown(skip.value) || isUnknown(c.name) || skip.value.value.split(',').includes(c.name.value))) return undefined;
-  return a;
+  return mutatedFor(c, w, prefix) ? a : undefined;
 }
 
 function webIdentity(v: ContainerView): WebIdentity | undefined {

@@ -3,6 +3,7 @@ import { evaluateConditions, evaluateOperator, likeMatch, type ContextValue } fr
 import { parseOidcProviderArn } from '../iam/arn.js';
 import { looksTemplated, unknownText, type Located, type Span } from './span.js';
 import type { Condition, PolicyDocument, Role, Statement } from './iam.js';
+import { POD_IDENTITY_SERVICE, SESSION_TAGS, type SessionTag } from './eks.js';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -260,4 +261,145 @@ export function documentKey(role: Role, trust: PolicyDocument): Span {
 /** The policy's statements are all known: not computed as a whole, and no statement hidden by an intrinsic. */
 export function policyComplete(doc: PolicyDocument | undefined): doc is PolicyDocument {
   return !!doc && !doc.node.unknown && !doc.statementEntry?.value.unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// EKS Pod Identity (EKS user guide `pod-id-role`, `pod-id-abac`; IAM `id_session-tags`)
+
+export const ASSUME_ROLE_ACTION = 'sts:AssumeRole';
+export const TAG_SESSION_ACTION = 'sts:TagSession';
+
+/** Does statement `s` name `pods.eks.amazonaws.com` in `Principal.Service` (static values only)? */
+export function namesPodIdentityService(s: Statement): boolean {
+  return s.services.some((v) => !unknownText(v) && v.value === POD_IDENTITY_SERVICE);
+}
+
+/** An `Allow` statement that lets EKS Pod Identity (`pods.eks.amazonaws.com`) call `sts:AssumeRole`. */
+export function isPodIdentityGrant(s: Statement): boolean {
+  return s.effect?.value === 'Allow' && !s.effect.unknown && namesPodIdentityService(s) && grantsAction(s, ASSUME_ROLE_ACTION);
+}
+
+/** The statements of a policy that are Pod Identity grants (see `isPodIdentityGrant`). */
+export function podIdentityStatements(doc: PolicyDocument | undefined): Statement[] {
+  return doc ? doc.statements.filter(isPodIdentityGrant) : [];
+}
+
+/** What a trust policy grants EKS Pod Identity. */
+export interface PodIdentityTrust {
+  /** `Allow` statements that let `pods.eks.amazonaws.com` call `sts:AssumeRole`. */
+  readonly assume: readonly Statement[];
+  /** `Allow` statements that let it call `sts:TagSession`. */
+  readonly tagSession: readonly Statement[];
+  /** `Allow` statements that name the service at all, whatever their actions. */
+  readonly naming: readonly Statement[];
+  /** Web-identity grants (IRSA) of the same policy. */
+  readonly webIdentity: readonly Statement[];
+}
+
+/**
+ * What the role's trust policy grants `pods.eks.amazonaws.com`; undefined when that cannot be told:
+ * the policy or one of its statements is not static, or an `Allow` statement has a principal or
+ * action that is not static, a `NotPrincipal`, a `NotAction`, or the wildcard principal.
+ */
+export function podIdentityTrust(doc: PolicyDocument | undefined): PodIdentityTrust | undefined {
+  if (!policyComplete(doc)) return undefined;
+  for (const s of doc.statements) {
+    if (!s.effect || s.effect.unknown) return undefined;
+    if (s.effect.value !== 'Allow') continue;
+    if (s.notPrincipal || s.notActionEntry || s.principalWildcard) return undefined;
+    if (!s.principal || s.principal.value.unknown || s.actionEntry?.value.unknown || s.actions.some((a) => a.unknown)) return undefined;
+    if (s.services.some(unknownText)) return undefined;
+    // A principal type that is not static could be `Service`; values of other types (a Federated
+    // provider ARN whose account is unknown) cannot name the service.
+    if (s.principal.value.type === 'map' && s.principal.value.entries.some((e) => e.key.unknown || (e.key.value === 'Service' && e.value.unknown))) return undefined;
+  }
+  const naming = doc.statements.filter((s) => s.effect?.value === 'Allow' && namesPodIdentityService(s));
+  return {
+    assume: naming.filter((s) => grantsAction(s, ASSUME_ROLE_ACTION)),
+    tagSession: naming.filter((s) => grantsAction(s, TAG_SESSION_ACTION)),
+    naming,
+    webIdentity: webIdentityStatements(doc),
+  };
+}
+
+/** What EKS Pod Identity puts in the request context when it assumes an association's role. */
+export interface PodIdentityRequest {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Unknown values are left out (their conditions are not judged). */
+  readonly clusterName?: string;
+  readonly clusterArn?: string;
+  /** The cluster's account (the role's own: EKS associates only roles of the cluster's account). */
+  readonly account?: string;
+  /** False when the association disables session tags: then no `aws:RequestTag/*` key is in the request. */
+  readonly sessionTags: boolean;
+}
+
+const REQUEST_TAG = 'aws:requesttag/';
+
+/**
+ * The context keys whose value this request fixes (lower-cased), with their values: the session
+ * tags whose values are known (`kubernetes-pod-name` and `kubernetes-pod-uid` never are), every
+ * `aws:RequestTag/*` key as absent when session tags are disabled, and `aws:SourceAccount`.
+ */
+function podIdentityContext(req: PodIdentityRequest): (key: string) => { known: boolean; value?: ContextValue } {
+  const tags: Partial<Record<SessionTag, string>> = {
+    'kubernetes-namespace': req.namespace,
+    'kubernetes-service-account': req.serviceAccount,
+    ...(req.clusterName !== undefined ? { 'eks-cluster-name': req.clusterName } : {}),
+    ...(req.clusterArn !== undefined ? { 'eks-cluster-arn': req.clusterArn } : {}),
+  };
+  return (raw) => {
+    const key = raw.toLowerCase();
+    if (key.startsWith(REQUEST_TAG)) {
+      if (!req.sessionTags) return { known: true, value: undefined };
+      const tag = key.slice(REQUEST_TAG.length) as SessionTag;
+      // Tag keys are case-insensitive in IAM ("New session tags override ... regardless of case").
+      const value = Object.hasOwn(tags, tag) ? tags[tag] : undefined;
+      if (value !== undefined) return { known: true, value };
+      // A tag EKS always sets (pod name and uid) or one it never sets.
+      return (SESSION_TAGS as readonly string[]).includes(tag) ? { known: false } : { known: true, value: undefined };
+    }
+    if (key === 'aws:sourceaccount' && req.account !== undefined) return { known: true, value: req.account };
+    return { known: false };
+  };
+}
+
+/** The clauses of a statement that this request decides, or undefined when a clause that may be one of them is not static. */
+export function podIdentityClauses(s: Statement, req: PodIdentityRequest): { condition: Condition; value: ContextValue }[] | undefined {
+  if (!s.conditionsStatic) return undefined;
+  const lookup = podIdentityContext(req);
+  const out: { condition: Condition; value: ContextValue }[] = [];
+  for (const c of s.conditions) {
+    if (unknownText(c.key)) return undefined;
+    const k = lookup(c.key.value);
+    if (!k.known) continue;
+    if (c.values.some(unknownText) || c.unknown || !c.op.known) return undefined;
+    out.push({ condition: c, value: k.value });
+  }
+  return out;
+}
+
+/** Does statement `s` admit this Pod Identity request? Clauses on keys the request does not fix count as satisfied; undefined when not decidable. */
+export function podIdentityStatementAdmits(s: Statement, req: PodIdentityRequest): boolean | undefined {
+  const clauses = podIdentityClauses(s, req);
+  if (!clauses) return undefined;
+  const context: Record<string, ContextValue> = {};
+  for (const { condition, value } of clauses) if (value !== undefined) context[condition.key.value] = value;
+  return evaluateClauses(
+    clauses.map((c) => c.condition),
+    context,
+  );
+}
+
+/** The clauses of `s` that reject this request (each evaluated on its own). */
+export function podIdentityRejectingClauses(s: Statement, req: PodIdentityRequest): Condition[] {
+  const clauses = podIdentityClauses(s, req) ?? [];
+  return clauses.filter(({ condition, value }) => evaluateOperator(condition.operator.value, condition.values.map((v) => v.value), value) === false).map((c) => c.condition);
+}
+
+/** The session tag a condition key names (`aws:RequestTag/kubernetes-namespace` gives `kubernetes-namespace`), lower-cased. */
+export function requestTagOf(key: string): string | undefined {
+  const k = key.toLowerCase();
+  return k.startsWith(REQUEST_TAG) ? k.slice(REQUEST_TAG.length) : undefined;
 }

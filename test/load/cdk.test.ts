@@ -50,7 +50,9 @@ const principals: [what: string, assumedBy: string, expected: string[]][] = [
     "new iam.WebIdentityPrincipal('f', { StringEquals: { 'h:aud': 'sts.amazonaws.com' } }).withConditions({ StringEquals: { 'h:sub': 'x' }, StringLike: { 'h:sub': 'y*' } })",
     ['Federated=f sts:AssumeRoleWithWebIdentity StringEquals:h:aud StringEquals:h:sub StringLike:h:sub'],
   ],
-  ['withSessionTags keeps the principal', "new iam.ServicePrincipal('a').withSessionTags()", ['Service=a sts:AssumeRole']],
+  ['withSessionTags adds sts:TagSession', "new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags()", ['Service=pods.eks.amazonaws.com sts:AssumeRole|sts:TagSession']],
+  ['SessionTagsPrincipal adds sts:TagSession', "new iam.SessionTagsPrincipal(new iam.ServicePrincipal('a'))", ['Service=a sts:AssumeRole|sts:TagSession']],
+  ['withSessionTags of a principal with conditions', "new iam.ServicePrincipal('a').withConditions({ StringEquals: { 'aws:SourceAccount': '111122223333' } }).withSessionTags()", ['Service=a sts:AssumeRole|sts:TagSession StringEquals:aws:SourceAccount']],
 ];
 
 for (const [what, assumedBy, expected] of principals) {

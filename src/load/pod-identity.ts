@@ -1,0 +1,53 @@
+/**
+ * The one constructor of `eks:PodIdentityAssociation` resources, shared by the readers of every
+ * format (CloudFormation, Terraform, CDK/Pulumi, the ACK and Crossplane custom resources, EKS API
+ * output). Each reader finds the fields; this only assembles them.
+ */
+import type { PodIdentityAssociation, RoleRef } from '../model/eks.js';
+import type { PNode } from '../model/pnode.js';
+import type { L } from '../model/resource.js';
+import type { Span } from '../model/span.js';
+
+export interface AssociationParts {
+  readonly source: string;
+  readonly file: string;
+  readonly span: Span;
+  readonly node: PNode;
+  /** Canonical identity (see `ResourceBase.key`): an association ARN, or a logical id/address/name with the file. */
+  readonly key: string;
+  readonly label: string;
+  readonly anchor: Span;
+  readonly clusterName?: L<string>;
+  readonly namespace?: L<string>;
+  readonly serviceAccount?: L<string>;
+  readonly roleArn?: L<string>;
+  readonly roleRef?: RoleRef;
+  readonly targetRoleArn?: L<string>;
+  readonly targetRoleRef?: RoleRef;
+  readonly disableSessionTags?: L<boolean>;
+  readonly associationArn?: L<string>;
+}
+
+export function makeAssociation(p: AssociationParts): PodIdentityAssociation {
+  const out: { -readonly [K in keyof PodIdentityAssociation]?: PodIdentityAssociation[K] } = {
+    kind: 'eks:PodIdentityAssociation',
+    key: p.key,
+    file: p.file,
+    span: p.span,
+    node: p.node,
+    label: p.label,
+    source: p.source,
+    anchor: p.anchor,
+  };
+  // Only the fields that are there, so that the objects print and compare without `undefined`s.
+  if (p.clusterName) out.clusterName = p.clusterName;
+  if (p.namespace) out.namespace = p.namespace;
+  if (p.serviceAccount) out.serviceAccount = p.serviceAccount;
+  if (p.roleArn) out.roleArn = p.roleArn;
+  if (p.roleRef) out.roleRef = p.roleRef;
+  if (p.targetRoleArn) out.targetRoleArn = p.targetRoleArn;
+  if (p.targetRoleRef) out.targetRoleRef = p.targetRoleRef;
+  if (p.disableSessionTags) out.disableSessionTags = p.disableSessionTags;
+  if (p.associationArn) out.associationArn = p.associationArn;
+  return out as PodIdentityAssociation;
+}
