@@ -14,9 +14,11 @@ import { createFinding } from './engine/finding.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { discover, displayPath } from './load/discover.js';
 import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load/helm.js';
-import { initHcl } from './load/hcl/parse.js';
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
-import { loadSources, needsHclParser, readSource, type LoadProblem, type SourceFile } from './load/loader.js';
+import { defaultCacheDir, FileCache } from './load/cache.js';
+import { buildModel, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
+import { readFiles, type FileToRead } from './load/read.js';
+import { VERSION } from './version.js';
 import { Index } from './model/index.js';
 import { applySuppressions, todayUtc } from './suppress/apply.js';
 
@@ -24,7 +26,7 @@ export type { Finding, Facts, Level, Rule, Severity, RuleMeta } from './engine/t
 export { RULES };
 export { findConfigFile, loadConfigFile } from './config/load.js';
 export { ConfigError, type LoadedConfig } from './config/types.js';
-export type { SourceFile } from './load/loader.js';
+export type { LoadedFile, SourceFile } from './load/loader.js';
 export { buildAccessMap, type BuildInput, type BuildOptions } from './map/build.js';
 export { diffMaps, type AccessDiff, type RowChange, type FieldChange } from './map/diff.js';
 export type { AccessMap, AccessPath, AccessRow, Chain, Link, LinkKind, Verdict, WideTrust, Orphans } from './map/types.js';
@@ -67,11 +69,21 @@ export interface LintOptions {
   readonly ignorePatterns?: readonly string[];
   /** `false`: read no `.gitignore` or `.irsa-lintignore` and use no `ignorePatterns` (`--no-ignore`). */
   readonly ignore?: boolean;
+  /**
+   * Keep what was extracted from each file between runs, keyed by content (`--cache`): `true` for
+   * the default location (see `defaultCacheDir`), or the directory. Default: no cache.
+   */
+  readonly cache?: boolean | string;
+  /** Parse in worker threads: `auto` (default: when there is enough to parse), `off`, or how many. */
+  readonly concurrency?: number | 'auto' | 'off';
+  /** Bytes of text to parse before worker threads start (default 2 MB; 0: at once). For tests and benchmarks. */
+  readonly workerThreshold?: number;
 }
 
 export interface LintResult {
   readonly findings: Finding[];
-  readonly files: SourceFile[];
+  /** Every file that was read (texts are not kept: see `LoadedFile`). */
+  readonly files: LoadedFile[];
   /** Inputs that do not exist. */
   readonly missing: string[];
   readonly rules: readonly Rule[];
@@ -119,31 +131,24 @@ export async function analyze(paths: readonly string[], options: LintOptions = {
   const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore });
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
-  const sources: SourceFile[] = [];
-  const readProblems: LoadProblem[] = [];
-  if (readsStdin) sources.push({ path: stdinName, text: options.stdin ?? '' });
+  const toRead: FileToRead[] = [];
+  if (readsStdin) toRead.push({ path: stdinName, text: options.stdin ?? '', keepText: true });
   for (const abs of files) {
-    if (readsStdin && displayPath(abs, cwd) === stdinName) continue; // standard input stands for this file
-    const s = readSource(abs, displayPath(abs, cwd));
-    if ('text' in s) sources.push(s);
-    else readProblems.push(s);
+    const display = displayPath(abs, cwd);
+    if (readsStdin && display === stdinName) continue; // standard input stands for this file
+    toRead.push({ path: display, abs });
   }
-  // Helm charts: their templates were not read. Their Chart.yaml files are read for suppression comments.
-  const charts: { chart: HelmChart; file: SourceFile }[] = [];
+  // Helm charts: their templates are not read. Their Chart.yaml files are read for suppression comments.
+  const charts: HelmChart[] = [];
   for (const chart of discovered.charts) {
     const chartFile = path.join(chart.dir, CHART_FILE);
     if (chart.templates.size === 0 || (config && !wanted(chartFile, config))) continue;
-    const s = readSource(chartFile, displayPath(chartFile, cwd));
-    if (!('text' in s)) {
-      readProblems.push(s);
-      continue;
-    }
-    sources.push({ ...s, commentsOnly: true });
-    charts.push({ chart, file: s });
+    toRead.push({ path: displayPath(chartFile, cwd), abs: chartFile, commentsOnly: true });
+    charts.push(chart);
   }
   const stdin = readsStdin ? { name: stdinName, abs: options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined } : undefined;
   const judgeUnused = inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p)));
-  return run({ sources, readProblems, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused }, options, config, cwd);
+  return run({ files: toRead, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused }, options, config, cwd);
 }
 
 /** Options of `lintSources`: `lint()`'s, without standard input and discovery. */
@@ -164,13 +169,13 @@ export async function lintSources(sources: readonly SourceFile[], options: LintS
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
   const kept = config ? sources.filter((s) => !s.abs || wanted(s.abs, config)) : [...sources];
   const given = options.given ? new Set(options.given) : undefined;
-  return run({ sources: kept, readProblems: [], charts: [], chartDirs: [], given, missing: [], judgeUnused: options.judgeUnused ?? true }, options, config, cwd);
+  const files: FileToRead[] = kept.map((s) => ({ path: s.path, text: s.text, ...(s.abs ? { abs: s.abs } : {}), ...(s.commentsOnly ? { commentsOnly: true } : {}) }));
+  return run({ files, charts: [], chartDirs: [], given, missing: [], judgeUnused: options.judgeUnused ?? true }, options, config, cwd);
 }
 
 interface RunInput {
-  readonly sources: SourceFile[];
-  readonly readProblems: LoadProblem[];
-  readonly charts: readonly { chart: HelmChart; file: SourceFile }[];
+  readonly files: FileToRead[];
+  readonly charts: readonly HelmChart[];
   readonly chartDirs: readonly string[];
   readonly stdin?: { readonly name: string; readonly abs?: string };
   readonly given?: ReadonlySet<string>;
@@ -179,17 +184,25 @@ interface RunInput {
 }
 
 async function run(input: RunInput, options: LintOptions, config: LoadedConfig | undefined, cwd: string): Promise<Analysis> {
-  const { sources, readProblems, charts, stdin, given } = input;
+  const { charts, stdin, given } = input;
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
-  sources.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  // The HCL parser (WebAssembly) is loaded only when a Terraform configuration is read.
-  if (needsHclParser(sources)) await initHcl();
-  const loaded = loadSources(sources, { defaultNamespace: facts?.defaultNamespace });
-  const absByPath = new Map(sources.map((f) => [f.path, f.abs]));
+  const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const cache = options.cache ? FileCache.open(typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(cwd), VERSION, `node${process.versions.node.split('.')[0]}`) : undefined;
+  const read = await readFiles(files, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold });
+  cache?.save((file) => fs.existsSync(path.resolve(cwd, file)));
+  const readProblems: LoadProblem[] = [...read.problems];
+  const loaded = buildModel(read.inputs, { defaultNamespace: facts?.defaultNamespace });
+  const absByPath = new Map(loaded.files.map((f) => [f.path, f.abs]));
   const rendered = new RenderedTemplates(loaded.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
   // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
   const covered = rendered.coveredCharts();
-  for (const { chart, file } of charts) if (!covered.has(chart.dir)) readProblems.push(chartNote(chart, file.text, file.path, dirDisplay(chart.dir, cwd)));
+  const textOf = new Map(loaded.files.map((f) => [f.path, f.text]));
+  for (const chart of charts) {
+    if (covered.has(chart.dir)) continue;
+    const chartFile = displayPath(path.join(chart.dir, CHART_FILE), cwd);
+    const text = textOf.get(chartFile);
+    if (text !== undefined) readProblems.push(chartNote(chart, text, chartFile, dirDisplay(chart.dir, cwd)));
+  }
   const index = new Index(loaded.resources);
   const levels: Record<string, Level> = { ...(config ? resolveLevels(RULES, config) : {}), ...(options.rules ?? {}) };
   // `only` filters the output; when it asks for a suppression rule, every rule still runs so
@@ -226,7 +239,7 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
   const lineText = (file: string, line: number) => {
     let l = lines.get(file);
     if (!l) {
-      const text = sources.find((f) => f.path === file)?.text;
+      const text = textOf.get(file);
       if (text === undefined) return undefined;
       lines.set(file, (l = text.split('\n')));
     }

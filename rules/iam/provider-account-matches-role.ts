@@ -29,22 +29,37 @@ function validRoleArn(at: Located<string>, label: string): RoleArnSource | undef
  */
 function roleArnOf(role: Role, index: Index, annotationKey: string): RoleArnSource | undefined {
   if (role.arn) return validRoleArn(role.arn, 'role ARN');
-  const found: RoleArnSource[] = [];
-  for (const sa of index.ofKind<ServiceAccount>('k8s:ServiceAccount')) {
-    const ann = sa.annotations.get(annotationKey);
-    if (!ann || unknownText(ann.value) || !index.rolesByArnOrName(ann.value.value.trim()).includes(role)) continue;
-    const src = validRoleArn(ann.value, `role ARN in ServiceAccount ${sa.namespace}/${sa.name?.value ?? ''}`);
-    if (src) found.push(src);
-  }
-  for (const cr of index.ofKind<CredentialsRequest>('k8s:CredentialsRequest')) {
-    const v = cr.stsIAMRoleARN;
-    if (!v || unknownText(v) || !index.rolesByArnOrName(v.value.trim()).includes(role)) continue;
-    const src = validRoleArn(v, `stsIAMRoleARN of CredentialsRequest ${cr.name?.value ?? ''}`);
-    if (src) found.push(src);
-  }
+  const found = namingArns(index, annotationKey).get(role) ?? [];
   if (found.length === 0) return undefined;
   const [first] = found;
   return found.every((f) => f.account === first.account && f.partition === first.partition) ? first : undefined;
+}
+
+/** The role ARNs that ServiceAccount annotations and CredentialsRequests give, by the role each resolves to (built once per index). */
+function namingArns(index: Index, annotationKey: string): Map<Role, RoleArnSource[]> {
+  return index.memo(`iam/provider-account-matches-role:namingArns:${annotationKey}`, () => {
+    const out = new Map<Role, RoleArnSource[]>();
+    const add = (at: Located<string>, label: string) => {
+      const roles = index.rolesByArnOrName(at.value.trim());
+      if (roles.length === 0) return;
+      const src = validRoleArn(at, label);
+      if (!src) return;
+      for (const r of new Set(roles)) {
+        const list = out.get(r);
+        if (list) list.push(src);
+        else out.set(r, [src]);
+      }
+    };
+    for (const sa of index.ofKind<ServiceAccount>('k8s:ServiceAccount')) {
+      const ann = sa.annotations.get(annotationKey);
+      if (ann && !unknownText(ann.value)) add(ann.value, `role ARN in ServiceAccount ${sa.namespace}/${sa.name?.value ?? ''}`);
+    }
+    for (const cr of index.ofKind<CredentialsRequest>('k8s:CredentialsRequest')) {
+      const v = cr.stsIAMRoleARN;
+      if (v && !unknownText(v)) add(v, `stsIAMRoleARN of CredentialsRequest ${cr.name?.value ?? ''}`);
+    }
+    return out;
+  });
 }
 
 export default defineRule({

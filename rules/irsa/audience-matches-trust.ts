@@ -1,7 +1,7 @@
 import { defineRule, type Related, type RuleContext } from '../../src/engine/types.js';
 import { issuerHost } from '../../src/iam/arn.js';
 import type { Role } from '../../src/model/iam.js';
-import type { SecretLike, ServiceAccount, Workload } from '../../src/model/k8s.js';
+import type { ServiceAccount, Workload } from '../../src/model/k8s.js';
 import { looksTemplated, type Located, type Span } from '../../src/model/span.js';
 import {
   DEFAULT_AUDIENCE,
@@ -168,8 +168,7 @@ function configuredTokenFiles(w: Workload, ctx: Ctx): Set<string> {
   for (const c of [...w.podSpec.containers, ...w.podSpec.initContainers]) {
     for (const e of c.env) if (e.name.value === 'AWS_WEB_IDENTITY_TOKEN_FILE' && e.value && !e.value.unknown) out.add(normalizePath(e.value.value));
   }
-  for (const r of ctx.index.ofKind<SecretLike>('k8s:Secret', 'k8s:ConfigMap')) {
-    if (r.namespaceUnknown || r.namespace !== w.namespace) continue;
+  for (const r of [...ctx.index.secretsIn(w.namespace), ...ctx.index.configMapsIn(w.namespace)]) {
     for (const profiles of r.awsProfiles.values()) {
       for (const p of profiles) {
         const v = p.settings.get('web_identity_token_file')?.value;

@@ -63,9 +63,9 @@ export default defineRule({
     if (!ann || unknownText(ann.value) || ann.value.value.trim() === '') return;
     const written = ann.value.value.trim();
     const subject = `${sa.namespace}/${sa.name.value}`;
-    for (const other of ctx.index.serviceAccountsIn(sa.namespace)) {
+    for (const other of ctx.index.serviceAccountsNamed(sa.namespace, sa.name.value)) {
       const m = other.managedBy;
-      if (!m || !m.role || m.conditional || !other.name || unknownText(other.name) || other.name.value !== sa.name.value) continue;
+      if (!m || !m.role || m.conditional || !other.name || unknownText(other.name)) continue;
       const role = m.role;
       if (sameRole(written, role) !== false) continue;
       const related: Related[] = [{ at: m.nameSpan, label: 'eksctl iam.serviceAccounts entry' }];

@@ -15,7 +15,7 @@ const IMPLICIT = new Set(['default', 'builder', 'deployer']);
 function mayBeDefinedElsewhere(index: Index, namespace: string, name: string): boolean {
   const unknownName = (sa: ServiceAccount): boolean => !sa.name || !!sa.name.unknown || looksTemplated(sa.name.value);
   if (index.serviceAccountsIn(namespace).some(unknownName)) return true;
-  if (index.ofKind<ServiceAccount>('k8s:ServiceAccount').some((sa) => sa.namespaceUnknown && (unknownName(sa) || sa.name?.value === name))) return true;
+  if (index.serviceAccountsInUnknownNamespace.some((sa) => unknownName(sa) || sa.name?.value === name)) return true;
   if (index.rolesMadeFor(namespace, name).length > 0) return true;
   return index.rolesMadeForServiceAccounts.some((r) => {
     const sa = r.serviceAccount!;

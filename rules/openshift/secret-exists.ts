@@ -1,5 +1,5 @@
 import { defineRule, type Related } from '../../src/engine/types.js';
-import type { CredentialsRequest, SecretLike, Workload } from '../../src/model/k8s.js';
+import type { CredentialsRequest, Workload } from '../../src/model/k8s.js';
 import { nameOf, podSecretRefs, skippedByCcoctl, staticSecretRef } from './_shared.js';
 
 export default defineRule({
@@ -36,7 +36,7 @@ export default defineRule({
     const all = ctx.index.ofKind<CredentialsRequest>('k8s:CredentialsRequest');
     // Does the repository provision anything in the pod's namespace?
     const provisionsNs =
-      ctx.index.ofKind<SecretLike>('k8s:Secret').some((s) => !s.namespaceUnknown && s.namespace === ns) ||
+      ctx.index.secretsIn(ns).length > 0 ||
       all.some((cr) => staticSecretRef(cr)?.namespace === ns);
     const seen = new Set<string>();
     for (const ref of podSecretRefs(spec)) {

@@ -9,7 +9,7 @@
 import { defineRule } from '../../src/engine/types.js';
 import { editDistance } from '../../src/edit-distance.js';
 import { associationSubject, type PodIdentityAssociation } from '../../src/model/eks.js';
-import type { ServiceAccount, Workload } from '../../src/model/k8s.js';
+import type { ServiceAccount } from '../../src/model/k8s.js';
 import { looksTemplated } from '../../src/model/span.js';
 
 /** ServiceAccounts the cluster creates in every namespace (Kubernetes: `default`; OpenShift: also `builder`, `deployer`). */
@@ -51,8 +51,7 @@ export default defineRule({
     if (!subject || !a.serviceAccount) return;
     const { namespace, serviceAccount: name } = subject;
     if (IMPLICIT.has(name) || ctx.index.serviceAccount(namespace, name)) return;
-    const all = ctx.index.ofKind<ServiceAccount>('k8s:ServiceAccount');
-    if (all.some((sa) => sa.namespaceUnknown && (unknownName(sa) || sa.name?.value === name))) return;
+    if (ctx.index.serviceAccountsInUnknownNamespace.some((sa) => unknownName(sa) || sa.name?.value === name)) return;
     const defined = ctx.index.serviceAccountsIn(namespace);
     if (defined.some(unknownName)) return;
     const near = (names: string[]) => {
@@ -77,7 +76,7 @@ export default defineRule({
       return;
     }
     // No ServiceAccount of the namespace in the repository: judge by the workloads that run there.
-    const workloads = ctx.index.ofKind<Workload>('k8s:PodSpecOwner').filter((w) => w.namespaceUnknown || w.namespace === namespace);
+    const workloads = [...ctx.index.workloadsInUnknownNamespace, ...ctx.index.workloadsIn(namespace)];
     if (workloads.length === 0 || workloads.some((w) => w.namespaceUnknown || w.podSpec.serviceAccountUnknown || w.podSpec.effectiveServiceAccount === name)) return;
     const suggestion = near(workloads.map((w) => w.podSpec.effectiveServiceAccount));
     if (!suggestion) return;

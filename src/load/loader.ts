@@ -1,6 +1,11 @@
 /**
- * Reads files into the model. Each adapter turns its input into positioned trees and typed
- * resources; parse trouble becomes problems with positions, and nothing throws past this layer.
+ * Reads files into the model, in two steps:
+ * - `extractFile` (one YAML, JSON or CDK/Pulumi file on its own) and `loadTerraformConfiguration`
+ *   (the files of one Terraform directory) parse; what they return is plain data, the same whether
+ *   computed here, in a worker thread or read back from the cache (src/load/cache.ts);
+ * - `buildModel` turns the extracts of the whole run into typed resources, where what depends on
+ *   other files is applied: kustomize builds, the default namespace.
+ * Parse trouble becomes problems with positions, and nothing throws past this layer.
  */
 import fs from 'node:fs';
 import { buildCloudFormation, isCfnTemplate, mayHoldCfn } from './cloudformation.js';
@@ -10,11 +15,12 @@ import { buildIam, mayHoldIam, type IamResource } from './iam.js';
 import { parseJson } from './json.js';
 import { buildK8s, K8S_KINDS, type K8sContext } from './k8s.js';
 import { buildTerraform, isTerraformJson, mayHoldTerraform } from './terraform.js';
-import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind } from './terraform-hcl.js';
-import { KustomizeBuilds } from './kustomize.js';
+import { loadTerraformConfiguration, terraformConfigurations, terraformFileKind, type TerraformResult } from './terraform-hcl.js';
+import { isKustomizationFile, KustomizeBuilds } from './kustomize.js';
 import { templateProblem } from './template.js';
 import { LineIndex } from '../eval/positions.js';
-import { loadTsIac, looksLikeTsIac } from './ts-iac.js';
+import { loadTsIac, looksLikeTsIac, type TsIacResult } from './ts-iac.js';
+import { scanComments, type CommentDirective } from '../suppress/comments.js';
 import { parseYaml, type ParseProblem, type RenderedDoc } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
@@ -35,13 +41,46 @@ export interface LoadProblem extends ParseProblem {
   readonly related?: readonly { readonly span: Span; readonly label: string }[];
 }
 
+/** A file of the run once extracted: its text is kept only where a later step reads it. */
+export interface LoadedFile {
+  readonly path: string;
+  readonly abs?: string;
+  /** Its suppression comments (`# irsa-lint-disable…`). */
+  readonly comments: readonly CommentDirective[];
+  /** The text, for files that later steps read (kustomizations, Helm output, charts, standard input). */
+  readonly text?: string;
+}
+
 export interface LoadResult {
   readonly resources: Resource[];
   readonly problems: LoadProblem[];
   /** Documents rendered by Helm that name their template (`# Source:`). */
   readonly rendered: RenderedDoc[];
-  /** Every file that was read, with its text (for suppression comments and snippets). */
-  readonly files: SourceFile[];
+  /** Every file that was read. */
+  readonly files: LoadedFile[];
+}
+
+/** What `extractFile` takes from one YAML, JSON or CDK/Pulumi file: plain data (structured-cloneable). */
+export interface FileExtract {
+  /** Positioned documents of a YAML or JSON file. */
+  readonly docs: readonly { readonly node: PNode; readonly index: number }[];
+  readonly problems: readonly LoadProblem[];
+  /** Documents rendered from Helm templates (`# Source:` comments), for related locations. */
+  readonly rendered: readonly RenderedDoc[];
+  /** The roles, providers and manifests of a CDK or Pulumi program. */
+  readonly ts?: TsIacResult;
+}
+
+/** One input of `buildModel`, in the run's file order. */
+export interface LoadInput {
+  readonly path: string;
+  readonly abs?: string;
+  readonly comments: readonly CommentDirective[];
+  /** Kept for the steps that read it after extraction (see `keepsText`). */
+  readonly text?: string;
+  readonly extract?: FileExtract;
+  /** On the first file of a Terraform configuration: what the configuration gives. */
+  readonly terraform?: TerraformResult;
 }
 
 export interface LoadOptions {
@@ -59,37 +98,73 @@ export function wantYamlChunk(chunk: string): boolean {
 }
 
 /**
- * Build the model from the sources. Terraform configurations (`.tf`, `.tf.json` and the
- * `.tfvars` files of one directory) are read together, where their first file is; the HCL
- * parser must have been initialised (`initHcl` in src/load/hcl/parse.ts, which `lint()` awaits
- * when `needsHclParser` says so), otherwise each such configuration is a problem.
+ * Build the model from sources given as text: every file is extracted here, then `buildModel`.
+ * Terraform configurations (`.tf`, `.tf.json` and the `.tfvars` files of one directory) are read
+ * together, where their first file is; the HCL parser must have been initialised (`initHcl` in
+ * src/load/hcl/parse.ts, which `lint()` awaits when `needsHclParser` says so), otherwise each such
+ * configuration is a problem.
  */
 export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = {}): LoadResult {
+  const terraform = new Map<SourceFile, TerraformResult>();
+  for (const group of terraformConfigurations(sources)) terraform.set(group[0], loadTerraformConfiguration(group));
+  const inputs: LoadInput[] = sources.map((src) => ({
+    path: src.path,
+    abs: src.abs,
+    comments: commentsOf(src),
+    ...(keepsText(src.path) || src.commentsOnly ? { text: src.text } : {}),
+    ...(isTerraformSource(src) ? {} : { extract: extractFile(src) }),
+    ...(terraform.has(src) ? { terraform: terraform.get(src) } : {}),
+  }));
+  return buildModel(inputs, opts);
+}
+
+/** The suppression comments of a file (JSON has none). */
+export function commentsOf(src: { readonly path: string; readonly text: string }): CommentDirective[] {
+  return src.path.toLowerCase().endsWith('.json') ? [] : scanComments(src.text, src.path);
+}
+
+/** Is the file read by a Terraform configuration rather than on its own? */
+export function isTerraformSource(src: { readonly path: string }): boolean {
+  return src.path !== '<stdin>' && terraformFileKind(src.path) !== undefined;
+}
+
+/** Files whose text a step after extraction reads: kustomization files (kustomize builds). */
+export function keepsText(path: string): boolean {
+  return isKustomizationFile(path);
+}
+
+/** The model from the extracts of a run, in file order. */
+export function buildModel(files: readonly LoadInput[], opts: LoadOptions = {}): LoadResult {
   const resources: Resource[] = [];
   const problems: LoadProblem[] = [];
   const rendered: RenderedDoc[] = [];
-  const kustomize = new KustomizeBuilds(sources);
+  const kustomize = new KustomizeBuilds(files.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? '' })));
   const ctx: K8sContext = {
     defaultNamespace: () => opts.defaultNamespace ?? 'default',
     kustomize: (file) => kustomize.namespaceOf(file),
     writtenName: (name) => kustomize.writtenName(name),
   };
-  // Files whose names kustomize changes are parsed first: references are rewritten against the whole build.
-  const parsed = new Map<string, Parsed | undefined>();
-  for (const src of sources) if (kustomize.rewrites(src.path)) parsed.set(src.path, parseSource(src));
-  if (parsed.size > 0) kustomize.prepare((file) => parsed.get(file)?.docs.map((d) => d.node) ?? []);
-  const terraform = new Map<SourceFile, SourceFile[]>();
-  for (const group of terraformConfigurations(sources)) terraform.set(group[0], group);
-  for (const src of sources) {
-    if (loadTerraform(src, terraform, ctx, resources, problems)) continue;
-    if (loadTypeScript(src, ctx, resources, problems)) continue;
-    const r = parsed.has(src.path) ? parsed.get(src.path) : parseSource(src);
-    if (!r) continue;
-    problems.push(...r.problems);
-    rendered.push(...r.rendered);
-    for (const d of r.docs) addDocument(kustomize.apply(src.path, d.node), ctx, resources, problems, d.index);
+  // References are rewritten against the whole build: the documents of renamed files first.
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  if (files.some((f) => kustomize.rewrites(f.path))) kustomize.prepare((file) => byPath.get(file)?.extract?.docs.map((d) => d.node) ?? []);
+  for (const f of files) {
+    if (f.terraform) add(f.terraform, ctx, resources, problems);
+    const x = f.extract;
+    if (!x) continue;
+    problems.push(...x.problems);
+    rendered.push(...x.rendered);
+    if (x.ts) add(x.ts, ctx, resources, problems);
+    for (const d of x.docs) addDocument(kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
   }
-  return { resources, problems, rendered, files: [...sources] };
+  const out: LoadedFile[] = files.map((f) => ({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: f.comments, ...(f.text !== undefined ? { text: f.text } : {}) }));
+  return { resources, problems, rendered, files: out };
+}
+
+/** The resources, manifests and problems of a CDK/Pulumi program or a Terraform configuration. */
+function add(r: { readonly resources: readonly Resource[]; readonly k8sDocs: readonly PNode[]; readonly problems: readonly LoadProblem[] }, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): void {
+  problems.push(...r.problems);
+  resources.push(...r.resources);
+  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
 }
 
 export function readSource(abs: string, display: string): SourceFile | ParseProblem {
@@ -108,49 +183,24 @@ function isJsonText(path: string, text: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
-/** The positioned documents of a YAML or JSON file, with its parse problems (undefined: nothing to read). */
-interface Parsed {
-  readonly docs: readonly { readonly node: PNode; readonly index: number }[];
-  readonly problems: LoadProblem[];
-  /** Documents rendered from Helm templates (`# Source:` comments), for related locations. */
-  readonly rendered: readonly RenderedDoc[];
-}
-
 /** Do the sources hold a Terraform configuration that is read (so that the HCL parser must be loaded)? */
 export function needsHclParser(sources: readonly SourceFile[]): boolean {
   return terraformConfigurations(sources).length > 0;
 }
 
-/** Terraform files (true when the file is one, read or not): a configuration is read at its first file. */
-function loadTerraform(src: SourceFile, configurations: ReadonlyMap<SourceFile, SourceFile[]>, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
-  if (src.path === '<stdin>' || !terraformFileKind(src.path)) return false;
-  const group = configurations.get(src);
-  if (!group) return true;
-  const r = loadTerraformConfiguration(group);
-  problems.push(...r.problems);
-  resources.push(...r.resources);
-  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
-  return true;
-}
-
-/** CDK / Pulumi programs (true when the file is TypeScript, read or not). */
-function loadTypeScript(src: SourceFile, ctx: K8sContext, resources: Resource[], problems: LoadProblem[]): boolean {
+/**
+ * What one YAML, JSON or CDK/Pulumi file gives on its own (undefined: nothing to read in it). Terraform
+ * files are read by their configuration (`loadTerraformConfiguration`), not here.
+ */
+export function extractFile(src: SourceFile): FileExtract | undefined {
   const { text, path } = src;
-  if (!/\.ts$/i.test(path)) return false;
-  if (src.commentsOnly) return true;
-  // The TypeScript parser is loaded only here, on the first such file. Other TypeScript
-  // (application code, declaration files) is not read.
-  if (text.trim() === '' || !isTsIacPath(path) || !looksLikeTsIac(text)) return true;
-  const r = loadTsIac(text, path);
-  problems.push(...r.problems);
-  resources.push(...r.resources);
-  for (const d of r.k8sDocs) buildK8s(d, ctx, resources as never[]);
-  return true;
-}
-
-function parseSource(src: SourceFile): Parsed | undefined {
-  const { text, path } = src;
-  if (src.commentsOnly || text.trim() === '' || /\.ts$/i.test(path)) return undefined;
+  if (src.commentsOnly || text.trim() === '') return undefined;
+  if (/\.ts$/i.test(path)) {
+    // The TypeScript parser is loaded only here, on the first such file. Other TypeScript
+    // (application code, declaration files) is not read.
+    if (!isTsIacPath(path) || !looksLikeTsIac(text)) return undefined;
+    return { docs: [], problems: [], rendered: [], ts: loadTsIac(text, path) };
+  }
   if (isJsonText(path, text)) {
     // Cheap textual pre-check: unrelated JSON (package.json, dashboards) is never parsed.
     if (!mayHoldIam(text) && !/"kind"\s*:/.test(text) && !mayHoldCfn(text) && !mayHoldTerraform(text)) return undefined;

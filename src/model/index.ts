@@ -36,6 +36,14 @@ export class Index {
   private readonly associationsByRoleArn = new Map<string, PodIdentityAssociation[]>();
   private readonly associationsByRoleName = new Map<string, PodIdentityAssociation[]>();
   private readonly rolesByServiceAccount = new Map<string, Role[]>();
+  private readonly saByName = new Map<string, ServiceAccount[]>();
+  private readonly saUnknownNamespace: ServiceAccount[] = [];
+  private readonly secretsByNamespace = new Map<string, SecretLike[]>();
+  private readonly configMapsByNamespace = new Map<string, SecretLike[]>();
+  private readonly workloadsByNamespace = new Map<string, Workload[]>();
+  private readonly workloadsUnknownNamespace: Workload[] = [];
+  private readonly memos = new Map<string, unknown>();
+  private readonly kindLists = new Map<string, readonly Resource[]>();
 
   constructor(readonly resources: readonly Resource[]) {
     for (const r of resources) {
@@ -43,15 +51,18 @@ export class Index {
       push(this.byKey, r.key, r);
       switch (r.kind) {
         case 'k8s:ServiceAccount':
-          if (r.name && !r.namespaceUnknown) {
+          if (r.namespaceUnknown) this.saUnknownNamespace.push(r);
+          else if (r.name) {
             const k = `${r.namespace}/${r.name.value}`;
             if (!this.serviceAccounts.has(k)) this.serviceAccounts.set(k, r);
+            push(this.saByName, k, r);
             push(this.saNamespaces, r.namespace, r);
           }
           break;
         case 'k8s:Secret':
         case 'k8s:ConfigMap':
           if (r.name) push(r.kind === 'k8s:Secret' ? this.secrets : this.configMaps, `${r.namespace}/${r.name.value}`, r);
+          if (!r.namespaceUnknown) push(r.kind === 'k8s:Secret' ? this.secretsByNamespace : this.configMapsByNamespace, r.namespace, r);
           break;
         case 'k8s:CredentialsRequest': {
           const ns = r.secretRef?.namespace?.value;
@@ -87,7 +98,10 @@ export class Index {
           break;
         }
         default:
-          if ('podSpec' in r && !r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
+          if (!('podSpec' in r)) break;
+          if (r.namespaceUnknown) this.workloadsUnknownNamespace.push(r);
+          else push(this.workloadsByNamespace, r.namespace, r);
+          if (!r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
             push(this.workloadsBySa, `${r.namespace}/${r.podSpec.effectiveServiceAccount}`, r);
           }
       }
@@ -95,8 +109,53 @@ export class Index {
   }
 
   /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
-  ofKind<T extends ResourceBase = Resource>(...kinds: string[]): T[] {
-    return expandKinds(kinds).flatMap((k) => (this.byKind.get(k) ?? []) as unknown as T[]);
+  ofKind<T extends ResourceBase = Resource>(...kinds: string[]): readonly T[] {
+    const key = kinds.join('\0');
+    let list = this.kindLists.get(key);
+    if (!list) this.kindLists.set(key, (list = expandKinds(kinds).flatMap((k) => this.byKind.get(k) ?? [])));
+    return list as unknown as T[];
+  }
+
+  /**
+   * A value computed once per index (the index and its resources are read-only): for derived
+   * tables that several subjects of a rule read, such as "the ServiceAccount annotations that name
+   * each role". `key` names the table and everything it depends on (a fact, say).
+   */
+  memo<T>(key: string, make: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = make();
+    this.memos.set(key, v);
+    return v;
+  }
+
+  /** Every ServiceAccount with this namespace and name (several files may define one). */
+  serviceAccountsNamed(namespace: string, name: string): readonly ServiceAccount[] {
+    return this.saByName.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** ServiceAccounts whose namespace is not static (a template, a kustomize build that cannot be told). */
+  get serviceAccountsInUnknownNamespace(): readonly ServiceAccount[] {
+    return this.saUnknownNamespace;
+  }
+
+  /** Secrets of a namespace. */
+  secretsIn(namespace: string): readonly SecretLike[] {
+    return this.secretsByNamespace.get(namespace) ?? [];
+  }
+
+  /** ConfigMaps of a namespace. */
+  configMapsIn(namespace: string): readonly SecretLike[] {
+    return this.configMapsByNamespace.get(namespace) ?? [];
+  }
+
+  /** Workloads of a namespace. */
+  workloadsIn(namespace: string): readonly Workload[] {
+    return this.workloadsByNamespace.get(namespace) ?? [];
+  }
+
+  /** Workloads whose namespace is not static. */
+  get workloadsInUnknownNamespace(): readonly Workload[] {
+    return this.workloadsUnknownNamespace;
   }
 
   serviceAccount(namespace: string, name: string): ServiceAccount | undefined {

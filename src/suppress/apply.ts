@@ -15,16 +15,17 @@
  * so linting a subset of a repository or turning a rule off stays quiet; when only single files
  * are linted (no directory), nothing is judged unused.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createFinding } from '../engine/finding.js';
 import type { Finding, Level, Rule, Severity } from '../engine/types.js';
 import type { LoadedConfig, IgnoreEntry } from '../config/types.js';
 import { matchExact, matchGlob } from '../config/glob.js';
-import type { SourceFile } from '../load/loader.js';
+import type { LoadedFile } from '../load/loader.js';
 import type { Resource } from '../model/index.js';
 import type { K8sResource } from '../model/k8s.js';
 import { subSpan, type Span } from '../model/span.js';
-import { scanComments, type CommentForm } from './comments.js';
+import type { CommentForm } from './comments.js';
 import { locate, parseTrees, pointerStartsWith, type TreePosition } from './pointer.js';
 import type { PNode } from '../model/pnode.js';
 
@@ -37,7 +38,9 @@ const BOOKKEEPING = new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
 export interface SuppressionOptions {
   /** A `{{placeholder}}` without data is an error (rule tests). */
   readonly strictMessages?: boolean;
-  readonly files: readonly SourceFile[];
+  readonly files: readonly LoadedFile[];
+  /** The text of a file, for the JSON pointers of `ignore:` entries (read again from disk when it was not kept). */
+  readonly textOf?: (file: string) => string | undefined;
   readonly resources: readonly Resource[];
   readonly config?: LoadedConfig;
   /** Display path of the configuration file (for findings about its entries). */
@@ -109,13 +112,24 @@ export function applySuppressions(findings: Finding[], opts: SuppressionOptions)
     }
     return r;
   };
-  const texts = new Map(opts.files.map((f) => [f.path, f.text]));
+  const files = new Map(opts.files.map((f) => [f.path, f]));
+  const textOf = (file: string): string | undefined => {
+    const f = files.get(file);
+    if (!f) return undefined;
+    if (f.text !== undefined) return f.text;
+    if (opts.textOf) return opts.textOf(file);
+    try {
+      return f.abs ? fs.readFileSync(f.abs, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const treeCache = new Map<string, PNode[]>();
   const positionOf = (f: Finding): TreePosition | undefined => {
     const file = f.location.file;
     let trees = treeCache.get(file);
     if (!trees) {
-      const text = texts.get(file);
+      const text = textOf(file);
       trees = text === undefined ? [] : parseTrees(text, file);
       treeCache.set(file, trees);
     }
@@ -171,8 +185,7 @@ function resourceMatches(subject: string, pattern: string): boolean {
 function collect(opts: SuppressionOptions): Suppression[] {
   const out: Suppression[] = [];
   for (const f of opts.files) {
-    if (f.path.toLowerCase().endsWith('.json')) continue;
-    for (const d of scanComments(f.text, f.path)) {
+    for (const d of f.comments) {
       out.push({ kind: 'inSource', form: d.form, rules: d.rules, ruleSpans: d.ruleSpans, reason: d.reason, span: d.span, subject: `file:${f.path}`, file: f.path, line: d.targetLine, used: new Set() });
     }
   }

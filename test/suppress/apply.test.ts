@@ -131,7 +131,7 @@ test('config ignore inside a JSON document held in a string (ccoctl role): point
   const check = (entry: string) => {
     const f = finding();
     const config = parseConfig(`ignore:\n  - file: fixtures/_suppress/ccoctl/*.json\n    rule: parse/syntax\n    reason: r\n${entry}`, path.join(ROOT, '.irsa-lint.yaml'), '.irsa-lint.yaml', RULES);
-    applySuppressions([f], { files: [{ path: file, text }], resources: [], config, cwd: ROOT, rules: RULES, levels: { 'parse/syntax': 'error' }, today: '2025-01-01' });
+    applySuppressions([f], { files: [{ path: file, text, comments: [] }], resources: [], config, cwd: ROOT, rules: RULES, levels: { 'parse/syntax': 'error' }, today: '2025-01-01' });
     return !!f.suppressions?.length;
   };
   assert.ok(check('    pointer: /AssumeRolePolicyDocument/Statement/0/Condition/StringEquals\n'));

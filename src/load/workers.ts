@@ -1,0 +1,115 @@
+/**
+ * Parsing YAML and JSON files in worker threads. The main thread reads the files (and looks them
+ * up in the cache); batches of texts go to the workers, which return each file's extract (plain
+ * data, copied back by structured clone). Results are placed by file, so the model and the report
+ * are the same, in the same order, as when everything is parsed on the main thread.
+ *
+ * Workers pay for themselves only on large repositories (starting one costs tens of milliseconds):
+ * `lint()` parses on the main thread until the text still to parse passes a threshold, then hands
+ * the rest to the pool.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileExtract, SourceFile } from './loader.js';
+
+/** Bytes of text to parse before workers are started (measured with `npm run bench`, see README). */
+export const WORKER_THRESHOLD = 2_000_000;
+/** Bytes per message to a worker: big enough to amortise a round trip, small enough to balance. */
+const BATCH_BYTES = 256 * 1024;
+
+/** How many workers `concurrency` asks for on this machine (0: none). */
+export function workerCount(concurrency: number | 'auto' | 'off' | undefined): number {
+  if (concurrency === 'off' || concurrency === 0) return 0;
+  if (typeof concurrency === 'number') return Math.max(0, Math.floor(concurrency));
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cpus > 1 ? Math.min(cpus, 8) : 0;
+}
+
+/**
+ * A new worker running the parse worker next to this module: the bundle's (when bundled), the
+ * compiled JavaScript, or the TypeScript source through tsx (tests run the sources).
+ */
+function startWorker(): Worker {
+  const bundled = (globalThis as { __irsaLintWorker?: string }).__irsaLintWorker;
+  if (bundled) return new Worker(new URL(bundled), { stdout: false, stderr: false });
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self), { stdout: false, stderr: false });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const script = new URL('./parse-worker.ts', self).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, stdout: false, stderr: false });
+}
+
+interface Pending {
+  readonly resolve: (r: (FileExtract | undefined)[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export class ParsePool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly load: number[] = [];
+  private nextId = 0;
+  private batch: SourceFile[] = [];
+  private batchBytes = 0;
+  private batchResults: ((r: FileExtract | undefined) => void)[] = [];
+  private batchErrors: ((e: unknown) => void)[] = [];
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = startWorker();
+      w.on('message', (m: { id: number; results?: (FileExtract | undefined)[]; error?: string }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        this.load[i]--;
+        if (m.error !== undefined) p.reject(new Error(m.error));
+        else p.resolve(m.results ?? []);
+      });
+      w.on('error', (e) => {
+        for (const [id, p] of this.pending) {
+          this.pending.delete(id);
+          p.reject(e);
+        }
+      });
+      this.workers.push(w);
+      this.load.push(0);
+    }
+  }
+
+  /** The extract of one file, parsed by a worker. */
+  parse(src: SourceFile): Promise<FileExtract | undefined> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ path: src.path, text: src.text, ...(src.abs ? { abs: src.abs } : {}) });
+      this.batchResults.push(resolve);
+      this.batchErrors.push(reject);
+      this.batchBytes += src.text.length;
+      if (this.batchBytes >= BATCH_BYTES) this.flush();
+    });
+  }
+
+  /** Send what is queued. */
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const sources = this.batch;
+    const results = this.batchResults;
+    const errors = this.batchErrors;
+    this.batch = [];
+    this.batchResults = [];
+    this.batchErrors = [];
+    this.batchBytes = 0;
+    // The least busy worker.
+    let w = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
+    const id = this.nextId++;
+    this.load[w]++;
+    this.pending.set(id, {
+      resolve: (r) => results.forEach((f, k) => f(r[k])),
+      reject: (e) => errors.forEach((f) => f(e)),
+    });
+    this.workers[w].postMessage({ id, sources });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
