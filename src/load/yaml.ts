@@ -60,8 +60,51 @@ function countNewlines(s: string): number {
   return n;
 }
 
+/** Nesting beyond this is reported and not parsed (the parser recurses, and where it would run out of stack depends on the thread). */
+export const MAX_FLOW_DEPTH = 1000;
+
+/**
+ * Offset of the first flow bracket (`[`, `{`) nested deeper than `limit`, outside quoted scalars
+ * and comments, or -1. A cheap scan that keeps deeply nested input (a hostile file) away from the
+ * recursive parser.
+ */
+export function tooDeep(chunk: string, limit = MAX_FLOW_DEPTH): number {
+  if (chunk.length < limit) return -1;
+  let depth = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x22 || c === 0x27) {
+      // Skip a quoted scalar ('' escapes a quote in single quotes, \ escapes in double quotes).
+      for (i++; i < chunk.length; i++) {
+        const d = chunk.charCodeAt(i);
+        if (c === 0x22 && d === 0x5c) i++;
+        else if (d === c) {
+          if (c === 0x27 && chunk.charCodeAt(i + 1) === 0x27) i++;
+          else break;
+        }
+      }
+    } else if (c === 0x23 && (i === 0 || chunk.charCodeAt(i - 1) <= 0x20)) {
+      const nl = chunk.indexOf('\n', i);
+      if (nl === -1) break;
+      i = nl;
+    }
+  }
+  return -1;
+}
+
 function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[]): void {
   const lc = new LineCounter();
+  const deep = tooDeep(chunk);
+  if (deep !== -1) {
+    lc.addNewLine(0);
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    problems.push({ message: 'document is nested too deeply', code: 'TOO_DEEP', span: new Converter(chunk, file, lc, lineOffset).span(deep, deep + 1) });
+    return;
+  }
   const parsed = parseAllDocuments(chunk, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
   const ctx = new Converter(chunk, file, lc, lineOffset);
   const list = Array.isArray(parsed) ? parsed : [];
@@ -75,6 +118,11 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
       if (start >= last) start = Math.max(0, last - 1); // errors at end of input point at the last character
       const end = Math.max(Math.min(e.pos[1], last), start + 1);
       let message = firstLine(e.message);
+      // Where the stack runs out depends on the thread: report the document, the same everywhere.
+      if (/call stack/i.test(message)) {
+        problems.push({ message: 'document is nested too deeply', code: 'TOO_DEEP', span: ctx.span(0, Math.min(1, chunk.length)) });
+        continue;
+      }
       if (e.code === 'DUPLICATE_KEY') {
         // Name the key: "map keys must be unique" alone leaves the reader to find it.
         const head = chunk.slice(start, start + 256);
