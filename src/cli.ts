@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lint, RULES, type LintResult } from './api.js';
+import { defaultCacheDir } from './load/cache.js';
 import { baselineStep, BaselineError, cliConfig, CliUsageError, ConfigError, effectiveFailOn, effectiveMaxWarnings, exitStatus, explainCommand, FAIL_ON, initCommand, LINT_OPTIONS, textSuffix } from './config/commands.js';
 import { mapCommand } from './map/command.js';
 import { GitError } from './map/git.js';
@@ -70,6 +71,14 @@ Options:
                          leave matching files out of directories (gitignore syntax, relative to
                          the current directory; repeatable), after .gitignore and .irsa-lintignore
       --no-ignore        read no .gitignore or .irsa-lintignore (files named as PATHs are always read)
+      --cache            keep what was read from each file for the next run (default with --context);
+                         a changed file is read again
+      --no-cache         do not read or write the cache
+      --cache-location DIR
+                         the cache's directory (default node_modules/.cache/irsa-lint, or the user
+                         cache directory when there is no node_modules)
+      --concurrency N    worker threads for parsing: auto (default: when there is enough to parse),
+                         off, or a number
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE
@@ -82,6 +91,13 @@ Options:
 Exit status: 0 no finding at the failing level, 1 at least one, 2 usage error or internal failure.
 `;
 
+
+/** `--concurrency`: `auto`, `off` or a count of worker threads. */
+export function concurrencyOf(value: string | undefined): number | 'auto' | 'off' | undefined {
+  if (value === undefined || value === 'auto' || value === 'off') return value;
+  if (/^\d+$/.test(value) && Number(value) <= 64) return Number(value);
+  throw new UsageError(`invalid --concurrency "${value}" (expected auto, off or a number of threads up to 64)`);
+}
 
 function useColor(io: Io, flag: boolean | undefined, toFile: boolean): boolean {
   if (flag === false || toFile) return false;
@@ -126,6 +142,10 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
       'stdin-filename': { type: 'string' },
       'ignore-pattern': { type: 'string', multiple: true },
       'no-ignore': { type: 'boolean' },
+      cache: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'cache-location': { type: 'string' },
+      concurrency: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       debug: { type: 'boolean' },
@@ -150,7 +170,12 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
   const stdin = positionals.includes('-') ? io.readStdin() : undefined;
   const ignorePatterns = values['ignore-pattern'] ?? [];
   if (values['no-ignore'] && ignorePatterns.length) throw new UsageError('--ignore-pattern and --no-ignore cannot be used together');
-  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values['no-ignore'] });
+  if (values.cache && values['no-cache']) throw new UsageError('--cache and --no-cache cannot be used together');
+  if (values['no-cache'] && values['cache-location'] !== undefined) throw new UsageError('--cache-location and --no-cache cannot be used together');
+  // The pre-commit entry (--context) reads the whole repository on every commit: cached by default.
+  const cache = values['no-cache'] ? false : values['cache-location'] !== undefined ? values['cache-location'] : values.cache || context !== undefined ? defaultCacheDir(io.cwd, io.env) : false;
+  const concurrency = concurrencyOf(values.concurrency);
+  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values['no-ignore'], cache, concurrency });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
   const { findings, notes } = baselineStep(result.findings, values, io.cwd);
   return {

@@ -49,7 +49,7 @@ export function defaultCacheDir(cwd: string, env: Readonly<Record<string, string
   } catch {
     /* keep cwd */
   }
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME || process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'irsa-lint', createHash('sha256').update(real).digest('hex').slice(0, 16));
 }
 
