@@ -3,11 +3,14 @@
  * src/model/sdk-environment.ts): which sources a container has, which one each SDK uses, and what
  * each SDK passes over, read from loaded manifests.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadSources } from '../../src/load/loader.js';
 import { Index } from '../../src/model/index.js';
 import type { Workload } from '../../src/model/k8s.js';
+import { ROOT } from '../helpers.js';
 import { CHAIN_ORDER, SDKS, sdkEnvironments, type CredentialChain, type CredentialSource } from '../../src/model/sdk-environment.js';
 
 const SA = `apiVersion: v1
@@ -78,6 +81,15 @@ test('the orders: every kind once in each SDK, the container credential provider
   }
   assert.equal(CHAIN_ORDER.botocore, ['envKeys', 'profileAssumeRole', 'envWebIdentity', 'profileWebIdentity', 'profileKeys', 'containerCredentials']);
   assert.equal(CHAIN_ORDER.jsv3, ['envKeys', 'profileAssumeRole', 'profileKeys', 'profileWebIdentity', 'envWebIdentity', 'containerCredentials']);
+});
+
+test('docs/access-map.md shows these orders', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/access-map.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('## Credential chain'), doc.indexOf('## Broad trust'));
+  const rows = table.split('\n').filter((l) => /^\| \d+ \|/.test(l)).map((l) => l.split(' | ').slice(1));
+  const kinds = (column: number) => rows.map((r) => /`(envKeys|profileAssumeRole|envWebIdentity|profileWebIdentity|profileKeys|containerCredentials)`/.exec(r[column])?.[1]).filter((k) => k !== undefined);
+  assert.equal(kinds(0), [...CHAIN_ORDER.botocore]);
+  assert.equal(kinds(1), [...CHAIN_ORDER.jsv3]);
 });
 
 test('web identity from the webhook and keys of the default profile: botocore takes the first, aws-sdk-js-v3 the keys', () => {
