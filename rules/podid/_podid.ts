@@ -1,14 +1,14 @@
 /**
  * What the `podid/*` rules share (not a rule itself): how to name an association's role in a
- * message, where to point at it, and the request EKS Pod Identity makes for an association.
+ * message and where to point at it (the request EKS Pod Identity makes for an association is the
+ * model's: `podIdentityRequest` in src/model/trust.ts).
  */
 import type { Related } from '../../src/engine/types.js';
 import { parseRoleArn } from '../../src/iam/arn.js';
-import { associationCluster, associationSubject, sessionTagsDisabled, type PodIdentityAssociation } from '../../src/model/eks.js';
+import { associationCluster, type PodIdentityAssociation } from '../../src/model/eks.js';
 import type { Role } from '../../src/model/iam.js';
 import type { Index } from '../../src/model/index.js';
 import { isUnknown, type Located, type Span } from '../../src/model/span.js';
-import type { PodIdentityRequest } from '../../src/model/trust.js';
 
 /** The association's role as written: its ARN, or the reference to a role of the same file. */
 export function roleField(a: PodIdentityAssociation, which: 'role' | 'target' = 'role'): Span | Located<string> {
@@ -23,35 +23,6 @@ export function roleName(a: PodIdentityAssociation, role: Role | undefined): str
   if (role?.arn && !isUnknown(role.arn)) return role.arn.value;
   if (role?.name && !isUnknown(role.name)) return role.name.value;
   return role?.label.replace(/^role /, '') ?? a.roleRef?.id ?? '';
-}
-
-/** The account of the association's cluster: from its ARN, else the role's (EKS associates only roles of the cluster's account). */
-export function clusterAccount(a: PodIdentityAssociation, role: Role | undefined): string | undefined {
-  const fromArn = associationCluster(a).account;
-  if (fromArn) return fromArn;
-  for (const arn of [a.roleArn, role?.arn]) {
-    if (!arn || isUnknown(arn)) continue;
-    const account = parseRoleArn(arn.value.trim()).account;
-    if (account && /^\d{12}$/.test(account)) return account;
-  }
-  return undefined;
-}
-
-/** The request EKS Pod Identity makes to STS for this association and role; undefined when its namespace or ServiceAccount is not static, or whether session tags are disabled is not known. */
-export function podIdentityRequest(a: PodIdentityAssociation, role: Role | undefined): PodIdentityRequest | undefined {
-  const subject = associationSubject(a);
-  const disabled = sessionTagsDisabled(a);
-  if (!subject || disabled === undefined) return undefined;
-  const cluster = associationCluster(a);
-  const account = clusterAccount(a, role);
-  return {
-    namespace: subject.namespace,
-    serviceAccount: subject.serviceAccount,
-    ...(cluster.name !== undefined ? { clusterName: cluster.name } : {}),
-    ...(cluster.arn !== undefined ? { clusterArn: cluster.arn } : {}),
-    ...(account !== undefined ? { account } : {}),
-    sessionTags: !disabled,
-  };
 }
 
 /** The association as the other end of a finding on a ServiceAccount or workload. */

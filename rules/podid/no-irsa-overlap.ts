@@ -78,6 +78,10 @@ export default defineRule({
       const pi = sdk.podIdentity;
       const wi = sdk.webIdentity;
       if (!pi || !wi || (wi.source !== 'env' && wi.source !== 'profile')) continue;
+      // Web identity comes before the container credential provider in every SDK's chain.
+      const web = sdk.chain.sources.find((s) => s.kind === 'envWebIdentity' || s.kind === 'profileWebIdentity');
+      const container = sdk.chain.of('containerCredentials')[0];
+      if (!web || !container || !sdk.chain.before(web, container)) continue;
       const source = wi.source === 'env' ? 'its AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE' : `profile "${wi.profile}"`;
       // A profile's settings are in a Secret or ConfigMap: point at the container's choice of profile or file.
       const files = sdk.sharedFiles;

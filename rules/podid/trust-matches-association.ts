@@ -13,12 +13,13 @@ import type { Located, Span } from '../../src/model/span.js';
 import {
   isPlainPositive,
   podIdentityRejectingClauses,
+  podIdentityRequest,
   podIdentityStatementAdmits,
   podIdentityTrust,
   requestTagOf,
   type PodIdentityRequest,
 } from '../../src/model/trust.js';
-import { podIdentityRequest, roleField, roleName } from './_podid.js';
+import { roleField, roleName } from './_podid.js';
 
 const messages = {
   tagMismatch: 'trust policy of role "{{role}}" admits session tag "{{tag}}" {{expected}}, not "{{value}}" of this association',

@@ -63,11 +63,16 @@ function checkContainer(sdk: SdkEnvironment, report: (d: { at: Located<string>; 
       }
       continue;
     }
-    const key = sdk.staticKeys.profiles.find((k) => k.profile === p);
-    if (!key) continue;
+    const source = sdk.chain.of('profileKeys').find((k) => k.profile === p);
     const wi = sdk.webIdentity;
+    const web = sdk.chain.sources.find((s) => s.kind === 'envWebIdentity' || s.kind === 'profileWebIdentity');
+    if (!source || !wi || !web) continue;
+    // aws-sdk-js-v3 reads the profile's keys before web identity, unless it uses an earlier source
+    // (environment keys when AWS_PROFILE is not set, an assume-role profile).
+    if (!sdk.chain.before(source, web, 'jsv3') || !sdk.chain.mayUse('jsv3', source)) continue;
+    const key = source.key;
     const at = p.at ?? key.fileAt;
-    if (!wi || !at) continue;
+    if (!at) continue;
     report({
       at,
       messageId: 'staticKeys',
@@ -89,7 +94,7 @@ export default defineRule({
     docs: {
       description: 'Require the AWS profile a container selects to exist in its shared files, and to hold no static keys beside web identity',
       whatItChecks:
-        'For every container and init container, the shared config file (`AWS_CONFIG_FILE`, else `~/.aws/config`) and shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) are resolved to the key of a Secret or ConfigMap of the repository mounted there (volume `items`, `subPath` and `projected` sources included), or to "absent" when a mounted Secret/ConfigMap directory has no such key. The home directory is a literal `HOME`, `/root` for `runAsUser: 0`, or the parent of a mounted `.aws` directory or `.aws/config`/`.aws/credentials` file. The selected profiles are `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` when set, else `default`. Reported: (1) a profile named by `AWS_PROFILE`/`AWS_DEFAULT_PROFILE` that neither file defines, when both files are resolved; a bare `[name]` section in the config file gets its own message, since the config file needs `[profile name]`; (2) a selected profile with a non-empty `aws_access_key_id` in a container that also has web identity credentials (ServiceAccount role-arn annotation, `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, or `role_arn` + `web_identity_token_file` in the profile). Files baked into the image, templated values and Secrets outside the repository are unknown and never reported.',
+        'For every container and init container, the shared config file (`AWS_CONFIG_FILE`, else `~/.aws/config`) and shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) are resolved to the key of a Secret or ConfigMap of the repository mounted there (volume `items`, `subPath` and `projected` sources included), or to "absent" when a mounted Secret/ConfigMap directory has no such key. The home directory is a literal `HOME`, `/root` for `runAsUser: 0`, or the parent of a mounted `.aws` directory or `.aws/config`/`.aws/credentials` file. The selected profiles are `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` when set, else `default`. Reported: (1) a profile named by `AWS_PROFILE`/`AWS_DEFAULT_PROFILE` that neither file defines, when both files are resolved; a bare `[name]` section in the config file gets its own message, since the config file needs `[profile name]`; (2) a selected profile with a non-empty `aws_access_key_id` in a container that also has web identity credentials (ServiceAccount role-arn annotation, `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`, or `role_arn` + `web_identity_token_file` in the profile), unless aws-sdk-js-v3 uses a source that comes before the profile\'s keys in its chain: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` in the environment without `AWS_PROFILE` (those are sdk/static-keys-shadow-web-identity\'s and k8s/no-static-aws-keys\'), or a profile that assumes a role with `source_profile` or `credential_source`. Files baked into the image, templated values and Secrets outside the repository are unknown and never reported.',
       whyItMatters:
         'botocore and the AWS CLI raise `ProfileNotFound: The config profile (name) could not be found` for an explicitly selected profile that neither file defines (`session.py` `get_scoped_config`), and the Go v2 SDK fails with `SharedConfigProfileNotExistError`. In the config file only `[default]` and `[profile name]` define profiles (botocore `configloader.build_profile_map`, smithy `getConfigData.ts`); `[name]` is the credentials-file syntax. For static keys: aws-sdk-js-v3 runs `fromIni` before the environment-based `fromTokenFile`, and inside one profile prefers static keys over web identity (`resolveProfileData.ts`), so a JavaScript workload uses the keys of the profile instead of its role, while botocore, the AWS CLI and the Go and Java SDKs use the role: the same pod runs as different identities per language.',
       howToFix:

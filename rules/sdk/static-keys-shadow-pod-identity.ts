@@ -44,10 +44,12 @@ export default defineRule({
   check(w: Workload, ctx) {
     for (const sdk of sdkEnvironments(ctx.index, w, ctx.facts)) {
       const pi = sdk.podIdentity;
-      if (!pi || sdk.webIdentity) continue;
+      const container = sdk.chain.of('containerCredentials')[0];
+      if (!pi || !container || sdk.webIdentity) continue;
       const associations: Related[] = pi.associations.map((a) => ({ at: a.serviceAccount ?? a.anchor, label: 'EKS Pod Identity association' }));
       const key = sdk.staticKeys.accessKeyId;
-      if (key.state === 'set' && key.via !== 'value' && sdk.staticKeys.secretAccessKey.state !== 'unset') {
+      const envKeys = sdk.chain.of('envKeys')[0];
+      if (key.state === 'set' && key.via !== 'value' && sdk.staticKeys.secretAccessKey.state !== 'unset' && envKeys && sdk.chain.before(envKeys, container)) {
         const related: Related[] = [];
         if (key.key) related.push({ at: key.key, label: `${key.sourceKind} key` });
         ctx.report({
@@ -60,7 +62,9 @@ export default defineRule({
       }
       // Environment keys come first; shared-file keys only matter without them.
       if (key.state !== 'unset') continue;
-      for (const p of sdk.staticKeys.profiles) {
+      for (const source of sdk.chain.of('profileKeys')) {
+        if (!sdk.chain.before(source, container)) continue;
+        const p = source.key;
         // Point at the workload's choice of profile or file; the key itself is in the Secret or ConfigMap.
         const at = p.profile.at ?? p.fileAt;
         if (!at) continue;

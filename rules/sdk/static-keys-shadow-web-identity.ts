@@ -8,7 +8,6 @@ import { defineRule, type Related } from '../../src/engine/types.js';
 import type { Workload } from '../../src/model/k8s.js';
 import { sdkEnvironments } from '../../src/model/sdk-environment.js';
 
-
 export default defineRule({
   meta: {
     id: 'sdk/static-keys-shadow-web-identity',
@@ -46,6 +45,10 @@ export default defineRule({
       if (sdk.staticKeys.secretAccessKey.state === 'unset') continue;
       const wi = sdk.webIdentity;
       if (!wi) continue;
+      // Environment keys come before web identity in every SDK's chain.
+      const keys = sdk.chain.of('envKeys')[0];
+      const web = sdk.chain.sources.find((s) => s.kind === 'envWebIdentity' || s.kind === 'profileWebIdentity');
+      if (!keys || !web || !sdk.chain.before(keys, web)) continue;
       const related: Related[] = [];
       if (key.key) related.push({ at: key.key, label: `${key.sourceKind} key` });
       related.push({ at: wi.at, label: wi.label });

@@ -1,11 +1,11 @@
 /**
  * The access map of one lint run: the model in, rows out. Rows come from the credential sources
- * of every container (src/map/sources.ts); each row's links carry their source locations, and a
- * link's verdict comes from the findings that lie on those locations (an error finding: not
- * trusted, with its rule id), from values that are not static (unknown), else trusted. The one
- * judgement made here is the model's own: whether the named role's trust policy admits the
- * pod's ServiceAccount (src/model/trust.ts), so that a row without a rule to say so is not shown
- * as working.
+ * of every container (src/map/sources.ts, the SDK environment's chain); each row's links carry
+ * their source locations, and a link's verdict comes from the findings that lie on those
+ * locations (an error finding: not trusted, with its rule id), from values that are not static
+ * (unknown), else trusted. The one judgement made here is the model's own: whether the named
+ * role's trust policy admits the pod's ServiceAccount, or for EKS Pod Identity the association's
+ * request (src/model/trust.ts), so that a row without a rule to say so is not shown as working.
  */
 import { evaluateOperator, subjectScope } from '../iam/conditions.js';
 import { roleNameFromArn } from '../iam/arn.js';
@@ -14,11 +14,33 @@ import { containersOf } from '../model/container.js';
 import type { Index } from '../model/index.js';
 import type { Role, Statement } from '../model/iam.js';
 import type { AuthenticationConfig, Container, ServiceAccount, Workload } from '../model/k8s.js';
-import { DEFAULT_ANNOTATION_PREFIX, sdkEnvironment } from '../model/sdk-environment.js';
+import {
+  CONTAINER_AUTHORIZATION_TOKEN,
+  CONTAINER_AUTHORIZATION_TOKEN_FILE,
+  CONTAINER_CREDENTIALS_FULL_URI,
+  CONTAINER_CREDENTIALS_RELATIVE_URI,
+  POD_IDENTITY_AGENT_HOSTS,
+  POD_IDENTITY_FULL_URI,
+  POD_IDENTITY_SERVICE,
+  type PodIdentityAssociation,
+} from '../model/eks.js';
+import { DEFAULT_ANNOTATION_PREFIX, sdkEnvironment, type ContainerCredentials } from '../model/sdk-environment.js';
 import { compareSpans, isUnknown, type Located, type Span } from '../model/span.js';
-import { claimConditions, isRoleTrustPolicy, isWebIdentityPolicy, policyComplete, serviceAccountSubject, statementAdmits, trustedProviders, webIdentityStatements } from '../model/trust.js';
+import {
+  claimConditions,
+  isRoleTrustPolicy,
+  isWebIdentityPolicy,
+  podIdentityRequest,
+  podIdentityStatementAdmits,
+  podIdentityTrust,
+  policyComplete,
+  serviceAccountSubject,
+  statementAdmits,
+  trustedProviders,
+  webIdentityStatements,
+} from '../model/trust.js';
 import { normPath } from '../model/container.js';
-import { chainStates, containerSources, DEFAULT_PROVIDERS, type CredentialSource, type SourceProvider } from './sources.js';
+import { containerSources, roleDisplay, type AccessSource, type PodIdentitySource } from './sources.js';
 import { ACCESS_PATHS, LINK_KINDS, type AccessMap, type AccessRow, type Link, type LinkKind, type MapLocation, type OrphanRole, type OrphanServiceAccount, type Verdict, type WideScope, type WideTrust } from './types.js';
 
 export interface BuildInput {
@@ -33,8 +55,6 @@ export interface BuildInput {
 export interface BuildOptions {
   /** List roles and ServiceAccounts nobody uses. */
   readonly orphans?: boolean;
-  /** Credential sources beyond the built-in ones (see `SourceProvider`); default: the EKS Pod Identity provider. */
-  readonly providers?: readonly SourceProvider[];
 }
 
 /** The pod identity webhook's token volume and mount path (`--token-mount-path` default). */
@@ -87,19 +107,11 @@ function isBarePolicy(r: Role): boolean {
   return (!r.arn || !!r.arn.unknown) && (!r.name || !!r.name.unknown);
 }
 
-/** A role as shown: its ARN, else its name, else what the loader calls it (a Terraform address, `trust policy in <file>`) and its file. */
-export function roleDisplay(r: Role): string {
-  if (r.arn && !isUnknown(r.arn)) return r.arn.value;
-  if (r.name && !isUnknown(r.name)) return r.name.value;
-  const label = r.label.replace(/^role /, '');
-  return label.includes(r.file) ? label : `${label} in ${r.file}`;
-}
-
 function statementLabel(s: Statement): string {
   return s.sid && !s.sid.unknown ? `trust statement "${s.sid.value}"` : `trust statement ${s.index}`;
 }
 
-function roleLink(index: Index, src: CredentialSource, sub: string | undefined): { d: Draft; judged?: Judged } {
+function roleLink(index: Index, src: AccessSource, sub: string | undefined): { d: Draft; judged?: Judged } {
   const d = draft('role');
   add(d, src.roleAt, src.roleLabel ?? 'role');
   for (const s of src.profileAt?.settings ?? []) {
@@ -114,12 +126,8 @@ function roleLink(index: Index, src: CredentialSource, sub: string | undefined):
     d.unknown = 'the role ARN is not static';
     return { d };
   }
-  if (src.cls === 'profile-assume-role') {
+  if (src.kind === 'profileAssumeRole') {
     d.unknown = `assumed with the credentials of another profile (${src.profile}): that trust is not judged`;
-    return { d };
-  }
-  if (src.path === 'pod-identity') {
-    d.unknown = src.association?.reason ?? 'EKS Pod Identity trust policies are not judged';
     return { d };
   }
   if (!sub) {
@@ -226,7 +234,7 @@ function tokenMounts(w: Workload, c: Container, file: string): { source: Span; m
   return out;
 }
 
-function tokenLink(w: Workload, c: Container, src: CredentialSource, sa: ServiceAccount | undefined, prefix: string): Draft {
+function tokenLink(w: Workload, c: Container, src: AccessSource, sa: ServiceAccount | undefined, prefix: string): Draft {
   const d = draft('token');
   if (src.path === 'webhook') {
     const audience = sa?.annotations.get(`${prefix}/audience`);
@@ -281,7 +289,7 @@ function serviceAccountLink(index: Index, w: Workload): { d: Draft; sa?: Service
   return { d, sa };
 }
 
-function secretLink(w: Workload, src: CredentialSource): Draft {
+function secretLink(w: Workload, src: AccessSource): Draft {
   const d = draft('secret');
   const cc = src.ccoctl!;
   add(d, cc.ref, 'Secret reference');
@@ -295,7 +303,7 @@ function secretLink(w: Workload, src: CredentialSource): Draft {
   return d;
 }
 
-function profileLink(src: CredentialSource): Draft {
+function profileLink(src: AccessSource): Draft {
   const d = draft('profile');
   const p = src.profileAt!;
   add(d, p.selected.at, p.selected.variable ?? 'profile');
@@ -308,7 +316,7 @@ function profileLink(src: CredentialSource): Draft {
   return d;
 }
 
-function keysLink(src: CredentialSource): Draft {
+function keysLink(src: AccessSource): Draft {
   const d = draft('keys');
   const k = src.keys;
   if (!k) {
@@ -320,10 +328,170 @@ function keysLink(src: CredentialSource): Draft {
   return d;
 }
 
-function associationLink(src: CredentialSource): Draft {
+// ---------------------------------------------------------------------------------------------
+// EKS Pod Identity
+
+/** Node labels that decide whether EKS Pod Identity is available to a pod (Linux EC2 nodes only). */
+const PLACEMENT_KEYS: readonly string[] = ['kubernetes.io/os', 'beta.kubernetes.io/os', 'eks.amazonaws.com/compute-type'];
+
+const CONTAINER_VARIABLES = [CONTAINER_CREDENTIALS_FULL_URI, CONTAINER_CREDENTIALS_RELATIVE_URI, CONTAINER_AUTHORIZATION_TOKEN_FILE, CONTAINER_AUTHORIZATION_TOKEN] as const;
+
+/** The associations, their fields, and where the pod spec places the pods (podid/supported-compute reports there). */
+function associationLink(w: Workload, p: PodIdentitySource): Draft {
   const d = draft('association');
-  for (const l of src.association?.locations ?? []) add(d, l.at as Located<unknown>, l.label);
+  if (p.roles.length === 0) {
+    d.unknown = `no EKS Pod Identity association for ServiceAccount "${w.namespace}/${w.podSpec.effectiveServiceAccount}" in the repository (the container sets the container credentials endpoint itself)`;
+    return d;
+  }
+  for (const { association: a } of p.roles) {
+    add(d, a.anchor, a.label);
+    add(d, a.clusterName, 'association cluster');
+    add(d, a.namespace, 'association namespace');
+    add(d, a.serviceAccount, 'association serviceAccount');
+    add(d, a.disableSessionTags, 'association disableSessionTags');
+    add(d, a.associationArn, 'association ARN');
+  }
+  const spec = w.podSpec;
+  for (const key of PLACEMENT_KEYS) add(d, spec.nodeSelector.get(key)?.value, `nodeSelector "${key}"`, true);
+  for (const t of spec.requiredNodeAffinity?.terms ?? []) {
+    for (const e of t.expressions) if (!isUnknown(e.key) && PLACEMENT_KEYS.includes(e.key.value)) add(d, e.span, `required node affinity on "${e.key.value}"`, true);
+  }
   return d;
+}
+
+type TrustOutcome = { ok: true } | { ok: false; unknown?: string; broken?: string };
+
+/** Does the role's trust policy let EKS Pod Identity assume it for this association? Its statements go on the link. */
+function podIdentityTrustOf(d: Draft, a: PodIdentityAssociation, role: Role): TrustOutcome {
+  const shown = roleDisplay(role);
+  const trust = podIdentityTrust(role.trust);
+  if (!trust) {
+    add(d, role.trust ?? role.span, 'trust policy');
+    return { ok: false, unknown: `the trust policy of role "${shown}" is not static` };
+  }
+  if (trust.assume.length === 0) {
+    for (const s of trust.naming) add(d, s, statementLabel(s));
+    if (trust.naming.length === 0) add(d, role.trust!.statementEntry?.key ?? role.trust!.span, 'trust policy');
+    return { ok: false, broken: `the trust policy of role "${shown}" does not let ${POD_IDENTITY_SERVICE} call sts:AssumeRole` };
+  }
+  const req = podIdentityRequest(a, role);
+  const verdicts = trust.assume.map((s) => (req ? podIdentityStatementAdmits(s, req) : undefined));
+  const admitting = trust.assume.filter((_, i) => verdicts[i] === true);
+  if (admitting.length === 0) {
+    for (const s of trust.assume) add(d, s, statementLabel(s));
+    if (verdicts.some((v) => v === undefined)) return { ok: false, unknown: req ? `the trust policy of role "${shown}" has conditions that are not static` : 'the association has values that are not static' };
+    return { ok: false, broken: `the trust policy of role "${shown}" does not admit the association's request (${req!.namespace}/${req!.serviceAccount}${req!.sessionTags ? '' : ', without session tags'})` };
+  }
+  for (const s of admitting) add(d, s, statementLabel(s));
+  if (req!.sessionTags && trust.tagSession.length === 0) return { ok: false, broken: `the trust policy of role "${shown}" lets ${POD_IDENTITY_SERVICE} call sts:AssumeRole but not sts:TagSession` };
+  for (const s of trust.tagSession) if (!admitting.includes(s)) add(d, s, statementLabel(s));
+  return { ok: true };
+}
+
+/** Where each association names its role, the roles, and their Pod Identity trust statements. */
+function podIdentityRoleLink(p: PodIdentitySource): { d: Draft; roles: Role[] } {
+  const d = draft('role');
+  const roles: Role[] = [];
+  let unknown: string | undefined;
+  let broken: string | undefined;
+  for (const r of p.roles) {
+    const a = r.association;
+    add(d, a.roleArn ?? a.roleRef?.span, a.roleArn ? 'association roleArn' : 'association role reference');
+    if (!a.roleArn && !a.roleRef) {
+      unknown ??= a.source === 'list' ? 'list-pod-identity-associations output does not name the role' : 'the association names no role';
+      continue;
+    }
+    if (r.roles.length === 0) {
+      unknown ??= r.name !== undefined ? `role "${r.name}" is not in the repository` : 'the role ARN is not static';
+      continue;
+    }
+    // Several descriptions of one role: the association works when one of them admits it.
+    const outcomes = r.roles.map((role) => {
+      roles.push(role);
+      add(d, role.arn ?? role.name ?? role.span, 'role');
+      return podIdentityTrustOf(d, a, role);
+    });
+    if (outcomes.some((o) => o.ok)) continue;
+    const failed = outcomes as { ok: false; unknown?: string; broken?: string }[];
+    const u = failed.find((o) => o.unknown)?.unknown;
+    if (u) unknown ??= u;
+    else broken ??= failed[0].broken;
+  }
+  if (broken) d.broken = broken;
+  else if (unknown) d.unknown = unknown;
+  return { d, roles };
+}
+
+/** Cross-account role chaining: where the target role is named, and the target roles. */
+function targetRoleLink(p: PodIdentitySource): { d: Draft; roles: Role[] } {
+  const d = draft('target-role');
+  const roles: Role[] = [];
+  for (const t of p.targets) {
+    const a = t.association;
+    add(d, a.targetRoleArn ?? a.targetRoleRef?.span, a.targetRoleArn ? 'association targetRoleArn' : 'association target role reference');
+    if (t.roles.length === 0) {
+      d.unknown ??= t.name !== undefined ? `role "${t.name}" is not in the repository` : 'the target role ARN is not static';
+      continue;
+    }
+    for (const role of t.roles) {
+      roles.push(role);
+      add(d, role.arn ?? role.name ?? role.span, 'target role');
+    }
+    const from = associationRoleText(t.association, p);
+    d.unknown ??= `whether the trust policy of role "${roleDisplay(t.roles[0])}" lets ${from} call sts:AssumeRole and sts:TagSession is not judged`;
+  }
+  return { d, roles };
+}
+
+function associationRoleText(a: PodIdentityAssociation, p: PodIdentitySource): string {
+  const r = p.roles.find((x) => x.association === a);
+  return r?.name !== undefined ? `role "${r.name}"` : "the association's role";
+}
+
+/** The container credential variables the container sets itself; none when the pod identity webhook adds them all. */
+function containerCredentialsLink(cc: ContainerCredentials): Draft | undefined {
+  const own = [cc.fullUri, cc.relativeUri, cc.tokenFile, cc.token];
+  if (cc.source === 'podIdentity' && own.every((p) => p.state === 'unset')) return undefined;
+  const d = draft('token');
+  own.forEach((p, i) => {
+    const name = CONTAINER_VARIABLES[i];
+    if (p.state === 'maybe') d.unknown ??= `${name} is not static`;
+    if (p.state !== 'set') return;
+    add(d, p.at, name);
+    if (p.via !== 'value' && p.key) add(d, p.key, `${p.sourceKind} ${p.sourceName} key`);
+  });
+  const full = cc.fullUri;
+  if (full.state === 'set') {
+    if (!full.value || isUnknown(full.value)) d.unknown ??= `${CONTAINER_CREDENTIALS_FULL_URI} is not static`;
+    else if (!isAgentEndpoint(full.value.value)) d.unknown ??= `${CONTAINER_CREDENTIALS_FULL_URI} is not the EKS Pod Identity Agent (${POD_IDENTITY_FULL_URI})`;
+  } else if (cc.relativeUri.state === 'set') d.unknown ??= `${CONTAINER_CREDENTIALS_RELATIVE_URI} names an ECS credentials endpoint, not the EKS Pod Identity Agent`;
+  return d;
+}
+
+function isAgentEndpoint(uri: string): boolean {
+  try {
+    return POD_IDENTITY_AGENT_HOSTS.includes(new URL(uri.trim()).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function podIdentityLinks(w: Workload, p: PodIdentitySource): { drafts: Draft[]; judged: Judged } {
+  const drafts = [associationLink(w, p)];
+  const roles: Role[] = [];
+  if (p.roles.length > 0) {
+    const r = podIdentityRoleLink(p);
+    drafts.push(r.d);
+    roles.push(...r.roles);
+    if (p.targets.length > 0) {
+      const t = targetRoleLink(p);
+      drafts.push(t.d);
+      roles.push(...t.roles);
+    }
+  }
+  const token = containerCredentialsLink(p.credentials);
+  if (token) drafts.push(token);
+  return { drafts, judged: { roles: [...new Set(roles)], statements: [] } };
 }
 
 /** Turn drafts into links: findings on their spans decide the verdict. `findings` are grouped by the file of their location. */
@@ -400,29 +568,29 @@ export function buildAccessMap(input: BuildInput, options: BuildOptions = {}): A
     if (list) list.push(f);
     else findings.set(f.location.file, [f]);
   }
-  const providers = options.providers ?? DEFAULT_PROVIDERS;
   const rows: (AccessRow & { roles: readonly Role[] })[] = [];
   for (const w of index.ofKind<Workload>('k8s:PodSpecOwner')) {
     for (const c of containersOf(w)) {
       const env = sdkEnvironment(index, w, c, { annotationPrefix: prefix });
-      const sources = containerSources(index, env, providers);
-      const chains = chainStates(sources, env);
-      sources.forEach((src, i) => {
-        if (src.cls === 'env-keys' && !src.keys) return; // a maybe-set key: it only shadows
+      for (const src of containerSources(index, env)) {
+        if (src.kind === 'envKeys' && !src.keys) continue; // a maybe-set key: it only shadows
         const drafts: Draft[] = [];
         let judged: Judged | undefined;
         const { d: saLink, sa } = serviceAccountLink(index, w);
         const sub = !w.namespaceUnknown && !w.podSpec.serviceAccountUnknown ? serviceAccountSubject(w.namespace, w.podSpec.effectiveServiceAccount) : undefined;
         if (src.path !== 'static-keys') drafts.push(saLink);
         if (src.path === 'ccoctl-secret') drafts.push(secretLink(w, src));
-        if (src.profileAt && src.cls !== 'off-chain') drafts.push(profileLink(src));
-        if (src.path === 'pod-identity') drafts.push(associationLink(src));
-        if (src.path === 'static-keys') drafts.push(keysLink(src));
+        if (src.profileAt && src.kind !== 'off-chain') drafts.push(profileLink(src));
+        if (src.podIdentity) {
+          const p = podIdentityLinks(w, src.podIdentity);
+          judged = p.judged;
+          drafts.push(...p.drafts);
+        } else if (src.path === 'static-keys') drafts.push(keysLink(src));
         else {
           const r = roleLink(index, src, sub);
           judged = r.judged;
           drafts.push(r.d);
-          if (src.cls === 'env-web-identity' || src.cls === 'profile-web-identity' || src.cls === 'off-chain') {
+          if (src.kind === 'envWebIdentity' || src.kind === 'profileWebIdentity' || src.kind === 'off-chain') {
             drafts.push(tokenLink(w, c, src, sa, prefix));
             drafts.push(providerLink(index, facts, judged));
           }
@@ -443,11 +611,11 @@ export function buildAccessMap(input: BuildInput, options: BuildOptions = {}): A
           init: c.init,
           ...(sub ? { serviceAccount: w.podSpec.effectiveServiceAccount } : {}),
           verdict: worst(links.map((l) => l.verdict)),
-          chain: chains[i],
+          chain: src.chain,
           links,
           roles: judged?.roles ?? [],
         });
-      });
+      }
     }
   }
   rows.sort(compareRows);
@@ -535,6 +703,13 @@ function wideTrustOf(index: Index, usedBy: ReadonlyMap<Role, string[]>): WideTru
 // Orphans
 
 function orphansOf(index: Index, usedBy: ReadonlyMap<Role, string[]>, prefix: string): { roles: OrphanRole[]; serviceAccounts: OrphanServiceAccount[] } {
+  // Role-arn annotations that an EKS Pod Identity association of the same ServiceAccount overrides (a migration half done).
+  const overridden = new Map<Role, string>();
+  for (const sa of index.ofKind<ServiceAccount>('k8s:ServiceAccount')) {
+    const a = sa.annotations.get(`${prefix}/role-arn`);
+    if (!a || !sa.name || isUnknown(sa.name) || sa.namespaceUnknown || index.associationsFor(sa.namespace, sa.name.value).length === 0) continue;
+    for (const r of index.rolesNamedBy(a.value)) if (!overridden.has(r)) overridden.set(r, `${sa.namespace}/${sa.name.value}`);
+  }
   const roles: OrphanRole[] = [];
   for (const role of index.ofKind<Role>('iam:Role')) {
     if (usedBy.has(role) || !isRoleTrustPolicy(role) || !isWebIdentityPolicy(role.trust)) continue;
@@ -554,7 +729,11 @@ function orphansOf(index: Index, usedBy: ReadonlyMap<Role, string[]>, prefix: st
       role: roleDisplay(role),
       location: (role.arn ?? role.name)?.span ?? role.trust?.span ?? role.span,
       subjects: listed,
-      reason: runs ? 'no workload of the repository names this role, though workloads run as ServiceAccounts it admits' : 'no workload of the repository names this role',
+      reason: overridden.has(role)
+        ? `the role-arn annotation of ServiceAccount "${overridden.get(role)}" names it, but that ServiceAccount's EKS Pod Identity association takes precedence`
+        : runs
+          ? 'no workload of the repository names this role, though workloads run as ServiceAccounts it admits'
+          : 'no workload of the repository names this role',
     });
   }
   const serviceAccounts: OrphanServiceAccount[] = [];

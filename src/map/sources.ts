@@ -1,45 +1,19 @@
 /**
- * The credential sources of one container, read from what its AWS SDK sees
- * (src/model/sdk-environment.ts) and from the ccoctl Secrets its pod mounts, and their places in
- * the default credential chains of botocore and aws-sdk-js-v3.
- *
- * Chain orders (see docs/access-map.md):
- * - botocore, boto3 and the AWS CLI (`credentials.py` `create_credential_resolver`): environment
- *   keys, assume-role profile (`role_arn` + `source_profile`/`credential_source`), web identity
- *   from the environment, then from the profile, shared-file keys, …, container credentials
- *   (ECS / EKS Pod Identity), IMDS;
- * - aws-sdk-js-v3 (`credential-provider-node` `defaultProvider`): environment keys (skipped when
- *   `AWS_PROFILE` is set), the profile (`resolveProfileData`: assume-role, then static keys, then
- *   web identity), web identity from the environment (`fromTokenFile`), container credentials, IMDS.
+ * The credential sources of one container as the access map shows them. Which sources a container
+ * has, and where each stands in the default credential chains of botocore and aws-sdk-js-v3, is
+ * the SDK environment's (`chain` in src/model/sdk-environment.ts, the one model of the chain that
+ * the rules read too); this turns each source into what a row needs — its path, its role, the
+ * places its links point at — and adds the ccoctl Secrets a pod mounts where the SDK does not
+ * read them (copied when the container starts), which no chain shows.
  */
 import { isCcoctlAws, podSecretRefs, roleArnSettings } from '../model/ccoctl.js';
+import type { PodIdentityAssociation } from '../model/eks.js';
+import type { Role } from '../model/iam.js';
 import type { Index } from '../model/index.js';
 import type { Container, CredentialsRequest, IniSetting, SecretLike, Workload } from '../model/k8s.js';
-import { profileSettings, profileStaticKey, type KnownSharedFile, type Presence, type SdkEnvironment, type SelectedProfile } from '../model/sdk-environment.js';
+import type { ChainPosition, ChainStep, ContainerCredentials, CredentialSource, CredentialSourceKind, KnownSharedFile, Presence, SdkEnvironment, SelectedProfile } from '../model/sdk-environment.js';
 import { isUnknown, type Located } from '../model/span.js';
 import type { AccessPath, Chain, ChainState } from './types.js';
-
-/** Where a source sits in the chains. `off-chain`: the SDK's files do not show it statically (a Secret copied at run time). */
-export type SourceClass = 'env-keys' | 'profile-assume-role' | 'env-web-identity' | 'profile-web-identity' | 'profile-keys' | 'container' | 'off-chain';
-
-const BOTOCORE_RANK: Readonly<Record<SourceClass, number>> = {
-  'env-keys': 1,
-  'profile-assume-role': 2,
-  'env-web-identity': 3,
-  'profile-web-identity': 4,
-  'profile-keys': 5,
-  container: 10,
-  'off-chain': Number.POSITIVE_INFINITY,
-};
-const JSV3_RANK: Readonly<Record<SourceClass, number>> = {
-  'env-keys': 1,
-  'profile-assume-role': 2,
-  'profile-keys': 3,
-  'profile-web-identity': 4,
-  'env-web-identity': 5,
-  container: 6,
-  'off-chain': Number.POSITIVE_INFINITY,
-};
 
 /** A ccoctl / CCO credentials Secret a pod refers to, with the CredentialsRequests that name it. */
 export interface CcoctlSecret {
@@ -49,18 +23,35 @@ export interface CcoctlSecret {
   readonly requests: readonly CredentialsRequest[];
 }
 
-export interface CredentialSource {
+/** One association's role (or target role): the roles of the repository it names, and how the row shows it. */
+export interface AssociationRole {
+  readonly association: PodIdentityAssociation;
+  readonly roles: readonly Role[];
+  /** The ARN as written, else the role's ARN, name or label; undefined when not known. */
+  readonly name?: string;
+}
+
+/** EKS Pod Identity: the associations of the pod's ServiceAccount that give the row's role. */
+export interface PodIdentitySource {
+  readonly roles: readonly AssociationRole[];
+  /** The target roles of the associations that have one (cross-account role chaining). */
+  readonly targets: readonly AssociationRole[];
+  readonly credentials: ContainerCredentials;
+}
+
+export interface AccessSource {
   readonly path: AccessPath;
-  readonly cls: SourceClass;
-  /** `maybe`: the SDK may or may not use it (several profiles selected, not static). */
+  /** The model's kind of source; `off-chain` for a ccoctl Secret the SDK's files do not show. */
+  readonly kind: CredentialSourceKind | 'off-chain';
+  /** `maybe`: the SDK may or may not have it (not static, several profiles may be selected). */
   readonly state: 'set' | 'maybe';
   /** Where the role is named (annotation value, env value, profile `role_arn`); absent for keys. */
   readonly roleAt?: Located<string>;
   readonly roleLabel?: string;
-  /** The role ARN when static. */
+  /** The role as the row shows it: a static ARN or name. */
   readonly role?: string;
   readonly profile?: string;
-  /** The profile's section and the file it is in (profile-based sources). */
+  /** The profile's selection, the file it is in and its settings (profile-based sources). */
   readonly profileAt?: { readonly selected: SelectedProfile; readonly file?: KnownSharedFile; readonly fileAt?: Located<string>; readonly settings: readonly IniSetting[] };
   /** The token file the SDK is told to read (env value or `web_identity_token_file`). */
   readonly tokenFile?: Located<string>;
@@ -68,158 +59,164 @@ export interface CredentialSource {
   /** Static key: where it is set. */
   readonly keys?: { readonly at: Located<string>; readonly label: string; readonly more: readonly { readonly at: Located<string>; readonly label: string }[] };
   readonly ccoctl?: CcoctlSecret;
-  /** Extension data of sources added by `SourceProvider`s (EKS Pod Identity). */
-  readonly association?: { readonly locations: readonly { readonly at: Located<string> | { readonly span: Located<string>['span'] }; readonly label: string }[]; readonly reason?: string };
-  /** What the chain shows for it when it wins (`shadowedBy` of the others). */
-  readonly describe: string;
-  /** Why the chain state is unknown (`off-chain`). */
-  readonly chainReason?: string;
+  readonly podIdentity?: PodIdentitySource;
+  readonly chain: Chain;
 }
 
-/**
- * More sources of a container, for paths the model learns later: EKS Pod Identity associations
- * (`pod-identity`, class `container`) come through here. Each provider sees the container's SDK
- * view and returns sources with `path: 'pod-identity'` and `association` locations.
- */
-export type SourceProvider = (index: Index, env: SdkEnvironment) => readonly CredentialSource[];
-
-/**
- * EKS Pod Identity: the model has no association resources yet, so this provider finds none.
- * When it does (an association for the pod's ServiceAccount, and the container-credentials view
- * of the SDK environment), it returns one `pod-identity` source of class `container` per
- * association, with the association's role and locations.
- */
-export const podIdentitySources: SourceProvider = () => [];
-
-export const DEFAULT_PROVIDERS: readonly SourceProvider[] = [podIdentitySources];
+/** A role as shown: its ARN, else its name, else what the loader calls it (a Terraform address, `trust policy in <file>`) and its file. */
+export function roleDisplay(r: Role): string {
+  if (r.arn && !isUnknown(r.arn)) return r.arn.value;
+  if (r.name && !isUnknown(r.name)) return r.name.value;
+  const label = r.label.replace(/^role /, '');
+  return label.includes(r.file) ? label : `${label} in ${r.file}`;
+}
 
 function roleOf(at: Located<string> | undefined): string | undefined {
   if (!at || isUnknown(at) || at.value.trim() === '') return undefined;
   return at.value.trim();
 }
 
-/** Every credential source of the container, in no particular order. */
-export function containerSources(index: Index, env: SdkEnvironment, providers: readonly SourceProvider[] = DEFAULT_PROVIDERS): CredentialSource[] {
-  const out: CredentialSource[] = [];
+/** The map's chain of a source: `skipped` shows as `shadowed` by what makes the SDK pass over it. */
+function mapChain(p: ChainPosition): Chain {
+  const state = (s: ChainStep): ChainState => (s.state === 'skipped' ? 'shadowed' : s.state);
+  const by = (s: ChainStep) => (s.state === 'shadowed' ? s.by?.describe : s.state === 'skipped' ? s.reason : undefined);
+  const b = by(p.botocore);
+  const j = by(p.jsv3);
+  const shadowedBy = { ...(b ? { botocore: b } : {}), ...(j ? { jsv3: j } : {}) };
+  const reason = (p.botocore.state === 'unknown' ? p.botocore.reason : undefined) ?? (p.jsv3.state === 'unknown' ? p.jsv3.reason : undefined);
+  return { botocore: state(p.botocore), jsv3: state(p.jsv3), ...(Object.keys(shadowedBy).length ? { shadowedBy } : {}), ...(reason ? { reason } : {}) };
+}
+
+/** The role an association names (its `roleArn`, or with `target` its `targetRoleArn`). */
+function associationRole(index: Index, a: PodIdentityAssociation, which: 'role' | 'target' = 'role'): AssociationRole {
+  const arn = which === 'role' ? a.roleArn : a.targetRoleArn;
+  const roles = index.associationRoles(a, which);
+  const name = roleOf(arn) ?? (roles.length > 0 ? roleDisplay(roles[0]) : undefined);
+  return { association: a, roles, ...(name !== undefined ? { name } : {}) };
+}
+
+function hasTargetRole(a: PodIdentityAssociation): boolean {
+  return a.targetRoleArn !== undefined || a.targetRoleRef !== undefined;
+}
+
+/**
+ * The `pod-identity` sources of a container-credentials source: with EKS Pod Identity, one per
+ * role the pods get (the target role when an association has one), with the associations that
+ * give it (a ServiceAccount has one association per cluster); for an endpoint the container sets
+ * itself, one without association or role.
+ */
+function podIdentitySources(index: Index, credentials: ContainerCredentials, chain: Chain): AccessSource[] {
+  const base = { path: 'pod-identity', kind: 'containerCredentials', state: 'set', chain } as const;
+  if (credentials.source !== 'podIdentity') return [{ ...base, podIdentity: { roles: [], targets: [], credentials } }];
+  const groups = new Map<string, { role?: string; roles: AssociationRole[]; targets: AssociationRole[] }>();
+  for (const a of credentials.podIdentity!.associations) {
+    const role = associationRole(index, a);
+    const target = hasTargetRole(a) ? associationRole(index, a, 'target') : undefined;
+    const shown = target ? target.name : role.name;
+    const key = shown ?? '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ...(shown !== undefined ? { role: shown } : {}), roles: [], targets: [] }));
+    g.roles.push(role);
+    if (target) g.targets.push(target);
+  }
+  return [...groups.values()].map((g) => ({ ...base, ...(g.role !== undefined ? { role: g.role } : {}), podIdentity: { roles: g.roles, targets: g.targets, credentials } }));
+}
+
+/** Every credential source of the container, in the order of botocore's chain (then ccoctl Secrets the SDK does not read). */
+export function containerSources(index: Index, env: SdkEnvironment): AccessSource[] {
+  const out: AccessSource[] = [];
   const { workload: w, container: c } = env;
-
-  // Static keys in the environment.
-  const key = env.staticKeys.accessKeyId;
-  if (key.state === 'set') {
-    out.push({ path: 'static-keys', cls: 'env-keys', state: 'set', keys: { at: key.at, label: 'AWS_ACCESS_KEY_ID', more: presenceMore(key) }, describe: 'static keys (AWS_ACCESS_KEY_ID)' });
-  } else if (key.state === 'maybe') {
-    out.push({ path: 'static-keys', cls: 'env-keys', state: 'maybe', describe: 'AWS_ACCESS_KEY_ID (not static)' });
-  }
-
-  // Web identity from the environment: the container's own variables, or the webhook's.
-  const wi = env.webIdentity;
-  if (wi?.source === 'env') {
-    const roleAt = env.env('AWS_ROLE_ARN');
-    const at = roleAt.state === 'set' ? (roleAt.value ?? roleAt.at) : wi.at;
-    out.push({
-      path: 'projected-token-manual',
-      cls: 'env-web-identity',
-      state: 'set',
-      roleAt: at,
-      roleLabel: 'AWS_ROLE_ARN',
-      role: roleAt.state === 'set' ? roleOf(roleAt.value) : undefined,
-      tokenFile: wi.tokenFile ?? wi.at,
-      tokenLabel: 'AWS_WEB_IDENTITY_TOKEN_FILE',
-      describe: 'web identity (AWS_ROLE_ARN)',
-    });
-  } else if (wi?.source === 'webhook' && env.webhookRole) {
-    const a = env.webhookRole;
-    out.push({ path: 'webhook', cls: 'env-web-identity', state: 'set', roleAt: a.value, roleLabel: 'role-arn annotation', role: roleOf(a.value), describe: 'web identity (webhook)' });
-  }
-
-  // Profiles of the shared files.
-  const files = env.sharedFiles;
-  const profiles = files?.profiles ?? [];
-  const ambiguous = profiles.length > 1 || profiles.some((p) => p.variable === 'AWS_DEFAULT_PROFILE');
   const seenSecrets = new Set<SecretLike>();
-  for (const p of files ? profiles : []) {
-    const settings = profileSettings(files!, p.name);
-    const state = ambiguous ? 'maybe' : 'set';
-    const roleArn = settings.get('role_arn');
-    const token = settings.get('web_identity_token_file');
-    const fileOf = (s: IniSetting | undefined): { file?: KnownSharedFile; fileAt?: Located<string> } => {
-      for (const [f, at] of [
-        [files!.credentials, files!.credentialsAt],
-        [files!.config, files!.configAt],
-      ] as const) {
-        if (f.state === 'known' && s && f.sections.some((x) => [...(x.profile?.settings.values() ?? [])].includes(s))) return { file: f, ...(at ? { fileAt: at } : {}) };
-      }
-      return {};
-    };
-    if (roleArn && roleArn.value.value !== '' && token && token.value.value !== '') {
-      const where = fileOf(roleArn);
-      const ccoctl = where.file ? ccoctlOf(index, w, where.file.source) : undefined;
-      if (ccoctl?.secret) seenSecrets.add(ccoctl.secret);
-      out.push({
-        path: ccoctl ? 'ccoctl-secret' : 'profile',
-        cls: 'profile-web-identity',
-        state,
-        roleAt: roleArn.value,
-        roleLabel: 'profile role_arn',
-        role: roleOf(roleArn.value),
-        profile: p.name,
-        profileAt: { selected: p, ...where, settings: [roleArn, token] },
-        tokenFile: token.value,
-        tokenLabel: 'web_identity_token_file',
-        ...(ccoctl ? { ccoctl } : {}),
-        describe: `web identity (profile ${p.name})`,
-      });
-    } else if (roleArn && roleArn.value.value !== '') {
-      const from = settings.get('source_profile') ?? settings.get('credential_source');
-      if (from) {
-        out.push({
-          path: 'profile',
-          cls: 'profile-assume-role',
-          state,
-          roleAt: roleArn.value,
-          roleLabel: 'profile role_arn',
-          role: roleOf(roleArn.value),
-          profile: p.name,
-          profileAt: { selected: p, ...fileOf(roleArn), settings: [roleArn, from] },
-          describe: `assume-role (profile ${p.name})`,
-        });
-      }
-    }
-    const k = profileStaticKey(files!, p);
-    if (k) {
-      out.push({
-        path: 'static-keys',
-        cls: 'profile-keys',
-        state,
-        profile: p.name,
-        profileAt: { selected: p, file: k.file, ...(k.fileAt ? { fileAt: k.fileAt } : {}), settings: [k.setting] },
-        keys: { at: k.setting.key, label: 'aws_access_key_id', more: [] },
-        describe: `static keys (profile ${p.name})`,
-      });
-    }
+  for (const s of env.chain.sources) {
+    const chain = mapChain(env.chain.position(s));
+    out.push(...sourceRows(index, env, s, chain, seenSecrets));
   }
-
   // ccoctl Secrets the pod refers to that the SDK's files do not show (copied at run time, mounted elsewhere).
   for (const cc of ccoctlSecrets(index, w, c)) {
     if (cc.secret && seenSecrets.has(cc.secret)) continue;
     const roles = cc.secret ? roleArnSettings(cc.secret) : [];
     const sts = cc.requests.map((r) => r.stsIAMRoleARN).find((r) => r !== undefined);
     const named: (Located<string> | undefined)[] = roles.length ? dedupeRoles(roles.map((r) => r.value)) : [sts];
+    const reason = 'the AWS SDK files do not resolve to this Secret statically (it may be copied or pointed at when the container runs)';
     for (const at of named) {
+      const role = roleOf(at);
       out.push({
         path: 'ccoctl-secret',
-        cls: 'off-chain',
+        kind: 'off-chain',
         state: 'set',
-        ...(at ? { roleAt: at, roleLabel: roles.length ? 'Secret role_arn' : 'CredentialsRequest stsIAMRoleARN', role: roleOf(at) } : {}),
+        ...(at ? { roleAt: at, roleLabel: roles.length ? 'Secret role_arn' : 'CredentialsRequest stsIAMRoleARN', ...(role !== undefined ? { role } : {}) } : {}),
         ccoctl: cc,
-        describe: `ccoctl Secret ${cc.ref.value}`,
-        chainReason: 'the AWS SDK files do not resolve to this Secret statically (it may be copied or pointed at when the container runs)',
+        chain: { botocore: 'unknown', jsv3: 'unknown', reason },
       });
     }
   }
-
-  for (const provide of providers) out.push(...provide(index, env));
   return out;
+}
+
+function sourceRows(index: Index, env: SdkEnvironment, s: CredentialSource, chain: Chain, seenSecrets: Set<SecretLike>): AccessSource[] {
+  const { state } = s;
+  switch (s.kind) {
+    case 'envKeys': {
+      const key = s.accessKeyId;
+      if (key.state !== 'set') return [{ path: 'static-keys', kind: s.kind, state, chain }];
+      return [{ path: 'static-keys', kind: s.kind, state, keys: { at: key.at, label: 'AWS_ACCESS_KEY_ID', more: presenceMore(key) }, chain }];
+    }
+    case 'envWebIdentity': {
+      const wi = s.webIdentity;
+      if (wi.source === 'webhook') {
+        const a = env.webhookRole!;
+        const role = roleOf(a.value);
+        return [{ path: 'webhook', kind: s.kind, state, roleAt: a.value, roleLabel: 'role-arn annotation', ...(role !== undefined ? { role } : {}), chain }];
+      }
+      const roleAt = env.env('AWS_ROLE_ARN');
+      const at = roleAt.state === 'set' ? (roleAt.value ?? roleAt.at) : wi.at;
+      const role = roleAt.state === 'set' ? roleOf(roleAt.value) : undefined;
+      return [{ path: 'projected-token-manual', kind: s.kind, state, roleAt: at, roleLabel: 'AWS_ROLE_ARN', ...(role !== undefined ? { role } : {}), tokenFile: wi.tokenFile ?? wi.at, tokenLabel: 'AWS_WEB_IDENTITY_TOKEN_FILE', chain }];
+    }
+    case 'profileWebIdentity': {
+      const ccoctl = s.file ? ccoctlOf(index, env.workload, s.file.source) : undefined;
+      if (ccoctl?.secret) seenSecrets.add(ccoctl.secret);
+      const role = roleOf(s.roleArn.value);
+      return [
+        {
+          path: ccoctl ? 'ccoctl-secret' : 'profile',
+          kind: s.kind,
+          state,
+          roleAt: s.roleArn.value,
+          roleLabel: 'profile role_arn',
+          ...(role !== undefined ? { role } : {}),
+          profile: s.profile.name,
+          profileAt: { selected: s.profile, ...profileFile(s), settings: s.settings },
+          tokenFile: s.tokenFile.value,
+          tokenLabel: 'web_identity_token_file',
+          ...(ccoctl ? { ccoctl } : {}),
+          chain,
+        },
+      ];
+    }
+    case 'profileAssumeRole': {
+      const role = roleOf(s.roleArn.value);
+      return [{ path: 'profile', kind: s.kind, state, roleAt: s.roleArn.value, roleLabel: 'profile role_arn', ...(role !== undefined ? { role } : {}), profile: s.profile.name, profileAt: { selected: s.profile, ...profileFile(s), settings: s.settings }, chain }];
+    }
+    case 'profileKeys':
+      return [
+        {
+          path: 'static-keys',
+          kind: s.kind,
+          state,
+          profile: s.profile.name,
+          profileAt: { selected: s.profile, ...profileFile(s), settings: s.settings },
+          keys: { at: s.key.setting.key, label: 'aws_access_key_id', more: [] },
+          chain,
+        },
+      ];
+    case 'containerCredentials':
+      return podIdentitySources(index, s.credentials, chain);
+  }
+}
+
+function profileFile(s: { readonly file?: KnownSharedFile; readonly fileAt?: Located<string> }): { file?: KnownSharedFile; fileAt?: Located<string> } {
+  return { ...(s.file ? { file: s.file } : {}), ...(s.fileAt ? { fileAt: s.fileAt } : {}) };
 }
 
 function presenceMore(p: Presence): { at: Located<string>; label: string }[] {
@@ -263,42 +260,4 @@ export function ccoctlSecrets(index: Index, w: Workload, c: Container): CcoctlSe
     out.push({ ref: ref.name, secret: index.secret(w.namespace, ref.name.value), requests });
   }
   return out;
-}
-
-/**
- * Each source's state in both chains. A source after one that is `maybe` is `unknown`; one after
- * the winner is `shadowed` by it; aws-sdk-js-v3 skips environment keys when `AWS_PROFILE` is set.
- */
-export function chainStates(sources: readonly CredentialSource[], env: SdkEnvironment): Chain[] {
-  const profileVar = env.env('AWS_PROFILE').state;
-  const walk = (rank: Readonly<Record<SourceClass, number>>, sdk: 'botocore' | 'jsv3') => {
-    const order = sources.map((s, i) => ({ s, i })).sort((a, b) => rank[a.s.cls] - rank[b.s.cls] || a.i - b.i);
-    const states: { state: ChainState; by?: string; reason?: string }[] = new Array(sources.length);
-    let winner: CredentialSource | undefined;
-    let uncertain: string | undefined;
-    for (const { s, i } of order) {
-      if (s.cls === 'off-chain') states[i] = { state: 'unknown', reason: s.chainReason };
-      else if (sdk === 'jsv3' && s.cls === 'env-keys' && profileVar === 'set') states[i] = { state: 'shadowed', by: 'AWS_PROFILE is set' };
-      else if (sdk === 'jsv3' && s.cls === 'env-keys' && profileVar === 'maybe') {
-        states[i] = { state: 'unknown', reason: 'AWS_PROFILE is not static' };
-        uncertain ??= 'AWS_PROFILE is not static';
-      } else if (winner) states[i] = { state: 'shadowed', by: winner.describe };
-      else if (uncertain) states[i] = { state: 'unknown', reason: `${uncertain} comes first` };
-      else if (s.state === 'set') {
-        states[i] = { state: 'used' };
-        winner = s;
-      } else {
-        states[i] = { state: 'unknown', reason: s.cls === 'env-keys' ? 'AWS_ACCESS_KEY_ID is not static' : 'more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)' };
-        uncertain ??= s.describe;
-      }
-    }
-    return states;
-  };
-  const b = walk(BOTOCORE_RANK, 'botocore');
-  const j = walk(JSV3_RANK, 'jsv3');
-  return sources.map((_, i) => {
-    const by = { ...(b[i].by ? { botocore: b[i].by } : {}), ...(j[i].by ? { jsv3: j[i].by } : {}) };
-    const reason = b[i].reason ?? j[i].reason;
-    return { botocore: b[i].state, jsv3: j[i].state, ...(Object.keys(by).length ? { shadowedBy: by } : {}), ...(reason ? { reason } : {}) };
-  });
 }

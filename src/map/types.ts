@@ -13,7 +13,8 @@ import type { Span } from '../model/span.js';
  * - `ccoctl-secret`: it mounts the credentials Secret of an OpenShift CredentialsRequest (ccoctl
  *   or CCO in STS mode: a profile with `role_arn` and `web_identity_token_file`);
  * - `projected-token-manual`: it sets `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE` itself;
- * - `pod-identity`: an EKS Pod Identity association for its ServiceAccount (container credentials);
+ * - `pod-identity`: container credentials: an EKS Pod Identity association for its ServiceAccount
+ *   (one row per role the pods get), or a container credentials endpoint the container sets itself;
  * - `static-keys`: `AWS_ACCESS_KEY_ID` in its environment or in the profile it selects;
  * - `profile`: the profile it selects has `role_arn` (web identity, or assumed from another profile).
  */
@@ -25,13 +26,18 @@ export type AccessPath = (typeof ACCESS_PATHS)[number];
  * - `service-account`: the pod's ServiceAccount (whose token is presented);
  * - `secret`: the CredentialsRequest's credentials Secret the pod mounts (`ccoctl-secret`);
  * - `profile`: the selected profile in the shared config/credentials files;
- * - `association`: the EKS Pod Identity association (`pod-identity`);
+ * - `association`: the EKS Pod Identity associations (`pod-identity`), and where the pod spec
+ *   places the pods (Pod Identity works on Linux EC2 nodes only);
  * - `keys`: the static access key (`static-keys`);
- * - `role`: where the role is named, and the role's trust policy admitting the ServiceAccount;
- * - `token`: the token file or audience the container presents;
+ * - `role`: where the role is named, and the role's trust policy admitting the ServiceAccount (for
+ *   `pod-identity`: admitting the association's request);
+ * - `target-role`: the target role of an association (cross-account role chaining), which the
+ *   pods get;
+ * - `token`: the token file or audience the container presents (for `pod-identity`: the container
+ *   credential variables the container sets itself);
  * - `provider`: the OIDC provider the trust policy names, and the cluster's issuer.
  */
-export const LINK_KINDS = ['service-account', 'secret', 'profile', 'association', 'keys', 'role', 'token', 'provider'] as const;
+export const LINK_KINDS = ['service-account', 'secret', 'profile', 'association', 'keys', 'role', 'target-role', 'token', 'provider'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 /**
@@ -60,18 +66,21 @@ export interface Link {
   readonly locations: readonly MapLocation[];
 }
 
-/** Does an SDK's default credential chain use this source (`used`), an earlier one (`shadowed`), or is that not known? */
+/**
+ * Does an SDK's default credential chain use this source (`used`), an earlier one or none of it
+ * (`shadowed`: `shadowedBy` says what wins, or why the SDK passes over it), or is that not known?
+ */
 export type ChainState = 'used' | 'shadowed' | 'unknown';
 
 /**
- * The source's place in the default credential chains: botocore (boto3, the AWS CLI) and
+ * The source's place in the default credential chains of botocore (boto3, the AWS CLI) and
  * aws-sdk-js-v3, which order shared-file profiles and web identity from the environment
- * differently (see docs/access-map.md).
+ * differently: the SDK environment's `chain` (`CHAIN_ORDER` in src/model/sdk-environment.ts).
  */
 export interface Chain {
   readonly botocore: ChainState;
   readonly jsv3: ChainState;
-  /** What wins instead, for a shadowed source. */
+  /** What wins instead (or why the SDK passes over the source), for a shadowed source. */
   readonly shadowedBy?: { readonly botocore?: string; readonly jsv3?: string };
   /** Why the state is unknown. */
   readonly reason?: string;
@@ -93,7 +102,10 @@ export interface AccessRow {
   readonly init: boolean;
   /** The pod's ServiceAccount; absent when not static. */
   readonly serviceAccount?: string;
-  /** The role ARN (or name) as the workload names it; absent when unknown (not static, static keys). */
+  /**
+   * The role ARN (or name) as the workload names it (for `pod-identity`: the association's target
+   * role when it has one, else its role); absent when unknown (not static, static keys).
+   */
   readonly role?: string;
   readonly path: AccessPath;
   /** The shared-file profile the source comes from. */

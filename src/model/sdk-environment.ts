@@ -2,7 +2,9 @@
  * What the AWS SDK in a container sees: its environment (`env` and `envFrom`, merged as the
  * kubelet merges them, with where each value comes from), the shared config and credentials files
  * it reads (Secret and ConfigMap keys of the repository mounted at the paths the SDK looks at), the
- * profiles it selects, its web identity settings and its static keys.
+ * profiles it selects, its web identity settings, its static keys, its container credentials, and
+ * the credential chain: every credential source of the container and which one botocore and
+ * aws-sdk-js-v3 use (`CHAIN_ORDER`, `chain`). The access map and the rules read this one chain.
  *
  * One view per (workload, container), built on first use and memoised per index (the index and
  * the resources are read-only once loaded). Everything that cannot be resolved statically comes
@@ -76,14 +78,11 @@ export interface SdkEnvironment {
    */
   readonly containerCredentials: ContainerCredentials | undefined;
   /**
-   * The credential sources found in this container, in the order of the SDKs' default chain
-   * (botocore `create_credential_resolver`: environment keys, web identity, shared-file keys, ...,
-   * container credentials). aws-sdk-js-v3 reads profiles before the web identity variables, but in
-   * every SDK the container credential provider comes after all of them (and before IMDS).
+   * The container's credential sources and their places in the default credential chains of
+   * botocore and aws-sdk-js-v3 (`CHAIN_ORDER`): which source each SDK uses, which ones it never
+   * reaches, and what is not known.
    */
-  readonly credentialSources: readonly CredentialSource[];
-  /** The source the SDKs use: the first of `credentialSources`, when no uncertain source comes before it. */
-  readonly credentialSource: CredentialSource | undefined;
+  readonly chain: CredentialChain;
   /** The profiles the SDKs may select: `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` when set, else `default`; undefined when not static. */
   readonly profiles: readonly SelectedProfile[] | undefined;
   /** The shared files, when the selected profiles are static and at least one file is known. */
@@ -115,21 +114,6 @@ export interface ContainerCredentials {
   readonly relativeUri: Presence;
   readonly tokenFile: Presence;
   readonly token: Presence;
-}
-
-/** A way the container gets AWS credentials. */
-export interface CredentialSource {
-  /**
-   * `staticKeys`: `AWS_ACCESS_KEY_ID` in the environment; `webIdentity`: see `WebIdentity`;
-   * `profileKeys`: `aws_access_key_id` of a selected profile; `containerCredentials`: the container
-   * credential provider (EKS Pod Identity, or an endpoint the container sets).
-   */
-  readonly kind: 'staticKeys' | 'webIdentity' | 'profileKeys' | 'containerCredentials';
-  /** False when the source may or may not be there (a value from outside the repository). */
-  readonly certain: boolean;
-  /** Where it is decided in the container or its pod (for a related location). */
-  readonly at: Span | Located<unknown>;
-  readonly label: string;
 }
 
 /** Is a variable set: `set` (to a non-empty value, with where it comes from), `unset`, or `maybe` (not known statically)? */
@@ -324,13 +308,8 @@ class ContainerView implements SdkEnvironment {
     return this.once('containerCredentials', () => containerCredentials(this));
   }
 
-  get credentialSources(): readonly CredentialSource[] {
-    return this.once('credentialSources', () => credentialSources(this));
-  }
-
-  get credentialSource(): CredentialSource | undefined {
-    const first = this.credentialSources[0];
-    return first?.certain ? first : undefined;
+  get chain(): CredentialChain {
+    return this.once('chain', () => credentialChain(this));
   }
 
   get profiles(): readonly SelectedProfile[] | undefined {
@@ -459,25 +438,6 @@ function containerCredentials(v: ContainerView): ContainerCredentials | undefine
   return undefined;
 }
 
-function credentialSources(v: ContainerView): CredentialSource[] {
-  const out: CredentialSource[] = [];
-  const keys = v.staticKeys;
-  const id = keys.accessKeyId;
-  if (id.state !== 'unset' && keys.secretAccessKey.state !== 'unset') {
-    const certain = id.state === 'set' && keys.secretAccessKey.state === 'set';
-    out.push({ kind: 'staticKeys', certain, at: id.state === 'set' ? id.at : v.container.name, label: 'AWS_ACCESS_KEY_ID' });
-  }
-  const wi = v.webIdentity;
-  if (wi) out.push({ kind: 'webIdentity', certain: true, at: wi.at, label: wi.label });
-  for (const p of keys.profiles) out.push({ kind: 'profileKeys', certain: true, at: p.setting.key, label: `aws_access_key_id of profile "${p.profile.name}"` });
-  const cc = v.containerCredentials;
-  if (cc) {
-    const at = cc.source === 'env' ? (cc.fullUri.state === 'set' ? cc.fullUri.at : cc.relativeUri.state === 'set' ? cc.relativeUri.at : v.container.name) : cc.podIdentity!.associations[0].anchor;
-    out.push({ kind: 'containerCredentials', certain: true, at, label: cc.source === 'env' ? 'container credentials endpoint' : 'EKS Pod Identity association' });
-  }
-  return out;
-}
-
 function webhookRole(c: Container, w: Workload, index: Index, prefix: string): Annotation | undefined {
   const spec = w.podSpec;
   if (w.namespaceUnknown || spec.serviceAccountUnknown) return undefined;
@@ -520,6 +480,276 @@ function webIdentity(v: ContainerView): WebIdentity | undefined {
     }
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The default credential chains
+
+/** The SDKs whose default credential chain is modelled: botocore (boto3, the AWS CLI) and aws-sdk-js-v3. */
+export const SDKS = ['botocore', 'jsv3'] as const;
+export type Sdk = (typeof SDKS)[number];
+
+/**
+ * A credential source of a container, as a step of the default chains:
+ * - `envKeys`: `AWS_ACCESS_KEY_ID` in the environment;
+ * - `profileAssumeRole`: a selected profile with `role_arn` and `source_profile` or
+ *   `credential_source` (and no `web_identity_token_file`);
+ * - `envWebIdentity`: `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE` in the environment, set by
+ *   the container or injected by the pod identity webhook;
+ * - `profileWebIdentity`: a selected profile with `role_arn` and `web_identity_token_file`;
+ * - `profileKeys`: a selected profile whose `aws_access_key_id` is static and not empty;
+ * - `containerCredentials`: the container credential provider (EKS Pod Identity, or an endpoint
+ *   the container sets itself).
+ */
+export type CredentialSourceKind = 'envKeys' | 'profileAssumeRole' | 'envWebIdentity' | 'profileWebIdentity' | 'profileKeys' | 'containerCredentials';
+
+/**
+ * The order in which each SDK tries the sources. The instance metadata service (the node's role),
+ * which a repository cannot show, comes after all of them in both.
+ *
+ * botocore, boto3 and the AWS CLI (v2 vendors the same code): `botocore/credentials.py`
+ * `create_credential_resolver` chains `EnvProvider`, `AssumeRoleProvider` (which skips a profile
+ * that has `web_identity_token_file`, `_has_assume_role_config_vars`), the providers of
+ * `ProfileProviderBuilder.providers` (`AssumeRoleWithWebIdentityProvider`, which reads each setting
+ * from the environment before the profile; `SSOProvider`; `SharedCredentialProvider`;
+ * `ProcessProvider`; `ConfigProvider`), then `OriginalEC2Provider`, `BotoProvider`,
+ * `ContainerProvider` and `InstanceMetadataProvider`. `EnvProvider` takes any non-empty
+ * `AWS_ACCESS_KEY_ID` (without the secret key it raises `PartialCredentialsError`: the chain stops
+ * there too), whether `AWS_PROFILE` is set or not.
+ *
+ * aws-sdk-js-v3: `packages/credential-provider-node/src/defaultProvider.ts` chains `fromEnv`
+ * (skipped when `AWS_PROFILE` is set: "AWS_PROFILE is set, skipping fromEnv provider"; it needs
+ * `AWS_SECRET_ACCESS_KEY` too, `credential-provider-env` `fromEnv.ts`), `fromSSO`, `fromIni` (one
+ * profile; `credential-provider-ini` `resolveProfileData.ts`: assume-role, then static keys, then
+ * web identity), `fromProcess`, `fromTokenFile` (the environment's web identity) and
+ * `remoteProvider` (container credentials when `AWS_CONTAINER_CREDENTIALS_FULL_URI` or
+ * `_RELATIVE_URI` is set, else IMDS).
+ */
+export const CHAIN_ORDER: Readonly<Record<Sdk, readonly CredentialSourceKind[]>> = {
+  botocore: ['envKeys', 'profileAssumeRole', 'envWebIdentity', 'profileWebIdentity', 'profileKeys', 'containerCredentials'],
+  jsv3: ['envKeys', 'profileAssumeRole', 'profileKeys', 'profileWebIdentity', 'envWebIdentity', 'containerCredentials'],
+};
+
+interface SourceBase {
+  /** `set`: the container has it; `maybe`: it may or may not (a value from outside the repository, one of several profiles the SDKs may select). */
+  readonly state: 'set' | 'maybe';
+  /** Where it is decided in the container or its pod (for a related location). */
+  readonly at: Span | Located<unknown>;
+  /** A label for `at`. */
+  readonly label: string;
+  /** What it is, as the source an SDK uses instead of another: `static keys (AWS_ACCESS_KEY_ID)`, `web identity (profile deploy)`. */
+  readonly describe: string;
+}
+
+export interface EnvKeysSource extends SourceBase {
+  readonly kind: 'envKeys';
+  readonly accessKeyId: Presence;
+  readonly secretAccessKey: Presence;
+}
+
+export interface EnvWebIdentitySource extends SourceBase {
+  readonly kind: 'envWebIdentity';
+  readonly webIdentity: WebIdentity & { readonly source: 'env' | 'webhook' };
+}
+
+interface ProfileSourceBase extends SourceBase {
+  readonly profile: SelectedProfile;
+  /** The settings that make the source. */
+  readonly settings: readonly IniSetting[];
+  /** The known file its first setting comes from, and where the workload picks that file. */
+  readonly file?: KnownSharedFile;
+  readonly fileAt?: Located<string>;
+}
+
+export interface ProfileAssumeRoleSource extends ProfileSourceBase {
+  readonly kind: 'profileAssumeRole';
+  readonly roleArn: IniSetting;
+  /** `source_profile` or `credential_source`. */
+  readonly from: IniSetting;
+}
+
+export interface ProfileWebIdentitySource extends ProfileSourceBase {
+  readonly kind: 'profileWebIdentity';
+  readonly roleArn: IniSetting;
+  readonly tokenFile: IniSetting;
+}
+
+export interface ProfileKeysSource extends ProfileSourceBase {
+  readonly kind: 'profileKeys';
+  readonly key: ProfileStaticKey;
+}
+
+export interface ContainerCredentialsSource extends SourceBase {
+  readonly kind: 'containerCredentials';
+  readonly credentials: ContainerCredentials;
+}
+
+/** A way the container gets AWS credentials. */
+export type CredentialSource = EnvKeysSource | ProfileAssumeRoleSource | EnvWebIdentitySource | ProfileWebIdentitySource | ProfileKeysSource | ContainerCredentialsSource;
+
+/**
+ * A source in one SDK's chain: `used` (the first source the SDK reaches that is there: it takes
+ * its credentials, or fails on them), `shadowed` by an earlier source that it uses, `skipped` (the
+ * SDK passes over it), or `unknown` (it, or a source before it, may or may not be there).
+ */
+export interface ChainStep {
+  readonly state: 'used' | 'shadowed' | 'skipped' | 'unknown';
+  /** What the SDK uses instead, for `shadowed`. */
+  readonly by?: CredentialSource;
+  /** Why, for `skipped` and `unknown`. */
+  readonly reason?: string;
+}
+
+export type ChainPosition = Readonly<Record<Sdk, ChainStep>>;
+
+export interface CredentialChain {
+  /** Every source of the container, in botocore's order. */
+  readonly sources: readonly CredentialSource[];
+  /** The sources of one kind. */
+  of<K extends CredentialSourceKind>(kind: K): Extract<CredentialSource, { kind: K }>[];
+  /** Where a source of `sources` stands in each SDK's chain. */
+  position(source: CredentialSource): ChainPosition;
+  /** The source an SDK uses; undefined when it has none of them, or when that is not known. */
+  used(sdk: Sdk): CredentialSource | undefined;
+  /** Does `sdk` (each SDK, when not given) try `a` before `b`? The order only: see `mayUse` for whether it gets to `a`. */
+  before(a: CredentialSource, b: CredentialSource, sdk?: Sdk): boolean;
+  /** Does `sdk` use `source`, or may it (neither shadowed by an earlier source nor skipped)? */
+  mayUse(sdk: Sdk, source: CredentialSource): boolean;
+}
+
+/** The known file a profile setting comes from, and where the workload picks that file. */
+function fileOf(f: SharedFiles, s: IniSetting): { file?: KnownSharedFile; fileAt?: Located<string> } {
+  for (const [file, at] of [
+    [f.credentials, f.credentialsAt],
+    [f.config, f.configAt],
+  ] as const) {
+    if (file.state === 'known' && file.sections.some((x) => [...(x.profile?.settings.values() ?? [])].includes(s))) return { file, ...(at ? { fileAt: at } : {}) };
+  }
+  return {};
+}
+
+const nonEmpty = (s: IniSetting | undefined): s is IniSetting => !!s && s.value.value !== '';
+
+function chainSources(v: ContainerView): CredentialSource[] {
+  const out: CredentialSource[] = [];
+  const keys = v.staticKeys;
+  const id = keys.accessKeyId;
+  if (id.state === 'set') {
+    out.push({ kind: 'envKeys', state: 'set', at: id.at, label: 'AWS_ACCESS_KEY_ID', describe: 'static keys (AWS_ACCESS_KEY_ID)', accessKeyId: id, secretAccessKey: keys.secretAccessKey });
+  } else if (id.state === 'maybe') {
+    out.push({ kind: 'envKeys', state: 'maybe', at: v.container.name, label: 'AWS_ACCESS_KEY_ID', describe: 'AWS_ACCESS_KEY_ID (not static)', accessKeyId: id, secretAccessKey: keys.secretAccessKey });
+  }
+  const wi = v.webIdentity;
+  if (wi && (wi.source === 'env' || wi.source === 'webhook')) {
+    const webIdentity = wi as WebIdentity & { source: 'env' | 'webhook' };
+    out.push({ kind: 'envWebIdentity', state: 'set', at: wi.at, label: wi.label, describe: wi.source === 'env' ? 'web identity (AWS_ROLE_ARN)' : 'web identity (webhook)', webIdentity });
+  }
+  const files = v.sharedFiles;
+  if (files) {
+    // botocore (boto3) reads AWS_DEFAULT_PROFILE before AWS_PROFILE, the AWS CLI v2 the other way
+    // round, aws-sdk-js-v3 only AWS_PROFILE: with two names, or AWS_DEFAULT_PROFILE, which profile
+    // an SDK reads is not known.
+    const ambiguous = files.profiles.length > 1 || files.profiles.some((p) => p.variable === 'AWS_DEFAULT_PROFILE');
+    const state = ambiguous ? 'maybe' : 'set';
+    for (const profile of files.profiles) {
+      const settings = profileSettings(files, profile.name);
+      const roleArn = settings.get('role_arn');
+      const tokenFile = settings.get('web_identity_token_file');
+      if (nonEmpty(roleArn) && nonEmpty(tokenFile)) {
+        out.push({ kind: 'profileWebIdentity', state, at: roleArn.key, label: 'web identity profile', describe: `web identity (profile ${profile.name})`, profile, settings: [roleArn, tokenFile], ...fileOf(files, roleArn), roleArn, tokenFile });
+      } else if (nonEmpty(roleArn)) {
+        const from = settings.get('source_profile') ?? settings.get('credential_source');
+        if (from) out.push({ kind: 'profileAssumeRole', state, at: roleArn.key, label: 'profile role_arn', describe: `assume-role (profile ${profile.name})`, profile, settings: [roleArn, from], ...fileOf(files, roleArn), roleArn, from });
+      }
+      const key = profileStaticKey(files, profile);
+      if (key) {
+        out.push({
+          kind: 'profileKeys',
+          state,
+          at: key.setting.key,
+          label: `aws_access_key_id of profile "${profile.name}"`,
+          describe: `static keys (profile ${profile.name})`,
+          profile,
+          settings: [key.setting],
+          file: key.file,
+          ...(key.fileAt ? { fileAt: key.fileAt } : {}),
+          key,
+        });
+      }
+    }
+  }
+  const cc = v.containerCredentials;
+  if (cc) {
+    const variable = cc.fullUri.state === 'set' ? cc.fullUri : cc.relativeUri.state === 'set' ? cc.relativeUri : undefined;
+    if (cc.source === 'podIdentity') {
+      out.push({ kind: 'containerCredentials', state: 'set', at: cc.podIdentity!.associations[0].anchor, label: 'EKS Pod Identity association', describe: 'container credentials (EKS Pod Identity)', credentials: cc });
+    } else {
+      const name = cc.fullUri.state === 'set' ? CONTAINER_CREDENTIALS_FULL_URI : CONTAINER_CREDENTIALS_RELATIVE_URI;
+      out.push({ kind: 'containerCredentials', state: 'set', at: variable?.state === 'set' ? variable.at : v.container.name, label: 'container credentials endpoint', describe: `container credentials (${name})`, credentials: cc });
+    }
+  }
+  const rank = (s: CredentialSource) => CHAIN_ORDER.botocore.indexOf(s.kind);
+  return out.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i).map((x) => x.s);
+}
+
+/** Why an SDK that reaches a source passes over it (`skipped`) or may (`unknown`); undefined when it takes it. */
+function passOver(s: CredentialSource, sdk: Sdk, v: ContainerView): { state: 'skipped' | 'unknown'; reason: string } | undefined {
+  if (sdk !== 'jsv3' || s.kind !== 'envKeys') return undefined;
+  const profile = v.env('AWS_PROFILE').state;
+  if (profile === 'set') return { state: 'skipped', reason: 'AWS_PROFILE is set' };
+  if (profile === 'maybe') return { state: 'unknown', reason: 'AWS_PROFILE is not static' };
+  if (s.secretAccessKey.state === 'unset') return { state: 'skipped', reason: 'AWS_SECRET_ACCESS_KEY is not set' };
+  if (s.secretAccessKey.state === 'maybe') return { state: 'unknown', reason: 'AWS_SECRET_ACCESS_KEY is not static' };
+  return undefined;
+}
+
+function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView): Map<CredentialSource, ChainStep> {
+  const rank = (s: CredentialSource) => CHAIN_ORDER[sdk].indexOf(s.kind);
+  const order = sources.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i);
+  const steps = new Map<CredentialSource, ChainStep>();
+  let winner: CredentialSource | undefined;
+  let uncertain: string | undefined;
+  for (const { s } of order) {
+    const pass = passOver(s, sdk, v);
+    let step: ChainStep;
+    if (pass?.state === 'skipped') step = { state: 'skipped', reason: pass.reason };
+    else if (winner) step = { state: 'shadowed', by: winner };
+    else if (uncertain) step = { state: 'unknown', reason: uncertain };
+    else if (pass) {
+      step = { state: 'unknown', reason: pass.reason };
+      uncertain = `${pass.reason}: ${s.describe} may come first`;
+    } else if (s.state === 'set') {
+      step = { state: 'used' };
+      winner = s;
+    } else {
+      step = { state: 'unknown', reason: s.kind === 'envKeys' ? 'AWS_ACCESS_KEY_ID is not static' : 'more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)' };
+      uncertain = `${s.describe} comes first`;
+    }
+    steps.set(s, step);
+  }
+  return steps;
+}
+
+function credentialChain(v: ContainerView): CredentialChain {
+  const sources = chainSources(v);
+  const bySdk = { botocore: walk(sources, 'botocore', v), jsv3: walk(sources, 'jsv3', v) };
+  const index = new Map(sources.map((s, i) => [s, i]));
+  const before = (a: CredentialSource, b: CredentialSource, sdk: Sdk) => {
+    const ra = CHAIN_ORDER[sdk].indexOf(a.kind);
+    const rb = CHAIN_ORDER[sdk].indexOf(b.kind);
+    return ra < rb || (ra === rb && (index.get(a) ?? 0) < (index.get(b) ?? 0));
+  };
+  return {
+    sources,
+    of: <K extends CredentialSourceKind>(kind: K) => sources.filter((s): s is Extract<CredentialSource, { kind: K }> => s.kind === kind),
+    position: (s) => ({ botocore: bySdk.botocore.get(s)!, jsv3: bySdk.jsv3.get(s)! }),
+    used: (sdk) => sources.find((s) => bySdk[sdk].get(s)!.state === 'used'),
+    before: (a, b, sdk) => (sdk ? before(a, b, sdk) : SDKS.every((x) => before(a, b, x))),
+    mayUse: (sdk, s) => {
+      const state = bySdk[sdk].get(s)?.state;
+      return state === 'used' || state === 'unknown';
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 /** Trust-policy semantics shared by every rule: which statements grant web identity, and whom they admit. */
 import { evaluateConditions, evaluateOperator, likeMatch, type ContextValue } from '../iam/conditions.js';
-import { parseOidcProviderArn } from '../iam/arn.js';
+import { parseOidcProviderArn, parseRoleArn } from '../iam/arn.js';
 import { looksTemplated, unknownText, type Located, type Span } from './span.js';
 import type { Condition, PolicyDocument, Role, Statement } from './iam.js';
-import { POD_IDENTITY_SERVICE, SESSION_TAGS, type SessionTag } from './eks.js';
+import { associationCluster, associationSubject, POD_IDENTITY_SERVICE, sessionTagsDisabled, SESSION_TAGS, type PodIdentityAssociation, type SessionTag } from './eks.js';
 
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -333,6 +333,35 @@ export interface PodIdentityRequest {
   readonly account?: string;
   /** False when the association disables session tags: then no `aws:RequestTag/*` key is in the request. */
   readonly sessionTags: boolean;
+}
+
+/** The account of the association's cluster: from its ARN, else the role's (EKS associates only roles of the cluster's account). */
+export function clusterAccount(a: PodIdentityAssociation, role: Role | undefined): string | undefined {
+  const fromArn = associationCluster(a).account;
+  if (fromArn) return fromArn;
+  for (const arn of [a.roleArn, role?.arn]) {
+    if (!arn || unknownText(arn)) continue;
+    const account = parseRoleArn(arn.value.trim()).account;
+    if (account && /^\d{12}$/.test(account)) return account;
+  }
+  return undefined;
+}
+
+/** The request EKS Pod Identity makes to STS for this association and role; undefined when its namespace or ServiceAccount is not static, or whether session tags are disabled is not known. */
+export function podIdentityRequest(a: PodIdentityAssociation, role: Role | undefined): PodIdentityRequest | undefined {
+  const subject = associationSubject(a);
+  const disabled = sessionTagsDisabled(a);
+  if (!subject || disabled === undefined) return undefined;
+  const cluster = associationCluster(a);
+  const account = clusterAccount(a, role);
+  return {
+    namespace: subject.namespace,
+    serviceAccount: subject.serviceAccount,
+    ...(cluster.name !== undefined ? { clusterName: cluster.name } : {}),
+    ...(cluster.arn !== undefined ? { clusterArn: cluster.arn } : {}),
+    ...(account !== undefined ? { account } : {}),
+    sessionTags: !disabled,
+  };
 }
 
 const REQUEST_TAG = 'aws:requesttag/';

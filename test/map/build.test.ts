@@ -1,18 +1,18 @@
 /**
  * The access map's rules of construction, on small repositories given as text: which findings
- * belong to which link, chain order, identities, filters, and the extension point for EKS Pod
- * Identity (a source provider).
+ * belong to which link, chain order, identities, filters, and EKS Pod Identity rows.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintSources } from '../../src/api.js';
 import { buildAccessMap, contains } from '../../src/map/build.js';
 import { narrowMap, parseFilter } from '../../src/map/command.js';
-import { DEFAULT_PROVIDERS, podIdentitySources, type SourceProvider } from '../../src/map/sources.js';
+import { toMapJson } from '../../src/map/format/json.js';
 import type { AccessMap } from '../../src/map/types.js';
-import { sdkEnvironment } from '../../src/model/sdk-environment.js';
-import { containersOf } from '../../src/model/container.js';
-import type { Workload } from '../../src/model/k8s.js';
+import { ROOT } from '../helpers.js';
 
 const PROVIDER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE';
 
@@ -46,7 +46,7 @@ function deployment(name: string, ns: string, saName: string, container = 'app',
   return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      serviceAccountName: ${saName}\n      containers:\n        - name: ${container}\n          image: example/app:1\n${extra}`;
 }
 
-async function mapOf(files: Record<string, string>, options: { orphans?: boolean; providers?: readonly SourceProvider[] } = {}): Promise<AccessMap> {
+async function mapOf(files: Record<string, string>, options: { orphans?: boolean } = {}): Promise<AccessMap> {
   const sources = Object.entries(files).map(([p, text]) => ({ path: p, abs: `/repo/${p}`, text }));
   const a = await lintSources(sources, { cwd: '/repo' });
   return buildAccessMap({ index: a.index, findings: a.all, facts: a.facts, files: a.files.length }, options);
@@ -163,33 +163,200 @@ test('a workload defined in two files keeps two rows, told apart by file', async
   assert.equal(m.rows.map((r) => r.id), ['team/Deployment/app/app|webhook|arn:aws:iam::111122223333:role/app@a/app.yaml', 'team/Deployment/app/app|webhook|arn:aws:iam::111122223333:role/app@b/app.yaml']);
 });
 
-test('EKS Pod Identity: the default provider finds no association yet; a provider adds pod-identity rows after the web identity ones', async () => {
-  assert.ok(DEFAULT_PROVIDERS.includes(podIdentitySources));
-  const files = { 'k8s/app.yaml': `${sa('app', 'team', 'app')}---\n${deployment('app', 'team', 'app')}` };
-  const sources = Object.entries(files).map(([p, text]) => ({ path: p, abs: `/repo/${p}`, text }));
-  const a = await lintSources(sources, { cwd: '/repo' });
-  const w = a.index.ofKind<Workload>('k8s:PodSpecOwner')[0];
-  assert.equal(podIdentitySources(a.index, sdkEnvironment(a.index, w, containersOf(w)[0])), []);
-  const at = w.podSpec.serviceAccountName!;
-  const association: SourceProvider = (_index, env) => [
+// ---------------------------------------------------------------------------------------------
+// EKS Pod Identity
+
+function podRole(name: string, ns: string, saName: string, statement: Record<string, unknown> = {}): string {
+  return JSON.stringify(
     {
-      path: 'pod-identity',
-      cls: 'container',
-      state: 'set',
-      roleAt: at,
-      roleLabel: 'association roleArn',
-      role: 'arn:aws:iam::111122223333:role/pod-identity',
-      association: { locations: [{ at, label: `association for ${env.container.name.value}` }], reason: 'Pod Identity trust policies are not judged here' },
-      describe: 'container credentials (EKS Pod Identity)',
+      Role: {
+        RoleName: name,
+        Arn: `arn:aws:iam::111122223333:role/${name}`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'pods.eks.amazonaws.com' },
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+              Condition: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': ns, 'aws:RequestTag/kubernetes-service-account': saName } },
+              ...statement,
+            },
+          ],
+        },
+      },
     },
-  ];
-  const m = buildAccessMap({ index: a.index, findings: a.all, facts: a.facts, files: 1 }, { providers: [association] });
-  assert.equal(m.rows.map((r) => r.path), ['webhook', 'pod-identity']);
-  const p = m.rows[1];
-  assert.is(p.id, 'team/Deployment/app/app|pod-identity|arn:aws:iam::111122223333:role/pod-identity');
-  assert.equal(p.links.map((l) => l.kind), ['service-account', 'association', 'role']);
-  assert.is(p.links[2].reason, 'Pod Identity trust policies are not judged here');
-  assert.equal(p.chain, { botocore: 'shadowed', jsv3: 'shadowed', shadowedBy: { botocore: 'web identity (webhook)', jsv3: 'web identity (webhook)' } });
+    null,
+    2,
+  );
+}
+
+function association(name: string, ns: string, saName: string, roleName: string, extra = '', cluster = 'prod'): string {
+  return `apiVersion: eks.services.k8s.aws/v1alpha1\nkind: PodIdentityAssociation\nmetadata:\n  name: ${name}\n  namespace: ack-system\nspec:\n  clusterName: ${cluster}\n  namespace: ${ns}\n  serviceAccount: ${saName}\n  roleARN: arn:aws:iam::111122223333:role/${roleName}\n${extra}`;
+}
+
+const at = (l: { label: string; span: { file: string; line: number; column: number } }) => `${l.span.file}:${l.span.line}:${l.span.column} ${l.label}`;
+
+test('pod-identity row: the association, the role and its Pod Identity trust statements; the chain', async () => {
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  assert.is(m.rows.length, 1);
+  const r = m.rows[0];
+  assert.is(r.id, 'shop/Deployment/cart/app|pod-identity|arn:aws:iam::111122223333:role/shop-cart');
+  assert.equal(
+    r.links.map((l) => [l.kind, l.verdict]),
+    [
+      ['service-account', 'trusted'],
+      ['association', 'trusted'],
+      ['role', 'trusted'],
+    ],
+  );
+  assert.equal(r.links[1].locations.map(at), [
+    'k8s/cart.yaml:21:7 PodIdentityAssociation cart',
+    'k8s/cart.yaml:26:16 association cluster',
+    'k8s/cart.yaml:27:14 association namespace',
+    'k8s/cart.yaml:28:19 association serviceAccount',
+  ]);
+  assert.equal(r.links[2].locations.map(at), ['iam/cart.json:4:12 role', 'iam/cart.json:8:9 trust statement 0', 'k8s/cart.yaml:29:12 association roleArn']);
+  assert.equal(r.chain, { botocore: 'used', jsv3: 'used' });
+});
+
+test('pod-identity: a role that does not trust pods.eks.amazonaws.com is not trusted, with the rule, or by the model when the rule is off', async () => {
+  const files = {
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': role('shop-cart', ['system:serviceaccount:shop:cart']),
+  };
+  const roleOf = (m: AccessMap) => m.rows[0].links.find((l) => l.kind === 'role')!;
+  const withRule = roleOf(await mapOf(files));
+  assert.equal([withRule.verdict, withRule.rules], ['not-trusted', ['podid/role-trusts-pod-identity']]);
+  const sources = Object.entries(files).map(([p, text]) => ({ path: p, abs: `/repo/${p}`, text }));
+  const a = await lintSources(sources, { cwd: '/repo', rules: { 'podid/role-trusts-pod-identity': 'off' } });
+  const off = roleOf(buildAccessMap({ index: a.index, findings: a.all, facts: a.facts, files: a.files.length }));
+  assert.equal([off.verdict, off.rules, off.reason], ['not-trusted', [], 'the trust policy of role "arn:aws:iam::111122223333:role/shop-cart" does not let pods.eks.amazonaws.com call sts:AssumeRole']);
+});
+
+test('pod-identity: trust conditions that reject the association break the association link (the rule) and the role link (the model)', async () => {
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'store', 'cart'),
+  });
+  const [sa_, assoc, role_] = m.rows[0].links;
+  assert.is(sa_.verdict, 'trusted');
+  assert.equal([assoc.verdict, assoc.rules], ['not-trusted', ['podid/trust-matches-association']]);
+  assert.equal([role_.verdict, role_.rules, role_.reason], ['not-trusted', [], 'the trust policy of role "arn:aws:iam::111122223333:role/shop-cart" does not admit the association\'s request (shop/cart)']);
+});
+
+test('pod-identity: an association for a ServiceAccount that does not exist, and pods on Windows nodes', async () => {
+  // The namespace defines other ServiceAccounts: podid/service-account-exists reports the association's serviceAccount.
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('checkout', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  const links = Object.fromEntries(m.rows[0].links.map((l) => [l.kind, l]));
+  assert.equal([links['service-account'].verdict, links['service-account'].reason], ['unknown', 'ServiceAccount "shop/cart" is not in the repository']);
+  assert.equal(links.association.rules, ['podid/service-account-exists']);
+  const windows = '      nodeSelector:\n        kubernetes.io/os: windows\n';
+  const w = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart').replace('      containers:\n', `${windows}      containers:\n`)}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  const a = w.rows[0].links.find((l) => l.kind === 'association')!;
+  assert.equal([a.verdict, a.rules], ['not-trusted', ['podid/supported-compute']]);
+  assert.ok(a.locations.some((l) => l.label === 'nodeSelector "kubernetes.io/os"'));
+});
+
+test('pod-identity: container credential variables set by hand are the token link', async () => {
+  const env = '          env:\n            - name: AWS_CONTAINER_CREDENTIALS_FULL_URI\n              value: http://169.254.170.23/v1/credentials\n';
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart', 'app', env)}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  const token = m.rows[0].links.find((l) => l.kind === 'token')!;
+  assert.equal([token.verdict, token.rules, token.locations.map(at)], ['not-trusted', ['podid/container-credentials-complete'], ['k8s/cart.yaml:20:21 AWS_CONTAINER_CREDENTIALS_FULL_URI']]);
+});
+
+test('pod-identity: an endpoint the container sets itself, without an association, is a row of its own', async () => {
+  const env = '          env:\n            - name: AWS_CONTAINER_CREDENTIALS_FULL_URI\n              value: http://127.0.0.1:9911/credentials\n            - name: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n              value: /var/run/secrets/creds/token\n';
+  const m = await mapOf({ 'k8s/app.yaml': `${sa('app', 'team')}---\n${deployment('app', 'team', 'app', 'app', env)}` });
+  assert.is(m.rows.length, 1);
+  const r = m.rows[0];
+  assert.equal([r.path, r.role, r.verdict], ['pod-identity', undefined, 'unknown']);
+  assert.equal(
+    r.links.map((l) => [l.kind, l.verdict, l.reason]),
+    [
+      ['service-account', 'trusted', undefined],
+      ['association', 'unknown', 'no EKS Pod Identity association for ServiceAccount "team/app" in the repository (the container sets the container credentials endpoint itself)'],
+      ['token', 'unknown', 'AWS_CONTAINER_CREDENTIALS_FULL_URI is not the EKS Pod Identity Agent (http://169.254.170.23/v1/credentials)'],
+    ],
+  );
+});
+
+test('pod-identity: a target role is the role the pods get; the target-role link', async () => {
+  const target = '  targetRoleARN: arn:aws:iam::444455556666:role/orders-reader\n';
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart', target)}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  const r = m.rows[0];
+  assert.is(r.role, 'arn:aws:iam::444455556666:role/orders-reader');
+  assert.equal(r.links.map((l) => l.kind), ['service-account', 'association', 'role', 'target-role']);
+  const t = r.links[3];
+  assert.equal([t.verdict, t.reason, t.locations.map(at)], ['unknown', 'role "arn:aws:iam::444455556666:role/orders-reader" is not in the repository', ['k8s/cart.yaml:30:18 association targetRoleArn']]);
+  assert.is(r.links[2].verdict, 'trusted');
+});
+
+test('pod-identity JSON: the target-role and token links, and an association link without locations, validate against the schema', async () => {
+  const target = '  targetRoleARN: arn:aws:iam::444455556666:role/orders-reader\n';
+  const own = '          env:\n            - name: AWS_CONTAINER_CREDENTIALS_FULL_URI\n              value: http://169.254.170.23/v1/credentials\n            - name: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n              value: /var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token\n';
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart', 'app', own)}---\n${association('cart', 'shop', 'cart', 'shop-cart', target)}`,
+    'k8s/app.yaml': `${sa('app', 'team')}---\n${deployment('app', 'team', 'app', 'app', own)}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  assert.equal(m.rows.map((r) => r.links.map((l) => `${l.kind} ${l.verdict}`)), [
+    ['service-account trusted', 'association trusted', 'role trusted', 'target-role unknown', 'token trusted'],
+    ['service-account trusted', 'association unknown', 'token trusted'],
+  ]);
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/access-map.schema.json'), 'utf8')));
+  assert.ok(validate(JSON.parse(JSON.stringify(toMapJson(m)))), JSON.stringify(validate.errors));
+});
+
+test('pod-identity: associations in two clusters give one row per role', async () => {
+  const same = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}---\n${association('cart-dr', 'shop', 'cart', 'shop-cart', '', 'dr')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  assert.is(same.rows.length, 1);
+  assert.equal(same.rows[0].links[1].locations.filter((l) => l.label.startsWith('PodIdentityAssociation')).map((l) => l.label), ['PodIdentityAssociation cart', 'PodIdentityAssociation cart-dr']);
+  const other = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart')}---\n${association('cart', 'shop', 'cart', 'shop-cart')}---\n${association('cart-dr', 'shop', 'cart', 'shop-cart-dr', '', 'dr')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  assert.equal(other.rows.map((r) => [r.role, r.verdict]), [
+    ['arn:aws:iam::111122223333:role/shop-cart', 'trusted'],
+    ['arn:aws:iam::111122223333:role/shop-cart-dr', 'unknown'],
+  ]);
+});
+
+test('pod-identity: web identity that the container sets itself comes first in both chains', async () => {
+  const env = '          env:\n            - name: AWS_ROLE_ARN\n              value: arn:aws:iam::111122223333:role/app\n            - name: AWS_WEB_IDENTITY_TOKEN_FILE\n              value: /var/run/secrets/tokens/token\n';
+  const m = await mapOf({
+    'k8s/cart.yaml': `${sa('cart', 'shop')}---\n${deployment('cart', 'shop', 'cart', 'app', env)}---\n${association('cart', 'shop', 'cart', 'shop-cart')}`,
+    'iam/cart.json': podRole('shop-cart', 'shop', 'cart'),
+  });
+  assert.equal(m.rows.map((r) => r.path), ['projected-token-manual', 'pod-identity']);
+  assert.equal(m.rows[1].chain, { botocore: 'shadowed', jsv3: 'shadowed', shadowedBy: { botocore: 'web identity (AWS_ROLE_ARN)', jsv3: 'web identity (AWS_ROLE_ARN)' } });
+});
+
+test('chain: a key without AWS_SECRET_ACCESS_KEY stops botocore; aws-sdk-js-v3 skips it', async () => {
+  const env = '          env:\n            - name: AWS_ACCESS_KEY_ID\n              valueFrom:\n                secretKeyRef:\n                  name: keys\n                  key: id\n';
+  const m = await mapOf({ 'k8s/app.yaml': `${sa('app', 'team', 'app')}---\n${deployment('app', 'team', 'app', 'app', env)}`, 'iam/app.json': role('app', ['system:serviceaccount:team:app']) });
+  const keys = m.rows.find((r) => r.path === 'static-keys')!;
+  const hook = m.rows.find((r) => r.path === 'webhook')!;
+  assert.equal(keys.chain, { botocore: 'used', jsv3: 'shadowed', shadowedBy: { jsv3: 'AWS_SECRET_ACCESS_KEY is not set' } });
+  assert.equal(hook.chain, { botocore: 'shadowed', jsv3: 'used', shadowedBy: { botocore: 'static keys (AWS_ACCESS_KEY_ID)' } });
 });
 
 test('filters: role by ARN or name with *, namespace, sa; they narrow together', async () => {

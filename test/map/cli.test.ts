@@ -15,7 +15,7 @@ test('exit status: 0 without findings at the failing level, 1 with them; --fail-
   assert.is((await cli(['map', '--no-config', 'examples/eks-webhook'])).code, 0);
   const mixed = await cli(['map', '--no-config', MIXED]);
   assert.is(mixed.code, 1);
-  assert.is(mixed.err, 'irsa-lint: the files have findings at the failing level (error; 6 errors): irsa-lint lint lists them\n');
+  assert.is(mixed.err, 'irsa-lint: the files have findings at the failing level (error; 7 errors): irsa-lint lint lists them\n');
   assert.is((await cli(['map', '--no-config', '--fail-on', 'never', MIXED])).code, 0);
   const warnings = await cli(['map', '--no-config', '--fail-on', 'never', '--max-warnings', '0', MIXED]);
   assert.is(warnings.code, 1);

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { materializeRevision } from '../../src/map/git.js';
 import { ROOT } from '../helpers.js';
 import { cli, dotSvg, expectFile, mermaidParse } from './helpers.js';
-import { git, twoCommitRepo } from './repo.js';
+import { git, POD_IDENTITY_BASE, POD_IDENTITY_HEAD, twoCommitRepo } from './repo.js';
 
 const repo = twoCommitRepo();
 
@@ -119,6 +119,31 @@ test('no change: one line; an unknown revision or a directory outside git: exit 
   const opt = await cli(['map', '--no-config', '--diff=--output=x'], repo);
   assert.is(opt.code, 2);
   assert.match(opt.err, /invalid revision "--output=x"/);
+});
+
+test('EKS Pod Identity: an association added, removed, given another role, or changed is access gained, lost or broken', async () => {
+  const dir = twoCommitRepo(POD_IDENTITY_BASE, POD_IDENTITY_HEAD);
+  const r = await cli(['map', '--no-config', '--diff', 'HEAD~1'], dir);
+  assert.is(r.code, 1, 'podid/trust-matches-association on the association that disables session tags');
+  expectFile('diff-pod-identity.txt', r.out);
+  const json = await cli(['map', '--no-config', '--diff', 'HEAD~1', '--format', 'json'], dir);
+  const j = JSON.parse(json.out) as { summary: unknown; gained: { id: string }[]; lost: { id: string }[]; changed: { id: string; kind: string; changes: { field: string }[] }[] };
+  assert.equal(j.summary, { gained: 2, lost: 3, broken: 1, fixed: 0, changed: 0, widened: 0, narrowed: 0, files: { base: 10, head: 11 } });
+  assert.equal(j.gained.map((x) => x.id), ['billing/Deployment/invoices/app|pod-identity|billing-invoices', 'shop/Deployment/cart/app|pod-identity|arn:aws:iam::111122223333:role/shop-cart-v2']);
+  assert.equal(j.lost.map((x) => x.id), [
+    'billing/Deployment/invoices/app|webhook|arn:aws:iam::111122223333:role/billing-invoices-irsa',
+    'search/Deployment/indexer/app|pod-identity|arn:aws:iam::111122223333:role/search-indexer',
+    'shop/Deployment/cart/app|pod-identity|arn:aws:iam::111122223333:role/shop-cart',
+  ]);
+  assert.equal(
+    j.changed.map((c) => [c.id, c.kind, c.changes.map((x) => x.field)]),
+    [['orders/Deployment/api/app|pod-identity|arn:aws:iam::111122223333:role/orders-api', 'broken', ['verdict', 'association', 'role']]],
+  );
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/access-map.schema.json'), 'utf8')));
+  assert.ok(validate(j), JSON.stringify(validate.errors));
+  const mmd = await cli(['map', '--no-config', '--diff', 'HEAD~1', '--format', 'mermaid'], dir);
+  assert.equal(mermaidParse([mmd.out]), [{ ok: true, type: 'flowchart-v2' }]);
+  assert.match(dotSvg((await cli(['map', '--no-config', '--diff', 'HEAD~1', '--format', 'dot'], dir)).out), /<svg /);
 });
 
 test('README: the --diff example is this output', () => {

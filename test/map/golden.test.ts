@@ -2,8 +2,9 @@
  * Exact output of `irsa-lint map` in every format, on the bundled examples and on a fixture
  * repository that mixes every credential path (fixtures/_map/mixed: webhook, ccoctl Secret,
  * hand-set web identity, a web identity profile, static keys in the environment and in a shared
- * file, a role outside the repository, a templated ServiceAccount, a namespace-wide trust policy,
- * unused roles and ServiceAccounts), and on the Terraform corpus. Every Mermaid output parses with Mermaid's parser and every
+ * file, EKS Pod Identity associations in CloudFormation and ACK, one of whose roles trusts only
+ * web identity, a role outside the repository, a templated ServiceAccount, a namespace-wide trust
+ * policy, unused roles and ServiceAccounts), and on the Terraform corpus. Every Mermaid output parses with Mermaid's parser and every
  * DOT output renders with Graphviz; the JSON validates against schemas/access-map.schema.json.
  * `UPDATE_FIXTURES=1 npm test -- test/map golden` rewrites test/map/expected/; review that diff.
  */
@@ -18,6 +19,8 @@ import { cli, dotSvg, expectFile, mermaidParse } from './helpers.js';
 const CASES = [
   { name: 'eks-webhook', args: ['examples/eks-webhook'], code: 0 },
   { name: 'openshift-sts', args: ['examples/openshift-sts'], code: 0 },
+  // EKS Pod Identity: associations in a Terraform plan and an ACK resource, one ServiceAccount with both.
+  { name: 'eks-pod-identity-migration', args: ['--orphans', 'examples/eks-pod-identity-migration'], code: 0 },
   { name: 'mixed', args: ['--orphans', 'fixtures/_map/mixed'], code: 1 },
   // Terraform HCL: roles named by their resource address, broad trust, no workload.
   { name: 'terraform', args: ['--orphans', 'fixtures/_corpus/terraform'], code: 0 },
@@ -86,9 +89,9 @@ test('the JSON outputs validate against schemas/access-map.schema.json', () => {
   assert.not.ok(validate(noKind), 'an unknown kind');
 });
 
-test('the mixed repository has every path but pod-identity, every verdict, and both chain orders', () => {
+test('the mixed repository has every path, every verdict, and both chain orders', () => {
   const j = JSON.parse(outputs.get('mixed.json')!) as { rows: { path: string; verdict: string; chain: { botocore: string; jsv3: string } }[] };
-  assert.equal([...new Set(j.rows.map((r) => r.path))].sort(), ['ccoctl-secret', 'profile', 'projected-token-manual', 'static-keys', 'webhook']);
+  assert.equal([...new Set(j.rows.map((r) => r.path))].sort(), ['ccoctl-secret', 'pod-identity', 'profile', 'projected-token-manual', 'static-keys', 'webhook']);
   assert.equal([...new Set(j.rows.map((r) => r.verdict))].sort(), ['not-trusted', 'trusted', 'unknown']);
   assert.ok(j.rows.some((r) => r.chain.botocore === 'used' && r.chain.jsv3 === 'shadowed'));
   assert.ok(j.rows.some((r) => r.chain.botocore === 'shadowed' && r.chain.jsv3 === 'used'));

@@ -115,12 +115,13 @@ test('sdk environment: an association takes precedence over the role-arn annotat
   assert.equal(c.podIdentity?.associations.length, 1);
   assert.is(c.podIdentity?.injectsEnv, true);
   assert.is(c.containerCredentials?.source, 'podIdentity');
-  assert.equal(c.credentialSources.map((s) => s.kind), ['containerCredentials']);
-  assert.is(c.credentialSource?.kind, 'containerCredentials');
+  assert.equal(c.chain.sources.map((s) => s.kind), ['containerCredentials']);
+  assert.is(c.chain.used('botocore')?.kind, 'containerCredentials');
+  assert.is(c.chain.used('jsv3')?.kind, 'containerCredentials');
   const [irsa] = containers(pod('    - name: app\n      image: x\n'), false);
   assert.is(irsa.webhookRole?.value.value, 'arn:aws:iam::111122223333:role/cart-irsa');
   assert.is(irsa.podIdentity, undefined);
-  assert.equal(irsa.credentialSources.map((s) => s.kind), ['webIdentity']);
+  assert.equal(irsa.chain.sources.map((s) => s.kind), ['envWebIdentity']);
 });
 
 test('sdk environment: skipped containers, hand-written variables, the chain order', () => {
@@ -154,18 +155,22 @@ test('sdk environment: skipped containers, hand-written variables, the chain ord
   assert.is(skipped.containerCredentials, undefined);
   assert.is(own.podIdentity?.injectsEnv, false);
   assert.is(own.containerCredentials?.tokenFile.state, 'set');
-  assert.equal(keys.credentialSources.map((s) => [s.kind, s.certain]), [
-    ['staticKeys', true],
-    ['webIdentity', true],
-    ['containerCredentials', true],
+  assert.equal(keys.chain.sources.map((s) => [s.kind, s.state]), [
+    ['envKeys', 'set'],
+    ['envWebIdentity', 'set'],
+    ['containerCredentials', 'set'],
   ]);
-  assert.is(keys.credentialSource?.kind, 'staticKeys');
+  assert.is(keys.chain.used('botocore')?.kind, 'envKeys');
+  assert.is(keys.chain.used('jsv3')?.kind, 'envKeys');
+  const [envKeys, , container] = keys.chain.sources;
+  assert.equal(keys.chain.position(container), { botocore: { state: 'shadowed', by: envKeys }, jsv3: { state: 'shadowed', by: envKeys } });
 });
 
 test('sdk environment: an endpoint the container sets itself, without an association', () => {
   const [c] = containers(pod('    - name: app\n      image: x\n      env:\n        - name: AWS_CONTAINER_CREDENTIALS_FULL_URI\n          value: http://127.0.0.1:9911/creds\n'), false);
   assert.is(c.containerCredentials?.source, 'env');
-  assert.equal(c.credentialSources.map((s) => s.kind), ['webIdentity', 'containerCredentials']);
+  assert.equal(c.chain.sources.map((s) => s.kind), ['envWebIdentity', 'containerCredentials']);
+  assert.is(c.chain.used('jsv3')?.kind, 'envWebIdentity');
 });
 
 test.run();
