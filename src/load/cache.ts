@@ -19,7 +19,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 
 /** Bumped whenever what the loaders extract changes shape. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 const MAGIC = Buffer.from('IRSALINTCACHE\n', 'latin1');
 const FILE_NAME = `cache-v${CACHE_FORMAT}.bin`;
 

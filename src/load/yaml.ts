@@ -32,7 +32,7 @@ const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 const MAX_ALIAS_EXPANSIONS = 10_000;
 
 /** Parse a YAML stream. Never throws; syntax errors come back as problems with positions. */
-export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlResult {
+export function parseYaml(text: string, file: string, want?: ChunkFilter, opts: { readonly blankInert?: boolean } = {}): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
   const rendered: RenderedDoc[] = [];
@@ -44,7 +44,7 @@ export function parseYaml(text: string, file: string, want?: ChunkFilter): YamlR
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
     if (!want || want(chunk)) {
-      parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false);
       const source = sourceOf(chunk, lineOffset + 1);
       if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith('\n') ? 0 : 1), source });
     }
@@ -96,7 +96,90 @@ export function tooDeep(chunk: string, limit = MAX_FLOW_DEPTH): number {
   return -1;
 }
 
-function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[]): void {
+/**
+ * Words that make a ConfigMap value worth reading: everything the rules look for in data values
+ * (AWS settings and shared config/credentials text, access key ids, role ARNs, token files,
+ * ccoctl's dry-run placeholders). A block scalar under `data` without any of them, in its key or
+ * its text, is never read by a rule.
+ */
+const AWS_WORDS = /aws|akia|asia|arn|role|token|identity|profile|credential|region|sts|enter_/i;
+const CONFIG_MAP = /^kind:[ \t]*['"]?ConfigMap['"]?[ \t]*(#.*)?$/m;
+const DATA_KEY = /^data:[ \t]*(#.*)?$/;
+/** `key: |` or `key: >` with an optional chomping indicator (no explicit indentation, anchor or tag). */
+const HEADER = /:[ \t]+(?=[|>][-+]?[ \t]*(#.*)?$)/;
+const BLOCK_ENTRY = /^( +)(?:[A-Za-z0-9_.-][^:#'"]*|"[^"\\]*"|'[^']*'):[ \t]+[|>][-+]?[ \t]*(#.*)?$/;
+
+/**
+ * The text of a ConfigMap document with the bodies of its inert `data` block scalars (see
+ * AWS_WORDS: embedded application configs, dashboards, scripts) blanked: every line kept, so line
+ * and column positions are unchanged (the last line of a body keeps its length, so spans end where
+ * they did), and the scalar's header offset recorded so that the
+ * converter makes it an unknown value. Most bytes of a GitOps repository are such bodies; the parser
+ * then never reads them. Undefined when nothing is blanked.
+ */
+export function blankInertData(chunk: string): { text: string; omitted: Set<number> } | undefined {
+  if (!CONFIG_MAP.test(chunk)) return undefined;
+  const lines = chunk.split('\n');
+  const omitted = new Set<number>();
+  let offset = 0;
+  let inData = false;
+  let dataIndent = -1;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const start = offset;
+    offset += line.length + 1;
+    const body = line.replace(/\r$/, '');
+    if (body.trim() === '' || /^\s*#/.test(body)) continue;
+    const indent = body.length - body.trimStart().length;
+    if (indent === 0) {
+      inData = DATA_KEY.test(body);
+      dataIndent = -1;
+      continue;
+    }
+    if (!inData || body.includes('\t')) continue;
+    if (dataIndent === -1) dataIndent = indent;
+    if (indent !== dataIndent) continue;
+    const m = BLOCK_ENTRY.exec(body);
+    if (!m) continue;
+    // The body: the following lines that are blank or indented deeper than the key.
+    let j = i + 1;
+    let last = i;
+    while (j < lines.length) {
+      const l = lines[j].replace(/\r$/, '');
+      if (l.trim() === '') {
+        j++;
+        continue;
+      }
+      const d = l.length - l.trimStart().length;
+      if (d <= indent || l.slice(0, d).includes('\t')) break;
+      last = j;
+      j++;
+    }
+    if (last === i) continue;
+    let text = body;
+    for (let k = i + 1; k <= last; k++) text += '\n' + lines[k];
+    if (AWS_WORDS.test(text)) continue;
+    const h = HEADER.exec(body)!;
+    omitted.add(start + h.index + h[0].length);
+    // Offsets are those of the blanked text: later lines move up by what was removed. The last
+    // line keeps its length (spaces and one character), so that the scalar and the maps around it
+    // end where they did.
+    for (let k = i + 1; k <= last; k++) {
+      const cr = lines[k].endsWith('\r') ? '\r' : '';
+      const len = lines[k].length - cr.length;
+      lines[k] = (k === last ? `${' '.repeat(len - 1)}x` : '') + cr;
+      offset += lines[k].length + 1;
+    }
+    i = last;
+    changed = true;
+  }
+  return changed ? { text: lines.join('\n'), omitted } : undefined;
+}
+
+function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[], blank: boolean): void {
+  const blanked = blank ? blankInertData(chunk) : undefined;
+  if (blanked) chunk = blanked.text;
   const lc = new LineCounter();
   const deep = tooDeep(chunk);
   if (deep !== -1) {
@@ -106,7 +189,7 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
     return;
   }
   const parsed = parseAllDocuments(chunk, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
-  const ctx = new Converter(chunk, file, lc, lineOffset);
+  const ctx = new Converter(chunk, file, lc, lineOffset, blanked?.omitted);
   const list = Array.isArray(parsed) ? parsed : [];
   for (const doc of list) {
     const errors = doc.errors;
@@ -152,6 +235,8 @@ class Converter {
     private readonly file: string,
     private readonly lc: LineCounter,
     private readonly lineOffset: number,
+    /** Header offsets of block scalars whose body was blanked (`blankInertData`): unknown values. */
+    private readonly omitted?: ReadonlySet<number>,
   ) {}
 
   span(start: number, end: number): Span {
@@ -227,6 +312,7 @@ class Converter {
   }
 
   private scalar(n: Scalar, tag: string | undefined): PScalar {
+    if (this.omitted && n.range && this.omitted.has(n.range[0])) return { type: 'scalar', value: '', span: this.nodeSpan(n), unknown: true };
     const raw = n.value;
     let value: string | number | boolean | null;
     if (raw === null || raw === undefined) value = null;
