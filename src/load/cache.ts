@@ -5,8 +5,11 @@
  * pre-commit hook's case, where the whole repository is read for cross-references on every commit.
  *
  * One file holds the whole cache: a header (magic, format version, tool version, the key of the
- * options that affect loading, the payload's length and SHA-256), then the entries serialized with
- * V8's structured serializer (`node:v8`), which keeps shared references and `Map`s. A file that is
+ * options that affect loading, the payload's length and SHA-256), then the entries: for each file its
+ * content hash and its data serialized on its own with V8's structured serializer (`node:v8`, which
+ * keeps shared references and `Map`s). An entry is deserialized only when its file is read with
+ * the same hash, and written back as the bytes it was read as: a run after a one-file change
+ * serializes one entry, not the whole cache. A file that is
  * missing, truncated, corrupt (checksum), of another format or tool version, or made with other
  * loading options is ignored and rewritten, never trusted. It is written to a temporary file and
  * renamed, so concurrent runs (pre-commit splitting a large commit) never leave a torn file: the
@@ -19,15 +22,15 @@ import path from 'node:path';
 import v8 from 'node:v8';
 
 /** Bumped whenever what the loaders extract changes shape. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 4;
 const MAGIC = Buffer.from('IRSALINTCACHE\n', 'latin1');
 const FILE_NAME = `cache-v${CACHE_FORMAT}.bin`;
 
 export interface CacheEntry {
   /** SHA-256 of the file's text (hex). */
   readonly hash: string;
-  /** What the loader extracted: any value the structured serializer can write. */
-  readonly data: unknown;
+  /** What the loader extracted (any value the structured serializer can write), serialized. */
+  readonly bytes: Uint8Array;
 }
 
 /** The content hash entries are keyed by. */
@@ -91,12 +94,18 @@ export class FileCache {
   get(file: string, hash: string): unknown {
     const e = this.entries.get(file);
     if (!e || e.hash !== hash) return undefined;
+    let data: unknown;
+    try {
+      data = v8.deserialize(e.bytes);
+    } catch {
+      return undefined; // the checksum held, the bytes did not: parse again (and overwrite)
+    }
     this.used.add(file);
-    return e.data;
+    return data;
   }
 
   set(file: string, hash: string, data: unknown): void {
-    this.entries.set(file, { hash, data });
+    this.entries.set(file, { hash, bytes: v8.serialize(data) });
     this.used.add(file);
     this.changed = true;
   }
@@ -183,7 +192,7 @@ function decode(buf: Buffer, version: string, optionsKey: string): Map<string, C
     if (!Array.isArray(list)) return 'corrupt';
     const entries = new Map<string, CacheEntry>();
     for (const item of list) {
-      if (!Array.isArray(item) || typeof item[0] !== 'string' || !item[1] || typeof (item[1] as CacheEntry).hash !== 'string') return 'corrupt';
+      if (!Array.isArray(item) || typeof item[0] !== 'string' || !item[1] || typeof (item[1] as CacheEntry).hash !== 'string' || !((item[1] as CacheEntry).bytes instanceof Uint8Array)) return 'corrupt';
       entries.set(item[0], item[1]);
     }
     return entries;

@@ -6,6 +6,7 @@ import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
 import type { PodIdentityAssociation } from '../model/eks.js';
 import { makeAssociation } from './pod-identity.js';
 import { posFixed, posSlice, posSpan } from '../model/posmap.js';
+import { positionsOf } from '../eval/value.js';
 import type {
   Annotation, AuthenticationConfig, AwsProfile, Container, CredentialsRequest, DataEntry, EnvFrom, EnvVar, IniSetting, K8sResource,
   KeyToPath, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, ProjectedSource, SecretLike, SecurityContext, ServiceAccount, Volume, VolumeMount, Workload,
@@ -461,7 +462,7 @@ function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringDat
   const unknown = !!value.unknown;
   if (!encoded) {
     const sc = value as PScalar;
-    return withIni({ key, text: raw, valueSpan, positions: sc.inner ?? posFixed(valueSpan, raw.length), fromStringData, unknown });
+    return withIni({ key, text: raw, valueSpan, positions: positionsOf(sc), fromStringData, unknown });
   }
   const compact = raw.replace(/\s+/g, '');
   const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact) && compact.length % 4 === 0 ? Buffer.from(compact, 'base64').toString('utf8') : undefined;

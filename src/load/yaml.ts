@@ -365,6 +365,8 @@ class Converter {
     const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
     const rawLen = whole.endColumn - whole.column - 2 * quote;
     if (rawLen !== value.length) return fallback; // escapes changed the length
+    // One undecoded line: the columns give every position (`subSpan`, `positionsOf`); no map kept.
+    if (value.length > 0) return undefined;
     return posLine(whole.file, whole.line, whole.column + quote, value.length, whole);
   }
 }
