@@ -173,7 +173,22 @@ export interface OidcProviderArn {
 }
 
 /** Parses `arn:<partition>:iam::<12 digits>:oidc-provider/<host[/path]>`, collecting problems instead of throwing. */
-export function parseOidcProviderArn(text: string): OidcProviderArn {
+/** A parsed provider ARN as `parseOidcProviderArn` shares it between callers. */
+export type ParsedOidcProviderArn = Readonly<Omit<OidcProviderArn, 'problems'>> & { readonly problems: readonly Readonly<ArnProblem>[] };
+
+const providerArns = new Map<string, ParsedOidcProviderArn>();
+
+/** Parse an OIDC provider ARN (memoized: rules ask for the same few providers many times; treat the result as read-only). */
+export function parseOidcProviderArn(text: string): ParsedOidcProviderArn {
+  let r = providerArns.get(text);
+  if (r === undefined) {
+    if (providerArns.size >= 4096) providerArns.clear();
+    providerArns.set(text, (r = parseProviderArn(text)));
+  }
+  return r;
+}
+
+function parseProviderArn(text: string): OidcProviderArn {
   const { rest, ...head } = parseIamArn(text, 'oidc-provider');
   const result: OidcProviderArn = { ...head };
   if (!rest) return result;
@@ -186,7 +201,7 @@ export function parseOidcProviderArn(text: string): OidcProviderArn {
     return result;
   }
   result.provider = p;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(p) ?? /[A-Za-z]*:\/\//.exec(p);
+  const scheme = p.includes('://') ? (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(p) ?? /[A-Za-z]*:\/\//.exec(p)) : null;
   if (scheme) add(`remove "${scheme[0]}": the provider is the issuer without its scheme`, scheme.index, scheme.index + scheme[0].length);
   for (const m of p.matchAll(/[*?]/g)) add(`wildcard "${m[0]}" is not supported in a provider ARN`, m.index, m.index + 1);
   for (const m of p.matchAll(/[^\u0021-\u007E]/g)) add(`invalid character ${JSON.stringify(m[0])} in provider`, m.index, m.index + 1);

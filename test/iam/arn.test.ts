@@ -13,7 +13,7 @@ import {
 } from '../../src/iam/arn.js';
 
 /** The problems as `code@text-of-span`, which checks codes and offsets in one readable string. */
-const show = (text: string, problems: ArnProblem[]): string[] =>
+const show = (text: string, problems: readonly ArnProblem[]): string[] =>
   problems.map((p) => `${p.code}@${JSON.stringify(text.slice(p.start, p.end))}`);
 
 // ---------------------------------------------------------------- partitions
