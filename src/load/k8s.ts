@@ -164,7 +164,6 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
     key: `k8s:${kindName.value}/${namespace}/${nm}`,
     file: doc.span.file,
     span: doc.span,
-    node: doc,
     label: `${kindName.value} ${namespace}/${nm}`,
     apiVersion: str(get(doc, 'apiVersion')),
     kindName,
@@ -230,7 +229,6 @@ function podSpec(spec: PNode | undefined, metadata: PNode | undefined, specKeySp
   const saField = serviceAccountName?.value ? serviceAccountName : serviceAccount?.value ? serviceAccount : undefined;
   const sc = get(spec, 'securityContext');
   return {
-    node: spec,
     span: spec.span,
     serviceAccountName,
     serviceAccount,
@@ -316,7 +314,6 @@ function containers(n: PNode | undefined, init: boolean): Container[] {
       volumeMounts: mounts(get(c, 'volumeMounts')),
       securityContext: securityContext(get(c, 'securityContext')),
       span: c.span,
-      node: c,
     });
   }
   return out;

@@ -12,7 +12,7 @@ export interface AssociationParts {
   readonly source: string;
   readonly file: string;
   readonly span: Span;
-  readonly node: PNode;
+  readonly node?: PNode;
   /** Canonical identity (see `ResourceBase.key`): an association ARN, or a logical id/address/name with the file. */
   readonly key: string;
   readonly label: string;
@@ -34,7 +34,7 @@ export function makeAssociation(p: AssociationParts): PodIdentityAssociation {
     key: p.key,
     file: p.file,
     span: p.span,
-    node: p.node,
+    ...(p.node ? { node: p.node } : {}),
     label: p.label,
     source: p.source,
     anchor: p.anchor,

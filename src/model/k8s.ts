@@ -1,5 +1,5 @@
 /** Typed views of the Kubernetes/OpenShift objects the rules read. Every field a rule may point at is Located. */
-import type { PMap, PNode } from './pnode.js';
+import type { PNode } from './pnode.js';
 import type { L, ResourceBase } from './resource.js';
 import type { POD_SPEC_OWNER_KINDS } from './resource.js';
 import type { Span } from './span.js';
@@ -144,7 +144,6 @@ export interface Container {
   readonly volumeMounts: readonly VolumeMount[];
   readonly securityContext: SecurityContext;
   readonly span: Span;
-  readonly node: PMap;
 }
 
 /** A term of required node affinity: all its `matchExpressions` must hold (its `matchFields` are not read). */
@@ -163,7 +162,6 @@ export interface NodeSelectorRequirement {
 }
 
 export interface PodSpec {
-  readonly node: PMap;
   readonly span: Span;
   readonly serviceAccountName?: L<string>;
   readonly serviceAccount?: L<string>;

@@ -10,8 +10,12 @@ export interface ResourceBase {
   readonly file: string;
   /** Span of the object (document, list item or IaC resource). */
   readonly span: Span;
-  /** The raw positioned tree, for rare deep fields (`locate`) and suppression annotations. */
-  readonly node: PNode;
+  /**
+   * The positioned tree, where readers of the model need more than the typed fields (IAM policy
+   * documents and statements). Kubernetes objects do not keep theirs: the model holds only what was
+   * read from them, so memory follows the typed model, not the bytes of the manifests.
+   */
+  readonly node?: PNode;
   /** Human name used in messages, e.g. `ServiceAccount manual-sts/sa-manual-sts`. */
   readonly label: string;
 }

@@ -254,7 +254,7 @@ export function claimConditions(s: Statement, claim: string, p: TrustedProvider)
 /** Where to point at a whole trust policy: the key holding it in the role (`AssumeRolePolicyDocument`), else its `Statement` key. */
 export function documentKey(role: Role, trust: PolicyDocument): Span {
   const n = role.node;
-  if (n.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
+  if (n?.type === 'map') for (const e of n.entries) if (e.value === trust.node) return e.key.span;
   return trust.statementEntry?.key.span ?? trust.span;
 }
 
