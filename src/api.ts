@@ -16,7 +16,7 @@ import { discover, displayPath } from './load/discover.js';
 import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load/helm.js';
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { defaultCacheDir, FileCache } from './load/cache.js';
-import { buildModel, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
+import { ModelBuilder, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
 import { Index } from './model/index.js';
@@ -188,10 +188,12 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const cache = options.cache ? FileCache.open(typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(cwd), VERSION, `node${process.versions.node.split('.')[0]}`) : undefined;
-  const read = await readFiles(files, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold });
+  // Each file's resources are built as soon as it is read, and its extract dropped.
+  const builder = new ModelBuilder(files, { defaultNamespace: facts?.defaultNamespace });
+  const read = await readFiles(files, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
   cache?.save((file) => fs.existsSync(path.resolve(cwd, file)));
   const readProblems: LoadProblem[] = [...read.problems];
-  const loaded = buildModel(read.inputs, { defaultNamespace: facts?.defaultNamespace });
+  const loaded = builder.finish();
   const absByPath = new Map(loaded.files.map((f) => [f.path, f.abs]));
   const rendered = new RenderedTemplates(loaded.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
   // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).

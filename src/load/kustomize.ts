@@ -182,9 +182,9 @@ export class KustomizeBuilds {
   /** The written `metadata.name` of each renamed object, by its new name node. */
   private readonly written = new Map<PNode, PScalar>();
 
-  constructor(files: readonly { readonly path: string; readonly abs?: string; readonly text: string }[]) {
+  constructor(files: readonly { readonly path: string; readonly abs?: string; readonly text?: string }[]) {
     const display = new Map<string, string>();
-    const texts = new Map<string, string>();
+    const texts = new Map<string, string | undefined>(); // undefined: read from disk when asked for
     for (const f of files) {
       if (!f.abs) continue;
       display.set(f.abs, f.path);

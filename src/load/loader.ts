@@ -3,8 +3,8 @@
  * - `extractFile` (one YAML, JSON or CDK/Pulumi file on its own) and `loadTerraformConfiguration`
  *   (the files of one Terraform directory) parse; what they return is plain data, the same whether
  *   computed here, in a worker thread or read back from the cache (src/load/cache.ts);
- * - `buildModel` turns the extracts of the whole run into typed resources, where what depends on
- *   other files is applied: kustomize builds, the default namespace.
+ * - `buildModel` (`ModelBuilder`, one file at a time) turns the extracts into typed resources,
+ *   where what depends on other files is applied: kustomize builds, the default namespace.
  * Parse trouble becomes problems with positions, and nothing throws past this layer.
  */
 import fs from 'node:fs';
@@ -135,29 +135,67 @@ export function keepsText(path: string): boolean {
 
 /** The model from the extracts of a run, in file order. */
 export function buildModel(files: readonly LoadInput[], opts: LoadOptions = {}): LoadResult {
-  const resources: Resource[] = [];
-  const problems: LoadProblem[] = [];
-  const rendered: RenderedDoc[] = [];
-  const kustomize = new KustomizeBuilds(files.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? '' })));
-  const ctx: K8sContext = {
-    defaultNamespace: () => opts.defaultNamespace ?? 'default',
-    kustomize: (file) => kustomize.namespaceOf(file),
-    writtenName: (name) => kustomize.writtenName(name),
-  };
-  // References are rewritten against the whole build: the documents of renamed files first.
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  if (files.some((f) => kustomize.rewrites(f.path))) kustomize.prepare((file) => byPath.get(file)?.extract?.docs.map((d) => d.node) ?? []);
-  for (const f of files) {
+  const builder = new ModelBuilder(files, opts);
+  for (const f of files) builder.add(f);
+  return builder.finish();
+}
+
+/**
+ * `buildModel` one input at a time, in the run's file order, so that each file's extract (its
+ * positioned documents) can be dropped as soon as its resources are built: memory then follows the
+ * typed model, not the bytes of the documents. Built from the run's file list, of which it reads the
+ * kustomization files (their text when given, else from disk). When a kustomization renames objects,
+ * references are rewritten against the whole build (`KustomizeBuilds.prepare` needs the documents
+ * of the renamed files first): the builder then holds every input until `finish`.
+ */
+export class ModelBuilder {
+  private readonly resources: Resource[] = [];
+  private readonly problems: LoadProblem[] = [];
+  private readonly rendered: RenderedDoc[] = [];
+  private readonly files: LoadedFile[] = [];
+  private readonly kustomize: KustomizeBuilds;
+  private readonly ctx: K8sContext;
+  /** The inputs held until `finish` (when a kustomization renames objects). */
+  private readonly held?: LoadInput[];
+
+  constructor(files: readonly { readonly path: string; readonly abs?: string; readonly text?: string }[], opts: LoadOptions = {}) {
+    const kustomize = new KustomizeBuilds(files.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? undefined : '') })));
+    this.kustomize = kustomize;
+    this.ctx = {
+      defaultNamespace: () => opts.defaultNamespace ?? 'default',
+      kustomize: (file) => kustomize.namespaceOf(file),
+      writtenName: (name) => kustomize.writtenName(name),
+    };
+    if (files.some((f) => kustomize.rewrites(f.path))) this.held = [];
+  }
+
+  add(f: LoadInput): void {
+    this.files.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: f.comments, ...(f.text !== undefined ? { text: f.text } : {}) });
+    if (this.held) this.held.push(f);
+    else this.build(f);
+  }
+
+  finish(): LoadResult {
+    if (this.held) {
+      // References are rewritten against the whole build: the documents of renamed files first.
+      const byPath = new Map(this.held.map((f) => [f.path, f]));
+      this.kustomize.prepare((file) => byPath.get(file)?.extract?.docs.map((d) => d.node) ?? []);
+      for (const f of this.held) this.build(f);
+      this.held.length = 0;
+    }
+    return { resources: this.resources, problems: this.problems, rendered: this.rendered, files: this.files };
+  }
+
+  private build(f: LoadInput): void {
+    const { ctx, resources, problems } = this;
     if (f.terraform) add(f.terraform, ctx, resources, problems);
     const x = f.extract;
-    if (!x) continue;
+    if (!x) return;
     problems.push(...x.problems);
-    rendered.push(...x.rendered);
+    this.rendered.push(...x.rendered);
     if (x.ts) add(x.ts, ctx, resources, problems);
-    for (const d of x.docs) addDocument(kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+    for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
   }
-  const out: LoadedFile[] = files.map((f) => ({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: f.comments, ...(f.text !== undefined ? { text: f.text } : {}) }));
-  return { resources, problems, rendered, files: out };
 }
 
 /** The resources, manifests and problems of a CDK/Pulumi program or a Terraform configuration. */

@@ -28,6 +28,11 @@ export interface ReadOptions {
   readonly concurrency?: number | 'auto' | 'off';
   /** Bytes to parse before workers start (default `WORKER_THRESHOLD`; 0 starts them at once). */
   readonly workerThreshold?: number;
+  /**
+   * Receives each input, in file order, as soon as it and every file before it are read (a
+   * `ModelBuilder`'s `add`), so that no extract outlives its file; `inputs` is then empty.
+   */
+  readonly sink?: (input: LoadInput) => void;
 }
 
 export interface ReadResult {
@@ -42,10 +47,20 @@ const TERRAFORM_KEY = (first: string) => `terraform:${first}`;
 
 export async function readFiles(files: readonly FileToRead[], opts: ReadOptions = {}): Promise<ReadResult> {
   const cache = opts.cache;
+  const sink = opts.sink;
   const problems: LoadProblem[] = [];
-  const inputs: (LoadInput | undefined)[] = [];
+  // undefined: not read yet; null: nothing to build (unreadable, or already given to the sink).
+  const inputs: (LoadInput | null | undefined)[] = new Array(files.length);
+  let next = 0;
+  const deliver = (): void => {
+    if (!sink) return;
+    for (; next < inputs.length && inputs[next] !== undefined; next++) {
+      const x = inputs[next];
+      inputs[next] = null;
+      if (x) sink(x);
+    }
+  };
   const later: Promise<void>[] = [];
-  const terraform: { index: number; src: SourceFile; hash: string }[] = [];
   const workers = workerCount(opts.concurrency);
   const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
   let pool: ParsePool | undefined;
@@ -54,79 +69,34 @@ export async function readFiles(files: readonly FileToRead[], opts: ReadOptions 
   let parsed = 0;
   let inWorkers = 0;
 
-  // Texts sent to workers and not yet parsed: reading waits when they pass this, so that memory
-  // does not grow with the repository.
-  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
-  let inFlight = 0;
-  const flight: Promise<void>[] = [];
-  try {
-    for (let index = 0; index < files.length; index++) {
-      const f = files[index];
-      let text = f.text;
-      if (text === undefined) {
-        try {
-          text = fs.readFileSync(f.abs!, 'utf8');
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-          problems.push({ message: `cannot read file (${code})`, code: 'READ_ERROR', span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-          continue;
-        }
-      }
-      const src: SourceFile = { path: f.path, text, ...(f.abs ? { abs: f.abs } : {}), ...(f.commentsOnly ? { commentsOnly: true } : {}) };
-      const base: LoadInput = { path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: commentsOf(src), ...(f.keepText || f.commentsOnly || keepsText(f.path) ? { text } : {}) };
-      if (isTerraformSource(src)) {
-        // Read with the other files of its configuration, below.
-        terraform.push({ index, src, hash: cache ? contentHash(text) : '' });
-        inputs[index] = base;
-        continue;
-      }
-      if (f.commentsOnly || text.trim() === '') {
-        inputs[index] = base;
-        continue;
-      }
-      const hash = cache ? contentHash(text) : '';
-      const hit = cache?.get(f.path, hash) as FileExtract | null | undefined;
-      if (hit !== undefined) {
-        cached++;
-        inputs[index] = withExtract(base, hit ?? undefined, text);
-        continue;
-      }
-      parsed++;
-      // CDK/Pulumi programs are read here (their parser is loaded once, in this thread).
-      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== undefined || (toParse += text.length) > threshold);
-      if (!inWorker) {
-        const x = extractFile(src);
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, text);
-        continue;
-      }
-      pool ??= new ParsePool(workers);
-      inWorkers++;
-      const size = text.length;
-      inFlight += size;
-      const done = pool
-        .parse(src)
-        // A worker that fails (out of memory on a hostile file, say) leaves the file to this thread.
-        .catch(() => extractFile(src))
-        .then((x) => {
-          inFlight -= size;
-          cache?.set(f.path, hash, x ?? null);
-          inputs[index] = withExtract(base, x, src.text);
-        });
-      later.push(done);
-      flight.push(done);
-      if (inFlight > MAX_IN_FLIGHT) {
-        pool.flush();
-        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
-      }
+  const readText = (f: FileToRead): string | undefined => {
+    if (f.text !== undefined) return f.text;
+    try {
+      return fs.readFileSync(f.abs!, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+      problems.push({ message: `cannot read file (${code})`, code: 'READ_ERROR', span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+      return undefined;
     }
-    pool?.flush();
-    await Promise.all(later);
-  } finally {
-    await pool?.close();
-  }
+  };
+  const baseOf = (f: FileToRead, src: SourceFile): LoadInput => ({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: commentsOf(src), ...(f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {}) });
+  const sourceOf = (f: FileToRead, text: string): SourceFile => ({ path: f.path, text, ...(f.abs ? { abs: f.abs } : {}), ...(f.commentsOnly ? { commentsOnly: true } : {}) });
 
-  // Terraform: one configuration per directory, cached as a whole.
+  // Terraform first: one configuration per directory, cached as a whole, its result placed at its
+  // first file (so that the other files can be handed on as they are read).
+  const terraform: { index: number; src: SourceFile; hash: string }[] = [];
+  for (let index = 0; index < files.length; index++) {
+    const f = files[index];
+    if (!isTerraformSource(f)) continue;
+    const text = readText(f);
+    if (text === undefined) {
+      inputs[index] = null;
+      continue;
+    }
+    const src = sourceOf(f, text);
+    terraform.push({ index, src, hash: cache ? contentHash(text) : '' });
+    inputs[index] = baseOf(f, src);
+  }
   if (terraform.length > 0) {
     const byPath = new Map(terraform.map((t) => [t.src.path, t]));
     for (const group of terraformConfigurations(terraform.map((t) => t.src))) {
@@ -143,7 +113,78 @@ export async function readFiles(files: readonly FileToRead[], opts: ReadOptions 
       inputs[first.index] = { ...inputs[first.index]!, terraform: result };
     }
   }
-  return { inputs: inputs.filter((x): x is LoadInput => x !== undefined), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
+
+  // Texts sent to workers and not yet parsed: reading waits when they pass this, so that memory
+  // does not grow with the repository.
+  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+  let inFlight = 0;
+  const flight: Promise<void>[] = [];
+  try {
+    for (let index = 0; index < files.length; index++) {
+      const f = files[index];
+      if (inputs[index] !== undefined) {
+        deliver();
+        continue; // Terraform, read above
+      }
+      const text = readText(f);
+      if (text === undefined) {
+        inputs[index] = null;
+        deliver();
+        continue;
+      }
+      const src = sourceOf(f, text);
+      const base = baseOf(f, src);
+      if (f.commentsOnly || text.trim() === '') {
+        inputs[index] = base;
+        deliver();
+        continue;
+      }
+      const hash = cache ? contentHash(text) : '';
+      const hit = cache?.get(f.path, hash) as FileExtract | null | undefined;
+      if (hit !== undefined) {
+        cached++;
+        inputs[index] = withExtract(base, hit ?? undefined, text);
+        deliver();
+        continue;
+      }
+      parsed++;
+      // CDK/Pulumi programs are read here (their parser is loaded once, in this thread).
+      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== undefined || (toParse += text.length) > threshold);
+      if (!inWorker) {
+        const x = extractFile(src);
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, text);
+        deliver();
+        continue;
+      }
+      pool ??= new ParsePool(workers);
+      inWorkers++;
+      const size = text.length;
+      inFlight += size;
+      const done = pool
+        .parse(src)
+        // A worker that fails (out of memory on a hostile file, say) leaves the file to this thread.
+        .catch(() => extractFile(src))
+        .then((x) => {
+          inFlight -= size;
+          cache?.set(f.path, hash, x ?? null);
+          inputs[index] = withExtract(base, x, src.text);
+          deliver();
+        });
+      later.push(done);
+      flight.push(done);
+      if (inFlight > MAX_IN_FLIGHT) {
+        pool.flush();
+        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
+      }
+    }
+    pool?.flush();
+    await Promise.all(later);
+  } finally {
+    await pool?.close();
+  }
+  deliver();
+  return { inputs: inputs.filter((x): x is LoadInput => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
 }
 
 /** The input with its extract; the text is kept for Helm output (its templates' lines are read for related locations). */
