@@ -221,6 +221,15 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
   }
 }
 
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. V8 represents a substring of
+ * 13 characters or more as a view of its parent, so one such value kept by the model would keep
+ * its whole file's text alive.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 function firstLine(msg: string): string {
   const i = msg.indexOf('\n');
   const line = (i === -1 ? msg : msg.slice(0, i)).trim();
@@ -305,7 +314,7 @@ class Converter {
     if (action) return action;
     if (k && isScalar(k)) {
       const v = k.value;
-      return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : (v as string | number | boolean), span: this.nodeSpan(k) };
+      return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : typeof v === 'string' ? own(v) : (v as number | boolean), span: this.nodeSpan(k) };
     }
     const span = k ? this.nodeSpan(k) : this.span(0, 0);
     return { type: 'scalar', value: k ? String(k) : null, span };
@@ -316,7 +325,8 @@ class Converter {
     const raw = n.value;
     let value: string | number | boolean | null;
     if (raw === null || raw === undefined) value = null;
-    else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') value = raw;
+    else if (typeof raw === 'string') value = own(raw);
+    else if (typeof raw === 'number' || typeof raw === 'boolean') value = raw;
     else if (typeof raw === 'bigint') value = Number(raw);
     else value = String(raw);
     const span = this.nodeSpan(n);
