@@ -224,7 +224,8 @@ export async function runAction(io: ActionIo): Promise<number> {
   }
 }
 
-if (isMain(import.meta.url)) {
+/** The Action in this process: the runner's environment, standard streams and exit status. */
+export async function startAction(): Promise<void> {
   process.exitCode = await runAction({
     cwd: process.cwd(),
     env: process.env,
@@ -232,3 +233,5 @@ if (isMain(import.meta.url)) {
     stderr: (s) => process.stderr.write(s),
   });
 }
+
+if (isMain(import.meta.url)) void startAction();
