@@ -248,7 +248,8 @@ test('the code cache: written once, then used; damaged, foreign or turned off, t
   assert.is(fs.statSync(file).mtimeMs, mtime, 'a cache V8 accepts is not written again');
   for (const [label, bytes] of [
     ['truncated', written.subarray(0, written.length >> 1)],
-    ['corrupt V8 data', Buffer.concat([written.subarray(0, 47), Buffer.alloc(written.length - 47, 0xa5)])],
+    // The launcher's header (55 bytes) intact, V8's data not.
+    ['corrupt V8 data', Buffer.concat([written.subarray(0, 55), Buffer.alloc(written.length - 55, 0xa5)])],
     ['not a cache file', Buffer.from('garbage')],
     ['empty', Buffer.alloc(0)],
   ] as const) {
@@ -256,6 +257,16 @@ test('the code cache: written once, then used; damaged, foreign or turned off, t
     same(label);
     assert.ok(fs.readFileSync(file).length > 100_000, `${label}: written again`);
   }
+  // A cache written by a run that only printed the version is written again by the next run that
+  // lints, and then kept.
+  fs.rmSync(cache, { recursive: true });
+  assert.is(run(bundle, ['--version'], { env }).code, 0);
+  const brief = fs.statSync(file);
+  same('after --version');
+  const full = fs.statSync(file);
+  assert.ok(full.mtimeMs > brief.mtimeMs && full.size > brief.size, `written again: ${brief.size} → ${full.size} bytes`);
+  same('again');
+  assert.is(fs.statSync(file).mtimeMs, full.mtimeMs, 'then kept');
   // Another Node.js option gets a file of its own; a cache directory that cannot be made is no cache.
   const other = run(bundle, args, { env, node: ['--stack-size=2000'] });
   assert.fixture(other.stdout, expected.stdout);

@@ -34,7 +34,7 @@ var import_node_url = require("node:url");
 var import_node_vm = __toESM(require("node:vm"));
 var PROGRAM = "irsa-lint.cjs";
 var MAGIC = Buffer.from("irsa-lint code cache 1\n");
-var HEADER = MAGIC.length + 24;
+var HEADER = MAGIC.length + 32;
 var KEEP = 8;
 function codeCacheDir(env = process.env) {
   const setting = env.IRSA_LINT_CODE_CACHE;
@@ -52,12 +52,17 @@ function runtimeKey() {
   for (let i = 0; i < options.length; i++) h = Math.imul(h ^ options.charCodeAt(i), 16777619) >>> 0;
   return `${process.version}-${process.arch}-${h.toString(16).padStart(8, "0")}`;
 }
-function header(stat, data) {
+function briefRun() {
+  const args = process.argv.slice(2);
+  return args.length === 1 && ["--version", "-v", "--help", "-h", "help"].includes(args[0]);
+}
+function header(stat, data, brief) {
   const h = Buffer.alloc(HEADER);
   MAGIC.copy(h, 0);
   h.writeDoubleLE(stat.size, MAGIC.length);
   h.writeDoubleLE(stat.mtimeMs, MAGIC.length + 8);
   h.writeDoubleLE(data.length, MAGIC.length + 16);
+  h.writeDoubleLE(brief ? 1 : 0, MAGIC.length + 24);
   return h;
 }
 function readCache(file, stat) {
@@ -69,13 +74,13 @@ function readCache(file, stat) {
   }
   if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;
   if (buf.readDoubleLE(MAGIC.length) !== stat.size || buf.readDoubleLE(MAGIC.length + 8) !== stat.mtimeMs || buf.readDoubleLE(MAGIC.length + 16) !== buf.length - HEADER) return void 0;
-  return buf.subarray(HEADER);
+  return { data: buf.subarray(HEADER), brief: buf.readDoubleLE(MAGIC.length + 24) === 1 };
 }
-function writeCache(dir, file, stat, data) {
+function writeCache(dir, file, stat, data, brief) {
   try {
     import_node_fs.default.mkdirSync(dir, { recursive: true, mode: 448 });
     const tmp = `${file}.${process.pid}.tmp`;
-    import_node_fs.default.writeFileSync(tmp, Buffer.concat([header(stat, data), data]), { mode: 384 });
+    import_node_fs.default.writeFileSync(tmp, Buffer.concat([header(stat, data, brief), data]), { mode: 384 });
     import_node_fs.default.renameSync(tmp, file);
     const files = import_node_fs.default.readdirSync(dir).filter((n) => n.endsWith(".bin")).map((n) => ({ p: import_node_path.default.join(dir, n), t: import_node_fs.default.statSync(import_node_path.default.join(dir, n)).mtimeMs })).sort((a, b) => b.t - a.t);
     for (const f of files.slice(KEEP)) import_node_fs.default.rmSync(f.p, { force: true });
@@ -88,11 +93,12 @@ function load(l, name) {
   const stat = import_node_fs.default.statSync(file);
   const source = import_node_fs.default.readFileSync(file, "latin1");
   const cacheFile = l.cacheDir && import_node_path.default.join(l.cacheDir, `${define_IRSA_LINT_FILES_default[name].slice(0, 16)}-${runtimeKey()}.bin`);
-  const cachedData = cacheFile ? readCache(cacheFile, stat) : void 0;
+  const cached = cacheFile ? readCache(cacheFile, stat) : void 0;
   const script = new import_node_vm.default.Script(`(function (exports, require, module, __filename, __dirname) {${source}
-})`, { filename: file, cachedData });
-  if (cacheFile && l.write && (cachedData === void 0 || script.cachedDataRejected)) {
-    process.once("exit", () => writeCache(l.cacheDir, cacheFile, stat, script.createCachedData()));
+})`, { filename: file, cachedData: cached?.data });
+  const brief = briefRun();
+  if (cacheFile && l.write && (cached === void 0 || script.cachedDataRejected || cached.brief && !brief)) {
+    process.once("exit", () => writeCache(l.cacheDir, cacheFile, stat, script.createCachedData(), brief));
   }
   const node = (0, import_node_module.createRequire)(file);
   const require2 = Object.assign((id) => id.startsWith("./") && Object.hasOwn(define_IRSA_LINT_FILES_default, id.slice(2)) ? load(l, id.slice(2)) : node(id), {

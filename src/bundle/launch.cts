@@ -9,7 +9,8 @@
  * a short run's start-up. A file's cache is written at the end of the first run that loads it,
  * after its code has run (it then holds the functions that run compiled, not just the top
  * level), once per file and Node.js version, to `$XDG_CACHE_HOME/irsa-lint/code-cache/`
- * (`~/.cache/irsa-lint/code-cache/` by default) or to the directory `IRSA_LINT_CODE_CACHE` names;
+ * (`~/.cache/irsa-lint/code-cache/` by default) or to the directory `IRSA_LINT_CODE_CACHE` names
+ * (again by the next run that lints when the first one only printed the version or the help);
  * `IRSA_LINT_CODE_CACHE=off` turns it off. Cache data is trusted as the program is (it is compiled
  * code): it lives in the user's own cache directory and is written by rename. A cache file that is
  * missing, unreadable, of another file, Node.js version, architecture or set of V8 options, or cut
@@ -33,8 +34,11 @@ export type Entry = 'startCli' | 'startAction' | 'startParseWorker';
 
 const PROGRAM = 'irsa-lint.cjs';
 const MAGIC = Buffer.from('irsa-lint code cache 1\n');
-/** Header: magic, then the file's size and mtime (ms) and the length of the V8 data, 8 bytes each. */
-const HEADER = MAGIC.length + 24;
+/**
+ * Header: magic, then 8 bytes each: the file's size and mtime (ms), the length of the V8 data, and
+ * 1 when the run that wrote it only printed the version or the help (see `briefRun`).
+ */
+const HEADER = MAGIC.length + 32;
 /** Cache files kept in the directory (other files, versions and options), the newest. */
 const KEEP = 8;
 
@@ -62,17 +66,27 @@ function runtimeKey(): string {
   return `${process.version}-${process.arch}-${h.toString(16).padStart(8, '0')}`;
 }
 
-function header(stat: fs.Stats, data: Buffer): Buffer {
+/**
+ * Does this run only print the version or the help? Its cache then holds little more than the
+ * top level, so the next run that does more writes the file again (once).
+ */
+function briefRun(): boolean {
+  const args = process.argv.slice(2);
+  return args.length === 1 && ['--version', '-v', '--help', '-h', 'help'].includes(args[0]);
+}
+
+function header(stat: fs.Stats, data: Buffer, brief: boolean): Buffer {
   const h = Buffer.alloc(HEADER);
   MAGIC.copy(h, 0);
   h.writeDoubleLE(stat.size, MAGIC.length);
   h.writeDoubleLE(stat.mtimeMs, MAGIC.length + 8);
   h.writeDoubleLE(data.length, MAGIC.length + 16);
+  h.writeDoubleLE(brief ? 1 : 0, MAGIC.length + 24);
   return h;
 }
 
 /** The V8 data of a cache file written for this very file (same size and mtime), or undefined. */
-function readCache(file: string, stat: fs.Stats): Buffer | undefined {
+function readCache(file: string, stat: fs.Stats): { data: Buffer; brief: boolean } | undefined {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -81,15 +95,15 @@ function readCache(file: string, stat: fs.Stats): Buffer | undefined {
   }
   if (buf.length <= HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   if (buf.readDoubleLE(MAGIC.length) !== stat.size || buf.readDoubleLE(MAGIC.length + 8) !== stat.mtimeMs || buf.readDoubleLE(MAGIC.length + 16) !== buf.length - HEADER) return undefined;
-  return buf.subarray(HEADER);
+  return { data: buf.subarray(HEADER), brief: buf.readDoubleLE(MAGIC.length + 24) === 1 };
 }
 
 /** Write by rename (a reader never sees half a file), then drop the oldest files past `KEEP`. */
-function writeCache(dir: string, file: string, stat: fs.Stats, data: Buffer): void {
+function writeCache(dir: string, file: string, stat: fs.Stats, data: Buffer, brief: boolean): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([header(stat, data), data]), { mode: 0o600 });
+    fs.writeFileSync(tmp, Buffer.concat([header(stat, data, brief), data]), { mode: 0o600 });
     fs.renameSync(tmp, file);
     const files = fs
       .readdirSync(dir)
@@ -122,11 +136,12 @@ function load(l: Loader, name: string): unknown {
   // The files are ASCII (scripts/bundle.mjs checks): read as Latin-1, the fastest decoding.
   const source = fs.readFileSync(file, 'latin1');
   const cacheFile = l.cacheDir && path.join(l.cacheDir, `${IRSA_LINT_FILES[name].slice(0, 16)}-${runtimeKey()}.bin`);
-  const cachedData = cacheFile ? readCache(cacheFile, stat) : undefined;
+  const cached = cacheFile ? readCache(cacheFile, stat) : undefined;
   // The wrapper of a CommonJS module, on the file's first line (its line numbers stay).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
-  if (cacheFile && l.write && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => writeCache(l.cacheDir!, cacheFile, stat, script.createCachedData()));
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached?.data });
+  const brief = briefRun();
+  if (cacheFile && l.write && (cached === undefined || script.cachedDataRejected || (cached.brief && !brief))) {
+    process.once('exit', () => writeCache(l.cacheDir!, cacheFile, stat, script.createCachedData(), brief));
   }
   const node = createRequire(file);
   const require = Object.assign((id: string) => (id.startsWith('./') && Object.hasOwn(IRSA_LINT_FILES, id.slice(2)) ? load(l, id.slice(2)) : node(id)), {
