@@ -286,8 +286,12 @@ export function isMain(moduleUrl: string): boolean {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const code = await main(process.argv.slice(2), {
+/**
+ * The CLI in this process: its arguments, standard streams and exit status. Run when this module
+ * is the script Node was started with, and by the bundle's `dist/bundle/cli.cjs`.
+ */
+export async function startCli(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdout: (s) => process.stdout.write(s),
@@ -296,5 +300,6 @@ if (isMain(import.meta.url)) {
     isTTY: !!process.stdout.isTTY,
     columns: process.stdout.columns,
   });
-  process.exitCode = code;
 }
+
+if (isMain(import.meta.url)) void startCli();

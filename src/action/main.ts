@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Entry point of the GitHub Action (action.yml runs `node dist/src/action/main.js`).
+ * Entry point of the GitHub Action (action.yml runs its bundle, `dist/bundle/action.cjs`, with the
+ * runner's Node.js 24).
  *
  * Inputs arrive as environment variables the way the runner names them: `INPUT_` + the input name
  * upper-cased with spaces turned into `_` and hyphens kept (`INPUT_FAIL-ON`); the underscore
- * spelling (`INPUT_FAIL_ON`) is accepted too, because a composite action has to pass them through
- * `env:` itself. The run always writes SARIF to `output-file`, prints the `format` report
+ * spelling (`INPUT_FAIL_ON`) is accepted too, which is how a composite action that wraps this one
+ * has to pass them through `env:`. The run always writes SARIF to `output-file`, prints the `format` report
  * (workflow-command annotations by default) to standard output, appends `sarif-file`, `errors`,
  * `warnings` and `notes` to `$GITHUB_OUTPUT` and a Markdown summary to `$GITHUB_STEP_SUMMARY`.
  * With `access-diff: true` on a pull request, the summary also gets the access diff against the
@@ -224,7 +225,8 @@ export async function runAction(io: ActionIo): Promise<number> {
   }
 }
 
-if (isMain(import.meta.url)) {
+/** The Action in this process: the runner's environment, standard streams and exit status. */
+export async function startAction(): Promise<void> {
   process.exitCode = await runAction({
     cwd: process.cwd(),
     env: process.env,
@@ -232,3 +234,5 @@ if (isMain(import.meta.url)) {
     stderr: (s) => process.stderr.write(s),
   });
 }
+
+if (isMain(import.meta.url)) void startAction();

@@ -185,13 +185,13 @@ jobs:
   irsa-lint:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
       - uses: irsa-lint/irsa-lint@v0.1.0
         id: irsa-lint
         with:
           path: .
           fail-on: error
-      - uses: github/codeql-action/upload-sarif@v3
+      - uses: github/codeql-action/upload-sarif@v4
         if: always()
         with:
           sarif_file: \${{ steps.irsa-lint.outputs.sarif-file }}
@@ -236,7 +236,7 @@ export function helmWorkflowSnippet(name: string, dir: string): string {
   const out = dir === '.' ? 'rendered.yaml' : `${dir}/rendered.yaml`;
   return `# .github/workflows/irsa-lint.yml, steps of the irsa-lint job: render ${dir} first
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
       - name: Render ${dir}
         run: helm template ${shellWord(name)} ${shellWord(dir)} > ${shellWord(out)}
       - uses: irsa-lint/irsa-lint@v${VERSION}

@@ -8,9 +8,15 @@
  * `lint()` parses on the main thread until the text still to parse passes a threshold, then hands
  * the rest to the pool.
  */
+import { createRequire } from 'node:module';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FileExtract, SourceFile } from './loader.js';
+
+/** `worker_threads`, loaded when a pool starts: most runs parse on the main thread and never need it. */
+function threads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 /** Bytes of text to parse before workers are started (measured with `npm run bench`, see README). */
 export const WORKER_THRESHOLD = 2_000_000;
@@ -26,10 +32,12 @@ export function workerCount(concurrency: number | 'auto' | 'off' | undefined): n
 }
 
 /**
- * A new worker running the parse worker next to this module: the bundle's (when bundled), the
- * compiled JavaScript, or the TypeScript source through tsx (tests run the sources).
+ * A new worker running the parse worker next to this module: the bundle's (when bundled: its
+ * launcher sets `__irsaLintWorker` to `dist/bundle/parse-worker.cjs`), the compiled JavaScript, or
+ * the TypeScript source through tsx (tests run the sources).
  */
 function startWorker(): Worker {
+  const { Worker } = threads();
   const bundled = (globalThis as { __irsaLintWorker?: string }).__irsaLintWorker;
   if (bundled) return new Worker(new URL(bundled), { stdout: false, stderr: false });
   const self = import.meta.url;

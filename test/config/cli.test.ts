@@ -162,7 +162,7 @@ test('init: writes a valid commented configuration, refuses to overwrite, prints
     assert.is(r.code, 0);
     assert.match(r.out, /^wrote \.irsa-lint\.yaml/);
     assert.match(r.out, /repo: https:\/\/github\.com\/irsa-lint\/irsa-lint/);
-    assert.match(r.out, /github\/codeql-action\/upload-sarif@v3/);
+    assert.match(r.out, /github\/codeql-action\/upload-sarif@v4/);
     const c = loadConfigFile(path.join(dir, '.irsa-lint.yaml'), dir, RULES);
     assert.is(c.extends, 'recommended');
     const before = fs.readFileSync(path.join(dir, '.irsa-lint.yaml'), 'utf8');

@@ -1,7 +1,8 @@
 /**
- * The GitHub Action: action.yml's shape, and the built entry (dist/src/action/main.js) run with
- * node the way the composite step runs it, with INPUT_* variables and temporary GITHUB_OUTPUT /
- * GITHUB_STEP_SUMMARY files. Outputs, annotations, summary and SARIF are checked exactly.
+ * The GitHub Action: action.yml's shape, and the entry it names (the bundle's
+ * dist/bundle/action.cjs) run with node the way the runner runs it, with INPUT_* variables in the
+ * runner's spelling and temporary GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Outputs,
+ * annotations, summary and SARIF are checked exactly.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,32 +21,27 @@ interface ActionYml {
   description?: string;
   inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
   outputs?: Record<string, { description?: string; value?: string }>;
-  runs?: { using?: string; steps?: { run?: string; uses?: string; shell?: string; env?: Record<string, string>; id?: string }[]; main?: string; image?: string };
+  runs?: { using?: string; steps?: unknown[]; main?: string; image?: string };
 }
 
-test('action.yml: required keys, documented inputs and outputs, every input used', () => {
+test('action.yml: required keys, documented inputs and outputs, every input read by the bundled entry', () => {
   const a = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
   assert.ok(a.name && a.description, 'name and description');
-  assert.ok(['node20', 'node24', 'composite', 'docker'].includes(a.runs?.using ?? ''), `runs.using ${a.runs?.using}`);
   assert.equal(Object.keys(a.inputs ?? {}), ['path', 'format', 'output-file', 'fail-on', 'config', 'args', 'access-diff']);
   assert.equal(Object.keys(a.outputs ?? {}), ['sarif-file', 'errors', 'warnings', 'notes']);
   for (const [name, i] of Object.entries(a.inputs ?? {})) assert.ok(i.description, `input ${name} has a description`);
   for (const [name, o] of Object.entries(a.outputs ?? {})) {
     assert.ok(o.description, `output ${name} has a description`);
-    if (a.runs?.using === 'composite') assert.is(o.value, `\${{ steps.lint.outputs.${name} }}`, `output ${name} has a value`);
+    assert.is(o.value, undefined, `output ${name}: a JavaScript action's outputs come from $GITHUB_OUTPUT`);
   }
-  assert.is(a.runs?.using, 'composite');
-  const steps = a.runs?.steps ?? [];
-  for (const s of steps) if (s.run) assert.is(s.shell, 'bash', 'composite run steps need a shell');
-  const text = JSON.stringify(steps);
-  for (const name of Object.keys(a.inputs ?? {})) assert.ok(text.includes(`\${{ inputs.${name} }}`), `input ${name} is used`);
-  // The lint step passes each input under the name main.ts reads.
-  const lintStep = steps.find((s) => s.id === 'lint');
-  assert.ok(lintStep?.run?.includes('dist/src/action/main.js'));
+  // A JavaScript action on the committed bundle: no install or build step on the runner.
+  assert.equal([a.runs?.using, a.runs?.main, a.runs?.steps], ['node24', 'dist/bundle/action.cjs', undefined]);
+  assert.ok(fs.existsSync(path.join(ROOT, a.runs!.main!)), 'the entry is committed');
+  // The entry reads each input under the name the runner gives it (INPUT_ + upper case, hyphens kept).
+  const source = fs.readFileSync(path.join(ROOT, 'src', 'action', 'main.ts'), 'utf8');
   for (const name of Object.keys(a.inputs ?? {})) {
-    const entry = Object.entries(lintStep?.env ?? {}).find(([, v]) => v === `\${{ inputs.${name} }}`);
-    assert.ok(entry, `input ${name} is passed to the entry`);
-    assert.is(getInput({ [entry![0]]: ' x ' }, name), 'x', `${entry![0]} is read as input ${name}`);
+    assert.ok(source.includes(`getInput(env, '${name}')`), `input ${name} is read`);
+    assert.is(getInput({ [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]: ' x ' }, name), 'x', `input ${name} in the runner's spelling`);
   }
 });
 
@@ -60,7 +56,7 @@ test('inputs as the runner names them; args splitting; output entries', () => {
 });
 
 function runEntry(cwd: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
-  const { action } = buildPackage();
+  const { bundleAction: action } = buildPackage();
   const out = path.join(cwd, '..', 'github_output');
   const summary = path.join(cwd, '..', 'step_summary');
   fs.writeFileSync(out, '');

@@ -11,8 +11,12 @@ import { ROOT } from '../helpers.js';
 export interface Built {
   /** Package directory (holds package.json and dist/). */
   readonly dir: string;
+  /** The tsc-built CLI and Action entry (dist/src/cli.js, dist/src/action/main.js). */
   readonly cli: string;
   readonly action: string;
+  /** The `irsa-lint` binary (package.json `bin`: the bundle's CLI) and the bundle's Action entry. */
+  readonly bin: string;
+  readonly bundleAction: string;
 }
 
 let built: Built | undefined;
@@ -40,9 +44,10 @@ function freshRepoDist(): boolean {
 }
 
 /**
- * A directory laid out like the published package: package.json, README.md, LICENSE, schemas/ and
- * dist/src + dist/rules (the repository's dist/ when fresh, else a `tsc` build of the working tree),
- * with node_modules linked to the repository's so that the built CLI runs.
+ * A directory laid out like the published package: package.json, README.md, LICENSE, schemas/,
+ * dist/src + dist/rules (the repository's dist/ when fresh, else a `tsc` build of the working tree)
+ * and the committed bundle (dist/bundle; test/bundle.test.ts checks that it is up to date), with
+ * node_modules linked to the repository's so that the built CLI runs.
  */
 export function buildPackage(): Built {
   if (built) return built;
@@ -64,8 +69,10 @@ export function buildPackage(): Built {
   if (ex.status !== 0) throw new Error(`gen-examples failed:\n${ex.stdout}${ex.stderr}`);
   for (const f of ['package.json', 'README.md', 'LICENSE']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.cpSync(path.join(ROOT, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'dist', 'bundle'), path.join(dir, 'dist', 'bundle'), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  built = { dir, cli, action };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  built = { dir, cli, action, bin: path.join(dir, pkg.bin['irsa-lint']), bundleAction: path.join(dir, 'dist', 'bundle', 'action.cjs') };
   return built;
 }
 

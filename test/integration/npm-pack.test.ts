@@ -1,7 +1,7 @@
 /**
  * The npm package: `npm pack` of the staged package, `npm install <tgz>` into an empty project
  * (production dependencies only, offline first: the npm cache holds them), then the installed
- * `irsa-lint` binary and the `import('irsa-lint')` API.
+ * `irsa-lint` binary (the bundle) and the `import('irsa-lint')` API (the tsc build).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +30,8 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   assert.is(packed.code, 0, packed.stderr);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   const files = info.files.map((f) => f.path);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/examples.json', 'dist/src/cli.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/action/main.js', 'schemas/config.schema.json']) {
+  const bundle = ['cli.cjs', 'action.cjs', 'parse-worker.cjs', 'irsa-lint.cjs', 'typescript-estree.cjs', 'web-tree-sitter.cjs', 'web-tree-sitter.wasm', 'tree-sitter-terraform.wasm', 'licenses.txt'].map((f) => `dist/bundle/${f}`);
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/examples.json', 'dist/src/cli.js', 'dist/src/api.js', 'dist/src/api.d.ts', 'dist/src/action/main.js', 'schemas/config.schema.json', ...bundle]) {
     assert.ok(files.includes(f), `${f} is in the package`);
   }
   assert.ok(files.some((f) => f.startsWith('dist/rules/')), 'rules are in the package');
@@ -43,6 +44,8 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   if (inst.code !== 0) inst = run('npm', ['install', path.join(tmp, info.filename), '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], app);
   assert.is(inst.code, 0, inst.stderr);
   assert.ok(fs.existsSync(path.join(app, 'node_modules', 'irsa-lint', 'dist', 'src', 'api.d.ts')));
+  // The binary is the bundle's CLI.
+  assert.is(fs.realpathSync(path.join(app, 'node_modules', '.bin', 'irsa-lint')), fs.realpathSync(path.join(app, 'node_modules', 'irsa-lint', 'dist', 'bundle', 'cli.cjs')));
 
   const version = run('npx', ['--no-install', 'irsa-lint', '--version'], app);
   assert.equal([version.code, version.stdout], [0, `${VERSION}\n`]);
@@ -76,7 +79,7 @@ test('npm pack, npm install the tarball, run the binary and the API', () => {
   const context = run(bin, ['lint', '--no-color', '--context', '.', 'k8s/sa.yaml'], repo);
   assert.is(context.code, 1, 'the rename is reported from the trust policy side');
 
-  // Terraform: the HCL parser's WebAssembly files are found in the installed package's dependencies.
+  // Terraform: the HCL parser and its WebAssembly files are found next to the bundle.
   const tf = path.join(tmp, 'tf');
   fs.mkdirSync(tf);
   fs.cpSync(path.join(FIXTURES, '_iac', 'terraform'), tf, { recursive: true });

@@ -1,9 +1,10 @@
 /**
  * The pre-commit hook end to end: a temporary git repository whose .pre-commit-config.yaml uses the
- * hook defined in .pre-commit-hooks.yaml (as a `repo: local` hook running the freshly built CLI with
- * `language: system`, so that nothing is downloaded). A staged ServiceAccount rename that breaks the
- * trust policy in an unchanged file blocks the commit; a consistent change goes through. The Helm
- * chart hook of docs/integrations.md runs the same way, with a stand-in for `helm` on PATH.
+ * hook defined in .pre-commit-hooks.yaml (as a `repo: local` hook running the package's binary, the
+ * bundled CLI, with `language: system`, so that nothing is downloaded). A staged ServiceAccount
+ * rename that breaks the trust policy in an unchanged file blocks the commit; a consistent change
+ * goes through. The Helm chart hook of docs/integrations.md runs the same way, with a stand-in for
+ * `helm` on PATH.
  * Requires pre-commit on PATH (.ci/run installs it): the test fails, not skips, without it.
  */
 import { spawnSync } from 'node:child_process';
@@ -54,7 +55,7 @@ test('npm pack prints only the tarball name, which pre-commit (language: node) t
 test('pre-commit blocks a commit that breaks a cross-reference in an unchanged file', () => {
   const which = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
   assert.ok(!which.error && which.status === 0, 'pre-commit must be installed (apt-get install pre-commit, or pip install pre-commit)');
-  const { cli } = buildPackage();
+  const { bin } = buildPackage();
   const tmp = scratch('pre-commit');
   const repo = path.join(tmp, 'repo');
   fs.mkdirSync(repo);
@@ -68,9 +69,9 @@ test('pre-commit blocks a commit that breaks a cross-reference in an unchanged f
     GIT_CONFIG_NOSYSTEM: '1',
     NO_COLOR: '1',
   };
-  // The published hook, run from the local build.
+  // The published hook, run from the local build: `irsa-lint` is the package's binary, the bundle's CLI.
   const [hook] = parse(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as HookDef[];
-  const local = { ...hook, entry: hook.entry.replace(/^irsa-lint\b/, `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)}`), language: 'system' };
+  const local = { ...hook, entry: hook.entry.replace(/^irsa-lint\b/, `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)}`), language: 'system' };
   const config = { repos: [{ repo: 'local', hooks: [local] }] };
   fs.mkdirSync(path.join(repo, 'k8s'));
   fs.mkdirSync(path.join(repo, 'iam'));
@@ -113,7 +114,7 @@ test('pre-commit blocks a commit that breaks a cross-reference in an unchanged f
 test('the Helm chart hook of docs/integrations.md blocks a commit whose rendered chart breaks a trust policy', () => {
   const which = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
   assert.ok(!which.error && which.status === 0, 'pre-commit must be installed (apt-get install pre-commit, or pip install pre-commit)');
-  const { cli } = buildPackage();
+  const { bin: irsaLint } = buildPackage();
   const tmp = scratch('pre-commit-helm');
   const repo = path.join(tmp, 'repo');
   const bin = path.join(tmp, 'bin');
@@ -149,7 +150,7 @@ test('the Helm chart hook of docs/integrations.md blocks a commit whose rendered
   const hook = doc.repos[0].hooks[0];
   assert.is(hook.language, 'node');
   delete hook.additional_dependencies;
-  const local = { ...hook, entry: hook.entry.replace(/\| irsa-lint\b/, `| ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)}`), language: 'system' };
+  const local = { ...hook, entry: hook.entry.replace(/\| irsa-lint\b/, `| ${JSON.stringify(process.execPath)} ${JSON.stringify(irsaLint)}`), language: 'system' };
   assert.ok(local.entry !== hook.entry);
   fs.writeFileSync(path.join(repo, '.pre-commit-config.yaml'), JSON.stringify({ repos: [{ repo: 'local', hooks: [local] }] }, null, 2) + '\n');
   const files: Record<string, string> = {
