@@ -487,6 +487,14 @@ function parseRoleArn(text) {
   return result;
 }
 function parseOidcProviderArn(text) {
+  let r = providerArns.get(text);
+  if (r === void 0) {
+    if (providerArns.size >= 4096) providerArns.clear();
+    providerArns.set(text, r = parseProviderArn(text));
+  }
+  return r;
+}
+function parseProviderArn(text) {
   const { rest, ...head } = parseIamArn(text, "oidc-provider");
   const result = { ...head };
   if (!rest) return result;
@@ -499,7 +507,7 @@ function parseOidcProviderArn(text) {
     return result;
   }
   result.provider = p;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(p) ?? /[A-Za-z]*:\/\//.exec(p);
+  const scheme = p.includes("://") ? /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(p) ?? /[A-Za-z]*:\/\//.exec(p) : null;
   if (scheme) add3(`remove "${scheme[0]}": the provider is the issuer without its scheme`, scheme.index, scheme.index + scheme[0].length);
   for (const m3 of p.matchAll(/[*?]/g)) add3(`wildcard "${m3[0]}" is not supported in a provider ARN`, m3.index, m3.index + 1);
   for (const m3 of p.matchAll(/[^\u0021-\u007E]/g)) add3(`invalid character ${JSON.stringify(m3[0])} in provider`, m3.index, m3.index + 1);
@@ -516,7 +524,7 @@ function ccoctlRoleName(prefix, namespace, name) {
 function issuerHost(url) {
   return url.trim().replace(/^https:\/\//i, "").replace(/\/+$/, "");
 }
-var PARTITIONS, DNS_SUFFIXES, REGION_PATTERNS;
+var PARTITIONS, DNS_SUFFIXES, REGION_PATTERNS, providerArns;
 var init_arn = __esm({
   "src/iam/arn.ts"() {
     "use strict";
@@ -539,6 +547,7 @@ var init_arn = __esm({
       [/^cn-\w+-\d+$/, "aws-cn"],
       [/^[a-z]{2}-\w+-\d+$/, "aws"]
     ];
+    providerArns = /* @__PURE__ */ new Map();
   }
 });
 
@@ -739,7 +748,7 @@ function claimConditions(s, claim, p) {
 }
 function documentKey(role, trust) {
   const n = role.node;
-  if (n.type === "map") {
+  if (n?.type === "map") {
     for (const e of n.entries) if (e.value === trust.node) return e.key.span;
   }
   return trust.statementEntry?.key.span ?? trust.span;
@@ -12146,7 +12155,7 @@ function makeAssociation(p) {
     key: p.key,
     file: p.file,
     span: p.span,
-    node: p.node,
+    ...p.node ? { node: p.node } : {},
     label: p.label,
     source: p.source,
     anchor: p.anchor
@@ -12283,7 +12292,6 @@ function meta(doc, ctx) {
     key: `k8s:${kindName2.value}/${namespace}/${nm}`,
     file: doc.span.file,
     span: doc.span,
-    node: doc,
     label: `${kindName2.value} ${namespace}/${nm}`,
     apiVersion: str(get(doc, "apiVersion")),
     kindName: kindName2,
@@ -12342,7 +12350,6 @@ function podSpec(spec, metadata, specKeySpan) {
   const saField = serviceAccountName?.value ? serviceAccountName : serviceAccount?.value ? serviceAccount : void 0;
   const sc = get(spec, "securityContext");
   return {
-    node: spec,
     span: spec.span,
     serviceAccountName,
     serviceAccount,
@@ -12421,8 +12428,7 @@ function containers(n, init) {
       envFrom: envFrom(get(c, "envFrom")),
       volumeMounts: mounts(get(c, "volumeMounts")),
       securityContext: securityContext(get(c, "securityContext")),
-      span: c.span,
-      node: c
+      span: c.span
     });
   }
   return out;
@@ -12555,7 +12561,7 @@ function dataEntry(key, value, encoded, fromStringData) {
   const unknown = !!value.unknown;
   if (!encoded) {
     const sc = value;
-    return withIni({ key, text: raw, valueSpan, positions: sc.inner ?? posFixed(valueSpan, raw.length), fromStringData, unknown });
+    return withIni({ key, text: raw, valueSpan, positions: positionsOf(sc), fromStringData, unknown });
   }
   const compact2 = raw.replace(/\s+/g, "");
   const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact2) && compact2.length % 4 === 0 ? Buffer.from(compact2, "base64").toString("utf8") : void 0;
@@ -12619,6 +12625,7 @@ var init_k8s = __esm({
     init_resource();
     init_pod_identity();
     init_posmap();
+    init_value();
     K8S_KINDS = /* @__PURE__ */ new Set([
       ...POD_SPEC_OWNER_KINDS,
       "ServiceAccount",
@@ -15385,20 +15392,20 @@ function policyDocument(args, names, span) {
   const version = versionEntry && isScalar(versionEntry.value) && versionEntry.value.value !== null ? versionEntry.value : scalar(DEFAULT_VERSION, span);
   const idEntry = field(args, names.policyId);
   const id2 = idEntry && !(isScalar(idEntry.value) && idEntry.value.value === null) ? idEntry.value : void 0;
-  const own = field(args, names.statements);
+  const own2 = field(args, names.statements);
   let statements = [];
-  if (own) {
-    if (!isSeq(own.value) || own.value.unknown) statements = "unknown";
-    else statements = own.value.items.map((s) => statement2(s, names));
+  if (own2) {
+    if (!isSeq(own2.value) || own2.value.unknown) statements = "unknown";
+    else statements = own2.value.items.map((s) => statement2(s, names));
   }
   const sources = documentsOf(field(args, names.sourcePolicyDocuments)?.value);
   const overrides = documentsOf(field(args, names.overridePolicyDocuments)?.value);
-  const stSpan = own?.value.span ?? span;
+  const stSpan = own2?.value.span ?? span;
   if (statements === "unknown" || sources === "unknown" || overrides === "unknown") {
-    return document(version, id2, unknownScalar("statements", stSpan), span, own?.key);
+    return document(version, id2, unknownScalar("statements", stSpan), span, own2?.key);
   }
   if (sources.length === 0 && overrides.length === 0) {
-    return document(version, id2, { type: "seq", items: statements, span: stSpan }, span, own?.key);
+    return document(version, id2, { type: "seq", items: statements, span: stSpan }, span, own2?.key);
   }
   const merged = [];
   let highest = "";
@@ -15415,27 +15422,27 @@ function policyDocument(args, names, span) {
   };
   for (const d of sources) {
     const items = statementsOf2(d);
-    if (!items) return document(version, id2, unknownScalar("statements", d.span), span, own?.key);
+    if (!items) return document(version, id2, unknownScalar("statements", d.span), span, own2?.key);
     for (const s of items) {
       const sid = sidOf(s);
-      if (sid === void 0 || sid !== "" && sids.has(sid)) return document(version, id2, unknownScalar("statements", s.span), span, own?.key);
+      if (sid === void 0 || sid !== "" && sids.has(sid)) return document(version, id2, unknownScalar("statements", s.span), span, own2?.key);
       if (sid !== "") sids.add(sid);
     }
-    if (!merge2(items)) return document(version, id2, unknownScalar("statements", d.span), span, own?.key);
+    if (!merge2(items)) return document(version, id2, unknownScalar("statements", d.span), span, own2?.key);
     highest = maxVersion(highest, d);
   }
-  if (!merge2(statements)) return document(version, id2, unknownScalar("statements", stSpan), span, own?.key);
+  if (!merge2(statements)) return document(version, id2, unknownScalar("statements", stSpan), span, own2?.key);
   let v = version;
   for (const d of overrides) {
     const items = statementsOf2(d);
-    if (!items || !merge2(items)) return document(version, id2, unknownScalar("statements", d.span), span, own?.key);
+    if (!items || !merge2(items)) return document(version, id2, unknownScalar("statements", d.span), span, own2?.key);
     highest = maxVersion(highest, d);
   }
   if (highest > String(version.value)) {
     const from = [...sources, ...overrides].map((d) => field(d, "Version")?.value).find((x) => isScalar(x) && x.value === highest);
     if (isScalar(from)) v = from;
   }
-  return document(v, id2, { type: "seq", items: merged, span: stSpan }, span, own?.key);
+  return document(v, id2, { type: "seq", items: merged, span: stSpan }, span, own2?.key);
 }
 function document(version, id2, statements, span, statementKey) {
   const entries = [{ key: scalar("Version", version.span), value: version }];
@@ -17255,7 +17262,7 @@ var init_template = __esm({
 });
 
 // src/load/yaml.ts
-function parseYaml(text, file, want) {
+function parseYaml(text, file, want, opts = {}) {
   const docs = [];
   const problems = [];
   const rendered = [];
@@ -17267,7 +17274,7 @@ function parseYaml(text, file, want) {
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
     if (!want || want(chunk)) {
-      parseChunk(chunk, file, lineOffset, docIndex, docs, problems);
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false);
       const source = sourceOf(chunk, lineOffset + 1);
       if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith("\n") ? 0 : 1), source });
     }
@@ -17307,7 +17314,64 @@ function tooDeep(chunk, limit = MAX_FLOW_DEPTH) {
   }
   return -1;
 }
-function parseChunk(chunk, file, lineOffset, docIndex, out, problems) {
+function blankInertData(chunk) {
+  if (!CONFIG_MAP.test(chunk)) return void 0;
+  const lines = chunk.split("\n");
+  const omitted = /* @__PURE__ */ new Set();
+  let offset = 0;
+  let inData = false;
+  let dataIndent = -1;
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const start = offset;
+    offset += line.length + 1;
+    const body = line.replace(/\r$/, "");
+    if (body.trim() === "" || /^\s*#/.test(body)) continue;
+    const indent2 = body.length - body.trimStart().length;
+    if (indent2 === 0) {
+      inData = DATA_KEY.test(body);
+      dataIndent = -1;
+      continue;
+    }
+    if (!inData || body.includes("	")) continue;
+    if (dataIndent === -1) dataIndent = indent2;
+    if (indent2 !== dataIndent) continue;
+    const m3 = BLOCK_ENTRY.exec(body);
+    if (!m3) continue;
+    let j = i + 1;
+    let last = i;
+    while (j < lines.length) {
+      const l = lines[j].replace(/\r$/, "");
+      if (l.trim() === "") {
+        j++;
+        continue;
+      }
+      const d = l.length - l.trimStart().length;
+      if (d <= indent2 || l.slice(0, d).includes("	")) break;
+      last = j;
+      j++;
+    }
+    if (last === i) continue;
+    let text = body;
+    for (let k = i + 1; k <= last; k++) text += "\n" + lines[k];
+    if (AWS_WORDS.test(text)) continue;
+    const h = HEADER.exec(body);
+    omitted.add(start + h.index + h[0].length);
+    for (let k = i + 1; k <= last; k++) {
+      const cr = lines[k].endsWith("\r") ? "\r" : "";
+      const len = lines[k].length - cr.length;
+      lines[k] = (k === last ? `${" ".repeat(len - 1)}x` : "") + cr;
+      offset += lines[k].length + 1;
+    }
+    i = last;
+    changed = true;
+  }
+  return changed ? { text: lines.join("\n"), omitted } : void 0;
+}
+function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank) {
+  const blanked = blank ? blankInertData(chunk) : void 0;
+  if (blanked) chunk = blanked.text;
   const lc = new import_yaml2.LineCounter();
   const deep = tooDeep(chunk);
   if (deep !== -1) {
@@ -17317,7 +17381,7 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems) {
     return;
   }
   const parsed = (0, import_yaml2.parseAllDocuments)(chunk, { lineCounter: lc, version: "1.1", prettyErrors: false, uniqueKeys: true });
-  const ctx = new Converter2(chunk, file, lc, lineOffset);
+  const ctx = new Converter2(chunk, file, lc, lineOffset, blanked?.omitted);
   const list = Array.isArray(parsed) ? parsed : [];
   for (const doc of list) {
     const errors = doc.errors;
@@ -17344,6 +17408,9 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems) {
     if (node) out.push({ node, index: docIndex });
   }
 }
+function own(s) {
+  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
+}
 function firstLine2(msg) {
   const i = msg.indexOf("\n");
   const line = (i === -1 ? msg : msg.slice(0, i)).trim();
@@ -17357,7 +17424,7 @@ function mergeInto(entries, source) {
     for (const e of m3.entries) if (!entries.some((x) => x.key.value === e.key.value)) entries.push(e);
   }
 }
-var import_yaml2, DOC_MARKER, MAX_ALIAS_EXPANSIONS, MAX_FLOW_DEPTH, Converter2;
+var import_yaml2, DOC_MARKER, MAX_ALIAS_EXPANSIONS, MAX_FLOW_DEPTH, AWS_WORDS, CONFIG_MAP, DATA_KEY, HEADER, BLOCK_ENTRY, Converter2;
 var init_yaml = __esm({
   "src/load/yaml.ts"() {
     "use strict";
@@ -17369,17 +17436,24 @@ var init_yaml = __esm({
     DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
     MAX_ALIAS_EXPANSIONS = 1e4;
     MAX_FLOW_DEPTH = 1e3;
+    AWS_WORDS = /aws|akia|asia|arn|role|token|identity|profile|credential|region|sts|enter_/i;
+    CONFIG_MAP = /^kind:[ \t]*['"]?ConfigMap['"]?[ \t]*(#.*)?$/m;
+    DATA_KEY = /^data:[ \t]*(#.*)?$/;
+    HEADER = /:[ \t]+(?=[|>][-+]?[ \t]*(#.*)?$)/;
+    BLOCK_ENTRY = /^( +)(?:[A-Za-z0-9_.-][^:#'"]*|"[^"\\]*"|'[^']*'):[ \t]+[|>][-+]?[ \t]*(#.*)?$/;
     Converter2 = class {
-      constructor(src, file, lc, lineOffset) {
+      constructor(src, file, lc, lineOffset, omitted) {
         this.src = src;
         this.file = file;
         this.lc = lc;
         this.lineOffset = lineOffset;
+        this.omitted = omitted;
       }
       src;
       file;
       lc;
       lineOffset;
+      omitted;
       aliasBudget = MAX_ALIAS_EXPANSIONS;
       span(start, end) {
         while (end > start + 1 && (this.src[end - 1] === "\n" || this.src[end - 1] === "\r")) end--;
@@ -17442,16 +17516,18 @@ var init_yaml = __esm({
         if (action) return action;
         if (k && (0, import_yaml2.isScalar)(k)) {
           const v = k.value;
-          return { type: "scalar", value: v === null || v === void 0 ? null : typeof v === "object" ? String(v) : v, span: this.nodeSpan(k) };
+          return { type: "scalar", value: v === null || v === void 0 ? null : typeof v === "object" ? String(v) : typeof v === "string" ? own(v) : v, span: this.nodeSpan(k) };
         }
         const span = k ? this.nodeSpan(k) : this.span(0, 0);
         return { type: "scalar", value: k ? String(k) : null, span };
       }
       scalar(n, tag) {
+        if (this.omitted && n.range && this.omitted.has(n.range[0])) return { type: "scalar", value: "", span: this.nodeSpan(n), unknown: true };
         const raw = n.value;
         let value;
         if (raw === null || raw === void 0) value = null;
-        else if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") value = raw;
+        else if (typeof raw === "string") value = own(raw);
+        else if (typeof raw === "number" || typeof raw === "boolean") value = raw;
         else if (typeof raw === "bigint") value = Number(raw);
         else value = String(raw);
         const span = this.nodeSpan(n);
@@ -17496,6 +17572,7 @@ var init_yaml = __esm({
         const quote = n.type === import_yaml2.Scalar.QUOTE_DOUBLE || n.type === import_yaml2.Scalar.QUOTE_SINGLE ? 1 : 0;
         const rawLen = whole.endColumn - whole.column - 2 * quote;
         if (rawLen !== value.length) return fallback;
+        if (value.length > 0) return void 0;
         return posLine(whole.file, whole.line, whole.column + quote, value.length, whole);
       }
     };
@@ -17998,30 +18075,6 @@ function isTerraformSource(src) {
 function keepsText(path) {
   return isKustomizationFile(path);
 }
-function buildModel(files2, opts = {}) {
-  const resources = [];
-  const problems = [];
-  const rendered = [];
-  const kustomize = new KustomizeBuilds(files2.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? "" })));
-  const ctx = {
-    defaultNamespace: () => opts.defaultNamespace ?? "default",
-    kustomize: (file) => kustomize.namespaceOf(file),
-    writtenName: (name) => kustomize.writtenName(name)
-  };
-  const byPath = new Map(files2.map((f) => [f.path, f]));
-  if (files2.some((f) => kustomize.rewrites(f.path))) kustomize.prepare((file) => byPath.get(file)?.extract?.docs.map((d) => d.node) ?? []);
-  for (const f of files2) {
-    if (f.terraform) add(f.terraform, ctx, resources, problems);
-    const x = f.extract;
-    if (!x) continue;
-    problems.push(...x.problems);
-    rendered.push(...x.rendered);
-    if (x.ts) add(x.ts, ctx, resources, problems);
-    for (const d of x.docs) addDocument(kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
-  }
-  const out = files2.map((f) => ({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: f.comments, ...f.text !== void 0 ? { text: f.text } : {} }));
-  return { resources, problems, rendered, files: out };
-}
 function add(r, ctx, resources, problems) {
   problems.push(...r.problems);
   resources.push(...r.resources);
@@ -18079,7 +18132,7 @@ function addDocument(node, ctx, resources, problems, docIndex) {
   buildK8s(node, ctx, resources);
   if (resources.length === before) buildIam(node, resources, problems, docIndex);
 }
-var TOP_KIND, OTHER_SHAPES;
+var TOP_KIND, OTHER_SHAPES, ModelBuilder;
 var init_loader = __esm({
   "src/load/loader.ts"() {
     "use strict";
@@ -18100,6 +18153,50 @@ var init_loader = __esm({
     init_yaml();
     TOP_KIND = /^kind:[ \t]*['"]?([A-Za-z0-9]+)/m;
     OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|Role|Roles|AssumeRolePolicyDocument|Url|ClientIDList|association|associations)[ \t]*:/m;
+    ModelBuilder = class {
+      resources = [];
+      problems = [];
+      rendered = [];
+      files = [];
+      kustomize;
+      ctx;
+      /** The inputs held until `finish` (when a kustomization renames objects). */
+      held;
+      constructor(files2, opts = {}) {
+        const kustomize = new KustomizeBuilds(files2.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? void 0 : "") })));
+        this.kustomize = kustomize;
+        this.ctx = {
+          defaultNamespace: () => opts.defaultNamespace ?? "default",
+          kustomize: (file) => kustomize.namespaceOf(file),
+          writtenName: (name) => kustomize.writtenName(name)
+        };
+        if (files2.some((f) => kustomize.rewrites(f.path))) this.held = [];
+      }
+      add(f) {
+        this.files.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: f.comments, ...f.text !== void 0 ? { text: f.text } : {} });
+        if (this.held) this.held.push(f);
+        else this.build(f);
+      }
+      finish() {
+        if (this.held) {
+          const byPath = new Map(this.held.map((f) => [f.path, f]));
+          this.kustomize.prepare((file) => byPath.get(file)?.extract?.docs.map((d) => d.node) ?? []);
+          for (const f of this.held) this.build(f);
+          this.held.length = 0;
+        }
+        return { resources: this.resources, problems: this.problems, rendered: this.rendered, files: this.files };
+      }
+      build(f) {
+        const { ctx, resources, problems } = this;
+        if (f.terraform) add(f.terraform, ctx, resources, problems);
+        const x = f.extract;
+        if (!x) return;
+        problems.push(...x.problems);
+        this.rendered.push(...x.rendered);
+        if (x.ts) add(x.ts, ctx, resources, problems);
+        for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+      }
+    };
   }
 });
 
@@ -18705,10 +18802,10 @@ var no_void_sub_operator_default = defineRule({
         const id2 = provider.host === void 0 ? provider.principal.value : provider.host.toLowerCase();
         if (seen.has(id2)) continue;
         seen.add(id2);
-        const own = claimConditions(s, "sub", provider);
-        const subs = own.filter((c) => c.op.known && (c.op.family === "string" || c.op.family === "arn"));
+        const own2 = claimConditions(s, "sub", provider);
+        const subs = own2.filter((c) => c.op.known && (c.op.family === "string" || c.op.family === "arn"));
         if (subs.length === 0) {
-          const nullCheck = own.find(
+          const nullCheck = own2.find(
             (c) => c.op.known && c.op.family === "null" && !c.unknown && c.values.length > 0 && c.values.every((v) => !unknownText(v) && v.value.toLowerCase() === "false")
           );
           if (nullCheck && reported.has(spanKey(nullCheck.operator.span))) continue;
@@ -19968,14 +20065,14 @@ function podIdentityInjection(c, w, index, prefix) {
 }
 function containerCredentials(v) {
   const pi = v.podIdentity;
-  const own = {
+  const own2 = {
     fullUri: v.env(CONTAINER_CREDENTIALS_FULL_URI),
     relativeUri: v.env(CONTAINER_CREDENTIALS_RELATIVE_URI),
     tokenFile: v.env(CONTAINER_AUTHORIZATION_TOKEN_FILE),
     token: v.env(CONTAINER_AUTHORIZATION_TOKEN)
   };
-  if (pi) return { source: "podIdentity", podIdentity: pi, ...own };
-  if (own.fullUri.state === "set" || own.relativeUri.state === "set") return { source: "env", ...own };
+  if (pi) return { source: "podIdentity", podIdentity: pi, ...own2 };
+  if (own2.fullUri.state === "set" || own2.relativeUri.state === "set") return { source: "env", ...own2 };
   return void 0;
 }
 function webhookRole(c, w, index, prefix) {
@@ -20532,8 +20629,8 @@ function webhookTokenFiles(c, w, ctx) {
   if (hasAll) return { state: "no", files: [] };
   const mutated = podMutated(w, ctx).state;
   if (mutated === "no") return { state: "no", files: [] };
-  const own = spec.volumes.find((v) => v.name.value === WEBHOOK_VOLUME2);
-  const paths = own ? own.type === "projected" ? own.sources.filter((s) => s.type === "serviceAccountToken" && s.path && !isUnknown(s.path)).map((s) => s.path.value) : [] : [WEBHOOK_TOKEN_PATH];
+  const own2 = spec.volumes.find((v) => v.name.value === WEBHOOK_VOLUME2);
+  const paths = own2 ? own2.type === "projected" ? own2.sources.filter((s) => s.type === "serviceAccountToken" && s.path && !isUnknown(s.path)).map((s) => s.path.value) : [] : [WEBHOOK_TOKEN_PATH];
   const files2 = paths.map((p) => ({ path: normPath(`${WEBHOOK_MOUNT_PATH}/${p}`) }));
   return { state: skip === void 0 || mutated === "maybe" ? "maybe" : "yes", files: files2 };
 }
@@ -20546,9 +20643,9 @@ function automounted(c, w, ctx) {
   return sa?.automountServiceAccountToken?.value ?? true;
 }
 function tokenVerdict(path, c, w, ctx) {
-  const own = mountedTokenFiles(c, w.podSpec);
-  if (!own) return { kind: "unknown" };
-  if (own.some((f) => f.path === path)) return { kind: "ok" };
+  const own2 = mountedTokenFiles(c, w.podSpec);
+  if (!own2) return { kind: "unknown" };
+  if (own2.some((f) => f.path === path)) return { kind: "ok" };
   if (path === `${KUBE_API_ACCESS_PATH}/token` && automounted(c, w, ctx)) return { kind: "ok" };
   const hook = webhookTokenFiles(c, w, ctx);
   if (hook.files.some((f) => f.path === path)) return hook.state === "yes" ? { kind: "ok" } : { kind: "unknown" };
@@ -20559,7 +20656,7 @@ function tokenVerdict(path, c, w, ctx) {
     const dir = normPath(m3.mountPath.value);
     if (path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`)) return { kind: "unknown" };
   }
-  return { kind: "missing", elsewhere: hook.state === "yes" ? [...own, ...hook.files] : own };
+  return { kind: "missing", elsewhere: hook.state === "yes" ? [...own2, ...hook.files] : own2 };
 }
 function visibleKeys(items, subPath) {
   const sub = subPath ? normPath(subPath.value).replace(/^\/+/, "") : "";
@@ -22961,18 +23058,18 @@ var role_arn_on_pod_default = defineRule({
     const sa = podServiceAccount(w, ctx);
     const saRelated = (name) => {
       if (!sa) return [];
-      const own = sa.annotations.get(`${prefix}/${name}`);
-      return [{ at: own ? own.key : sa.name ?? sa.kindName, label: own ? "ServiceAccount annotation" : "ServiceAccount" }];
+      const own2 = sa.annotations.get(`${prefix}/${name}`);
+      return [{ at: own2 ? own2.key : sa.name ?? sa.kindName, label: own2 ? "ServiceAccount annotation" : "ServiceAccount" }];
     };
     const serviceAccountOnly = (a, name, where2) => {
-      const own = sa?.annotations.get(`${prefix}/${name}`);
-      if (own && (isUnknown(own.value) || isUnknown(a.value))) return;
-      if (own && own.value.value === a.value.value) return;
-      if (own) {
+      const own2 = sa?.annotations.get(`${prefix}/${name}`);
+      if (own2 && (isUnknown(own2.value) || isUnknown(a.value))) return;
+      if (own2 && own2.value.value === a.value.value) return;
+      if (own2) {
         ctx.report({
           at: a.key,
           messageId: "serviceAccountDiffers",
-          data: { key: a.key.value, where: where2, actual: own.value.value, sa: sa.name?.value ?? w.podSpec.effectiveServiceAccount },
+          data: { key: a.key.value, where: where2, actual: own2.value.value, sa: sa.name?.value ?? w.podSpec.effectiveServiceAccount },
           related: saRelated(name)
         });
       } else {
@@ -23278,20 +23375,20 @@ var token_volume_conflict_default = defineRule({
     const mutated = all.filter((c) => skipped2(c, spec, prefix) === false);
     if (mutated.length === 0) return;
     const getsTokenEnv = mutated.filter((c) => !setsWebIdentityEnv(c));
-    const own = spec.volumes.find((v) => v.name.value === WEBHOOK_VOLUME3);
+    const own2 = spec.volumes.find((v) => v.name.value === WEBHOOK_VOLUME3);
     let tokenPaths = [WEBHOOK_TOKEN_PATH2];
-    if (own) {
-      const tokens = own.sources.filter((s) => s.type === "serviceAccountToken");
-      if (own.type !== "projected" || tokens.length === 0) {
+    if (own2) {
+      const tokens = own2.sources.filter((s) => s.type === "serviceAccountToken");
+      if (own2.type !== "projected" || tokens.length === 0) {
         if (getsTokenEnv.length === 0) return;
-        ctx.report({ at: own.name, messageId: "notProjectedToken", data: { name: own.name.value, type: own.type }, related });
+        ctx.report({ at: own2.name, messageId: "notProjectedToken", data: { name: own2.name.value, type: own2.type }, related });
         return;
       }
       if (tokens.some((s) => !s.path || isUnknown(s.path))) return;
       tokenPaths = tokens.map((s) => normPath(s.path.value).replace(/^\/+/, ""));
       if (!tokenPaths.includes(WEBHOOK_TOKEN_PATH2) && getsTokenEnv.length > 0 && !isWindows2(spec)) {
         const s = tokens[0];
-        ctx.report({ at: s.path, messageId: "tokenPathDiffers", data: { name: own.name.value, path: s.path.value, file: WEBHOOK_TOKEN_FILE }, related });
+        ctx.report({ at: s.path, messageId: "tokenPathDiffers", data: { name: own2.name.value, path: s.path.value, file: WEBHOOK_TOKEN_FILE }, related });
         return;
       }
     }
@@ -25018,7 +25115,7 @@ var import_node_v8 = __toESM(require("node:v8"));
 __reExport(node_v8_exports, require("node:v8"));
 
 // src/load/cache.ts
-var CACHE_FORMAT = 1;
+var CACHE_FORMAT = 4;
 var MAGIC = Buffer.from("IRSALINTCACHE\n", "latin1");
 var FILE_NAME = `cache-v${CACHE_FORMAT}.bin`;
 function contentHash(text) {
@@ -25066,11 +25163,17 @@ var FileCache = class _FileCache {
   get(file, hash) {
     const e = this.entries.get(file);
     if (!e || e.hash !== hash) return void 0;
+    let data;
+    try {
+      data = import_node_v8.default.deserialize(e.bytes);
+    } catch {
+      return void 0;
+    }
     this.used.add(file);
-    return e.data;
+    return data;
   }
   set(file, hash, data) {
-    this.entries.set(file, { hash, data });
+    this.entries.set(file, { hash, bytes: import_node_v8.default.serialize(data) });
     this.used.add(file);
     this.changed = true;
   }
@@ -25151,7 +25254,7 @@ function decode(buf, version, optionsKey) {
     if (!Array.isArray(list)) return "corrupt";
     const entries = /* @__PURE__ */ new Map();
     for (const item of list) {
-      if (!Array.isArray(item) || typeof item[0] !== "string" || !item[1] || typeof item[1].hash !== "string") return "corrupt";
+      if (!Array.isArray(item) || typeof item[0] !== "string" || !item[1] || typeof item[1].hash !== "string" || !(item[1].bytes instanceof Uint8Array)) return "corrupt";
       entries.set(item[0], item[1]);
     }
     return entries;
@@ -25261,10 +25364,19 @@ var ParsePool = class {
 var TERRAFORM_KEY = (first) => `terraform:${first}`;
 async function readFiles(files2, opts = {}) {
   const cache = opts.cache;
+  const sink = opts.sink;
   const problems = [];
-  const inputs = [];
+  const inputs = new Array(files2.length);
+  let next = 0;
+  const deliver = () => {
+    if (!sink) return;
+    for (; next < inputs.length && inputs[next] !== void 0; next++) {
+      const x = inputs[next];
+      inputs[next] = null;
+      if (x) sink(x);
+    }
+  };
   const later = [];
-  const terraform = [];
   const workers = workerCount(opts.concurrency);
   const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
   let pool;
@@ -25272,68 +25384,30 @@ async function readFiles(files2, opts = {}) {
   let cached = 0;
   let parsed = 0;
   let inWorkers = 0;
-  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
-  let inFlight = 0;
-  const flight = [];
-  try {
-    for (let index = 0; index < files2.length; index++) {
-      const f = files2[index];
-      let text = f.text;
-      if (text === void 0) {
-        try {
-          text = import_node_fs.default.readFileSync(f.abs, "utf8");
-        } catch (e) {
-          const code2 = e.code ?? "EIO";
-          problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-          continue;
-        }
-      }
-      const src = { path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} };
-      const base = { path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: commentsOf(src), ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text } : {} };
-      if (isTerraformSource(src)) {
-        terraform.push({ index, src, hash: cache ? contentHash(text) : "" });
-        inputs[index] = base;
-        continue;
-      }
-      if (f.commentsOnly || text.trim() === "") {
-        inputs[index] = base;
-        continue;
-      }
-      const hash = cache ? contentHash(text) : "";
-      const hit2 = cache?.get(f.path, hash);
-      if (hit2 !== void 0) {
-        cached++;
-        inputs[index] = withExtract(base, hit2 ?? void 0, text);
-        continue;
-      }
-      parsed++;
-      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
-      if (!inWorker) {
-        const x = extractFile(src);
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, text);
-        continue;
-      }
-      pool ??= new ParsePool(workers);
-      inWorkers++;
-      const size = text.length;
-      inFlight += size;
-      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
-        inFlight -= size;
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, src.text);
-      });
-      later.push(done);
-      flight.push(done);
-      if (inFlight > MAX_IN_FLIGHT) {
-        pool.flush();
-        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
-      }
+  const readText2 = (f) => {
+    if (f.text !== void 0) return f.text;
+    try {
+      return import_node_fs.default.readFileSync(f.abs, "utf8");
+    } catch (e) {
+      const code2 = e.code ?? "EIO";
+      problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+      return void 0;
     }
-    pool?.flush();
-    await Promise.all(later);
-  } finally {
-    await pool?.close();
+  };
+  const baseOf = (f, src) => ({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: commentsOf(src), ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {} });
+  const sourceOf2 = (f, text) => ({ path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} });
+  const terraform = [];
+  for (let index = 0; index < files2.length; index++) {
+    const f = files2[index];
+    if (!isTerraformSource(f)) continue;
+    const text = readText2(f);
+    if (text === void 0) {
+      inputs[index] = null;
+      continue;
+    }
+    const src = sourceOf2(f, text);
+    terraform.push({ index, src, hash: cache ? contentHash(text) : "" });
+    inputs[index] = baseOf(f, src);
   }
   if (terraform.length > 0) {
     const byPath = new Map(terraform.map((t) => [t.src.path, t]));
@@ -25351,7 +25425,70 @@ async function readFiles(files2, opts = {}) {
       inputs[first.index] = { ...inputs[first.index], terraform: result };
     }
   }
-  return { inputs: inputs.filter((x) => x !== void 0), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
+  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+  let inFlight = 0;
+  const flight = [];
+  try {
+    for (let index = 0; index < files2.length; index++) {
+      const f = files2[index];
+      if (inputs[index] !== void 0) {
+        deliver();
+        continue;
+      }
+      const text = readText2(f);
+      if (text === void 0) {
+        inputs[index] = null;
+        deliver();
+        continue;
+      }
+      const src = sourceOf2(f, text);
+      const base = baseOf(f, src);
+      if (f.commentsOnly || text.trim() === "") {
+        inputs[index] = base;
+        deliver();
+        continue;
+      }
+      const hash = cache ? contentHash(text) : "";
+      const hit2 = cache?.get(f.path, hash);
+      if (hit2 !== void 0) {
+        cached++;
+        inputs[index] = withExtract(base, hit2 ?? void 0, text);
+        deliver();
+        continue;
+      }
+      parsed++;
+      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
+      if (!inWorker) {
+        const x = extractFile(src);
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, text);
+        deliver();
+        continue;
+      }
+      pool ??= new ParsePool(workers);
+      inWorkers++;
+      const size = text.length;
+      inFlight += size;
+      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
+        inFlight -= size;
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, src.text);
+        deliver();
+      });
+      later.push(done);
+      flight.push(done);
+      if (inFlight > MAX_IN_FLIGHT) {
+        pool.flush();
+        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
+      }
+    }
+    pool?.flush();
+    await Promise.all(later);
+  } finally {
+    await pool?.close();
+  }
+  deliver();
+  return { inputs: inputs.filter((x) => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
 }
 function withExtract(base, x, text) {
   if (!x) return base;
@@ -26408,10 +26545,10 @@ function associationRoleText(a, p) {
   return r?.name !== void 0 ? `role "${r.name}"` : "the association's role";
 }
 function containerCredentialsLink(cc) {
-  const own = [cc.fullUri, cc.relativeUri, cc.tokenFile, cc.token];
-  if (cc.source === "podIdentity" && own.every((p) => p.state === "unset")) return void 0;
+  const own2 = [cc.fullUri, cc.relativeUri, cc.tokenFile, cc.token];
+  if (cc.source === "podIdentity" && own2.every((p) => p.state === "unset")) return void 0;
   const d = draft("token");
-  own.forEach((p, i) => {
+  own2.forEach((p, i) => {
     const name = CONTAINER_VARIABLES[i];
     if (p.state === "maybe") d.unknown ??= `${name} is not static`;
     if (p.state !== "set") return;
@@ -26834,10 +26971,11 @@ async function run2(input, options, config, cwd) {
   const facts = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : void 0;
   const files2 = [...input.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const cache = options.cache ? FileCache.open(typeof options.cache === "string" ? import_node_path.default.resolve(cwd, options.cache) : defaultCacheDir(cwd), VERSION, `node${process.versions.node.split(".")[0]}`) : void 0;
-  const read2 = await readFiles(files2, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold });
+  const builder = new ModelBuilder(files2, { defaultNamespace: facts?.defaultNamespace });
+  const read2 = await readFiles(files2, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
   cache?.save((file) => import_node_fs.default.existsSync(import_node_path.default.resolve(cwd, file)));
   const readProblems = [...read2.problems];
-  const loaded3 = buildModel(read2.inputs, { defaultNamespace: facts?.defaultNamespace });
+  const loaded3 = builder.finish();
   const absByPath = new Map(loaded3.files.map((f) => [f.path, f.abs]));
   const rendered = new RenderedTemplates(loaded3.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : absByPath.get(file), (abs) => displayPath(abs, cwd));
   const covered = rendered.coveredCharts();
