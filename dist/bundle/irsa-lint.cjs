@@ -25279,11 +25279,13 @@ function threads() {
 }
 var WORKER_THRESHOLD = 2e6;
 var BATCH_BYTES = 256 * 1024;
-function workerCount(concurrency) {
+function workerCount(concurrency, cpus = availableCores()) {
   if (concurrency === "off" || concurrency === 0) return 0;
   if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
-  const cpus = typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
-  return cpus > 1 ? Math.min(cpus, 8) : 0;
+  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
+}
+function availableCores() {
+  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
 }
 function startWorker() {
   const { Worker } = threads();
@@ -28833,8 +28835,8 @@ Options:
       --cache-location DIR
                          the cache's directory (default node_modules/.cache/irsa-lint, or the user
                          cache directory when there is no node_modules)
-      --concurrency N    worker threads for parsing: auto (default: when there is enough to parse),
-                         off, or a number
+      --concurrency N    worker threads for parsing: auto (default: on 4 or more cores, when there
+                         is enough to parse), off, or a number
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE

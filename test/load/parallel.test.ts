@@ -12,6 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lint, type LintOptions } from '../../src/api.js';
 import { FileCache } from '../../src/load/cache.js';
+import { workerCount } from '../../src/load/workers.js';
 import { formatFindingLines } from '../../src/format/text.js';
 import { VERSION } from '../../src/version.js';
 import { rmRepo, tmpRepo } from '../config/tmp.js';
@@ -105,6 +106,14 @@ test('hostile files: the same located findings in a worker as on the main thread
   } finally {
     rmRepo(dir);
   }
+});
+
+test('workerCount: auto starts none below four cores and leaves the main thread a core; numbers and off as given', () => {
+  assert.equal([1, 2, 3, 4, 8, 16].map((cpus) => workerCount('auto', cpus)), [0, 0, 0, 3, 7, 8]);
+  assert.equal([1, 2, 16].map((cpus) => workerCount(undefined, cpus)), [0, 0, 8]);
+  assert.is(workerCount('off', 16), 0);
+  assert.is(workerCount(0, 16), 0);
+  assert.is(workerCount(2, 1), 2);
 });
 
 test.run();
