@@ -1,8 +1,9 @@
 /**
  * Reading a run's files into `buildModel` inputs, with bounded memory: each file is read, hashed,
  * looked up in the cache, parsed (here or in a worker thread) and its text dropped, unless a later
- * step reads it. What the model keeps is the extracts (positioned documents, IaC results), never
- * `yaml` Document trees or the texts of files already extracted.
+ * step reads it. With a `sink` (a `ModelBuilder`), each input is handed on in file order as soon as
+ * it is complete, so that its extract is dropped once its resources are built; the run then never
+ * holds more than the typed model and the files in flight.
  */
 import fs from 'node:fs';
 import { contentHash, type FileCache } from './cache.js';
