@@ -14734,14 +14734,14 @@ function placeholderText(source) {
   if (s.length > 60) s = `${s.slice(0, 57)}...`;
   return s === "" ? "value" : s;
 }
-var JSON_TAG, State, MAX_DEPTH4, MAX_ITEMS, HclEvaluator, FUNCTIONS;
+var JSON_TAG2, State, MAX_DEPTH4, MAX_ITEMS, HclEvaluator, FUNCTIONS;
 var init_hcl = __esm({
   "src/eval/hcl.ts"() {
     "use strict";
     init_pnode();
     init_value();
     init_posmap();
-    JSON_TAG = "hcl:json";
+    JSON_TAG2 = "hcl:json";
     State = class {
       /** The parts of assembled strings, so that known and unknown parts survive being used again. */
       pieces = /* @__PURE__ */ new WeakMap();
@@ -14861,7 +14861,7 @@ var init_hcl = __esm({
           if (typeof v.value === "boolean") return [opaquePiece(String(v.value), v.span)];
           return void 0;
         }
-        if (v.tag === JSON_TAG) return this.jsonPieces(v, at);
+        if (v.tag === JSON_TAG2) return this.jsonPieces(v, at);
         if (v.unknown) return [opaquePiece("${value}", v.span, true)];
         return void 0;
       }
@@ -14895,7 +14895,7 @@ var init_hcl = __esm({
         let cur = v;
         for (let i = 0; i < steps.length; i++) {
           const s = steps[i];
-          if (cur.unknown || cur.tag === JSON_TAG) return this.unknown(at);
+          if (cur.unknown || cur.tag === JSON_TAG2) return this.unknown(at);
           if (s.kind === "splat") {
             const rest = steps.slice(i + 1);
             const items = isSeq(cur) ? cur.items : isScalar(cur) && cur.value === null ? [] : [cur];
@@ -15097,13 +15097,13 @@ var init_hcl = __esm({
     FUNCTIONS = {
       jsonencode(ev, [v], span) {
         if (!v) return void 0;
-        if ((isMap(v) || isSeq(v)) && !v.unknown) return { ...v, tag: JSON_TAG };
+        if ((isMap(v) || isSeq(v)) && !v.unknown) return { ...v, tag: JSON_TAG2 };
         if (v.unknown && !isScalar(v)) return void 0;
         return ev.string(ev.jsonPieces(v, span), span);
       },
       jsondecode(ev, [v]) {
         if (!v) return void 0;
-        if ((isMap(v) || isSeq(v)) && v.tag === JSON_TAG) {
+        if ((isMap(v) || isSeq(v)) && v.tag === JSON_TAG2) {
           const { tag: _t, ...plain } = v;
           return plain;
         }
@@ -16914,7 +16914,7 @@ var init_terraform_hcl = __esm({
         const node = this.materialize(inst.decl.block.body, inst.ev, span);
         const policy = this.attribute(inst, "assume_role_policy");
         if (isMap(policy) || isSeq(policy)) this.usedDocs.add(policy);
-        const trust = isMap(policy) && policy.tag === JSON_TAG ? policyFromNode(policy, this.problems, "assume_role_policy") : isScalar(policy) && (policy.unknown || typeof policy.value === "string") ? policyFromNode(policy, this.problems, "assume_role_policy") : void 0;
+        const trust = isMap(policy) && policy.tag === JSON_TAG2 ? policyFromNode(policy, this.problems, "assume_role_policy") : isScalar(policy) && (policy.unknown || typeof policy.value === "string") ? policyFromNode(policy, this.problems, "assume_role_policy") : void 0;
         const path = inst.decl.block.body.attributes.some((a) => a.name === "path") ? this.attribute(inst, "path") : void 0;
         this.resources.push({ ...base, node, ...isScalar(path) && path.value !== null ? { path: locOf(path) } : {}, ...trust ? { trust } : {} });
       }
@@ -16958,7 +16958,7 @@ var init_terraform_hcl = __esm({
           const list = get(args, k);
           if (isSeq(list)) for (const d of list.items) this.usedDocs.add(d);
         }
-        const doc = { ...policyDocument(args, TERRAFORM_NAMES, span), tag: JSON_TAG };
+        const doc = { ...policyDocument(args, TERRAFORM_NAMES, span), tag: JSON_TAG2 };
         this.docs.set(inst.address, doc);
         return doc;
       }
@@ -25115,7 +25115,7 @@ var import_node_v8 = __toESM(require("node:v8"));
 __reExport(node_v8_exports, require("node:v8"));
 
 // src/load/cache.ts
-var CACHE_FORMAT = 4;
+var CACHE_FORMAT = 5;
 var MAGIC = Buffer.from("IRSALINTCACHE\n", "latin1");
 var FILE_NAME = `cache-v${CACHE_FORMAT}.bin`;
 function contentHash(text) {
@@ -25165,7 +25165,7 @@ var FileCache = class _FileCache {
     if (!e || e.hash !== hash) return void 0;
     let data;
     try {
-      data = import_node_v8.default.deserialize(e.bytes);
+      data = decodeData(e.bytes);
     } catch {
       return void 0;
     }
@@ -25173,7 +25173,7 @@ var FileCache = class _FileCache {
     return data;
   }
   set(file, hash, data) {
-    this.entries.set(file, { hash, bytes: import_node_v8.default.serialize(data) });
+    this.entries.set(file, { hash, bytes: encodeData(data) });
     this.used.add(file);
     this.changed = true;
   }
@@ -25207,6 +25207,38 @@ var FileCache = class _FileCache {
     return this.entries.size;
   }
 };
+var JSON_TAG = 74;
+var V8_TAG = 86;
+function encodeData(data) {
+  let json;
+  try {
+    json = JSON.stringify(data, (_k, v2) => {
+      if (typeof v2 === "number" ? !Number.isFinite(v2) || Object.is(v2, -0) : typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && Object.getPrototypeOf(v2) !== Object.prototype) throw NOT_JSON;
+      if (v2 === void 0) throw NOT_JSON;
+      return v2;
+    });
+  } catch {
+    json = void 0;
+  }
+  if (json !== void 0) {
+    const out2 = Buffer.allocUnsafe(1 + Buffer.byteLength(json));
+    out2[0] = JSON_TAG;
+    out2.write(json, 1, "utf8");
+    return out2;
+  }
+  const v = import_node_v8.default.serialize(data);
+  const out = Buffer.allocUnsafe(1 + v.length);
+  out[0] = V8_TAG;
+  v.copy(out, 1);
+  return out;
+}
+var NOT_JSON = new Error("not JSON data");
+function decodeData(bytes) {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b[0] === JSON_TAG) return JSON.parse(b.toString("utf8", 1));
+  if (b[0] === V8_TAG) return import_node_v8.default.deserialize(b.subarray(1));
+  throw new Error("unknown entry encoding");
+}
 function encodeHeader(version, optionsKey, payload) {
   const v = Buffer.from(version, "utf8");
   const k = Buffer.from(optionsKey, "utf8");

@@ -19,7 +19,7 @@ test('--cache-location writes the cache there; a second run gives the same repor
   const dir = tmpRepo({ 'a.yaml': deployment('a', 300), 'b.yaml': deployment('b', 900) });
   try {
     const first = await cli(['lint', '--no-config', '--cache-location', '.c', '.'], dir);
-    assert.equal(cacheFiles(path.join(dir, '.c')), ['cache-v4.bin']);
+    assert.equal(cacheFiles(path.join(dir, '.c')), ['cache-v5.bin']);
     const second = await cli(['lint', '--no-config', '--cache-location', '.c', '.'], dir);
     assert.is(second.out, first.out);
     assert.is(second.code, 1);
@@ -37,7 +37,7 @@ test('--context caches by default (in node_modules/.cache/irsa-lint when there i
     await cli(['lint', '--no-config', '.'], dir);
     assert.equal(cacheFiles(cacheDir), [], 'no cache without --context or --cache');
     await cli(['lint', '--no-config', '--context', '.', 'a.yaml'], dir);
-    assert.equal(cacheFiles(cacheDir), ['cache-v4.bin']);
+    assert.equal(cacheFiles(cacheDir), ['cache-v5.bin']);
   } finally {
     rmRepo(dir);
   }

@@ -35,6 +35,34 @@ test('entries come back by file and content hash; another content is a miss', ()
   }
 });
 
+test('values JSON cannot hold come back as they were: Maps, Sets, undefined, NaN, Infinity, -0, nested arrays and nulls', () => {
+  const dir = tmpRepo({});
+  try {
+    const values: Record<string, unknown> = {
+      plain: { a: [1, 'two', null, true, { b: [] }], s: 'é\u2028"\\' },
+      map: { m: new Map([['k', { v: 1 }]]) },
+      set: [new Set(['x'])],
+      undef: { a: undefined },
+      nan: { v: Number.NaN },
+      inf: [Number.POSITIVE_INFINITY],
+      negzero: { v: -0 },
+      nothing: null,
+    };
+    const c = FileCache.open(dir, '1.0.0', 'opts');
+    for (const [k, v] of Object.entries(values)) c.set(k, contentHash(k), v);
+    assert.ok(c.save(() => true));
+    const back = FileCache.open(dir, '1.0.0', 'opts');
+    for (const [k, v] of Object.entries(values)) {
+      const got = back.get(k, contentHash(k));
+      assert.equal(got, v, k);
+      if (k === 'undef') assert.ok('a' in (got as object), 'undefined property kept');
+      if (k === 'negzero') assert.ok(Object.is((got as { v: number }).v, -0), '-0 kept');
+    }
+  } finally {
+    rmRepo(dir);
+  }
+});
+
 test('a missing, foreign, truncated, corrupt, other-version or other-options file is ignored', () => {
   const dir = tmpRepo({});
   try {
