@@ -17341,18 +17341,22 @@ function blankInertData(chunk) {
     if (!m3) continue;
     let j = i + 1;
     let last = i;
+    let content = -1;
+    let wideBlank = false;
     while (j < lines.length) {
       const l = lines[j].replace(/\r$/, "");
       if (l.trim() === "") {
+        if (content === -1 && l.length > indent2 + 1) wideBlank = true;
         j++;
         continue;
       }
       const d = l.length - l.trimStart().length;
-      if (d <= indent2 || l.slice(0, d).includes("	")) break;
+      if (content === -1) content = d;
+      if (d <= indent2 || d < content || l.slice(0, d).includes("	")) break;
       last = j;
       j++;
     }
-    if (last === i) continue;
+    if (last === i || wideBlank) continue;
     let text = body;
     for (let k = i + 1; k <= last; k++) text += "\n" + lines[k];
     if (AWS_WORDS.test(text)) continue;

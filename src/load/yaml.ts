@@ -142,21 +142,27 @@ export function blankInertData(chunk: string): { text: string; omitted: Set<numb
     if (indent !== dataIndent) continue;
     const m = BLOCK_ENTRY.exec(body);
     if (!m) continue;
-    // The body: the following lines that are blank or indented deeper than the key.
+    // The body, as YAML finds it: the first content line sets the indentation; the following lines
+    // that are blank or indented at least as much. Leading blank lines wider than the content, or a
+    // tab in an indentation, are left to the parser (they can be errors).
     let j = i + 1;
     let last = i;
+    let content = -1;
+    let wideBlank = false;
     while (j < lines.length) {
       const l = lines[j].replace(/\r$/, '');
       if (l.trim() === '') {
+        if (content === -1 && l.length > indent + 1) wideBlank = true;
         j++;
         continue;
       }
       const d = l.length - l.trimStart().length;
-      if (d <= indent || l.slice(0, d).includes('\t')) break;
+      if (content === -1) content = d;
+      if (d <= indent || d < content || l.slice(0, d).includes('\t')) break;
       last = j;
       j++;
     }
-    if (last === i) continue;
+    if (last === i || wideBlank) continue;
     let text = body;
     for (let k = i + 1; k <= last; k++) text += '\n' + lines[k];
     if (AWS_WORDS.test(text)) continue;

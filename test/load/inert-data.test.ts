@@ -83,6 +83,13 @@ test('not blanked: other kinds, explicit indentation, anchors and tags, tabs, fl
   assert.equal(blankInertData('kind: ConfigMap\ndata:\n  a: !!str |\n    x\n'), undefined);
   assert.equal(blankInertData('kind: ConfigMap\ndata:\n\ta: |\n    x\n'), undefined);
   assert.equal(blankInertData('kind: ConfigMap\ndata: {a: "x"}\n'), undefined);
+  // A line less indented than the first content line ends the scalar (and is the parser's to judge).
+  const shallow = 'kind: ConfigMap\ndata:\n  a: |\n      deep\n    shallow\n';
+  assert.equal(blankInertData(shallow)!.text, `kind: ConfigMap\ndata:\n  a: |\n${' '.repeat(9)}x\n    shallow\n`);
+  assert.equal(parseYaml(shallow, 'f.yaml').problems, parseYaml(shallow, 'f.yaml', undefined, { blankInert: false }).problems);
+  assert.ok(parseYaml(shallow, 'f.yaml').problems.length > 0);
+  // Leading blank lines wider than the content are left to the parser.
+  assert.equal(blankInertData('kind: ConfigMap\ndata:\n  a: |\n        \n    x\n'), undefined);
   const crlf = blankInertData('kind: ConfigMap\r\ndata:\r\n  a: |\r\n    one\r\n    two\r\n  b: y\r\n')!;
   assert.equal(crlf.text, 'kind: ConfigMap\r\ndata:\r\n  a: |\r\n\r\n      x\r\n  b: y\r\n');
 });
