@@ -3,30 +3,10 @@
  * format (CloudFormation, Terraform, CDK/Pulumi, the ACK and Crossplane custom resources, EKS API
  * output). Each reader finds the fields; this only assembles them.
  */
-import type { PodIdentityAssociation, RoleRef } from '../model/eks.js';
-import type { PNode } from '../model/pnode.js';
-import type { L } from '../model/resource.js';
-import type { Span } from '../model/span.js';
+import type { PodIdentityAssociation } from '../model/eks.js';
 
-export interface AssociationParts {
-  readonly source: string;
-  readonly file: string;
-  readonly span: Span;
-  readonly node?: PNode;
-  /** Canonical identity (see `ResourceBase.key`): an association ARN, or a logical id/address/name with the file. */
-  readonly key: string;
-  readonly label: string;
-  readonly anchor: Span;
-  readonly clusterName?: L<string>;
-  readonly namespace?: L<string>;
-  readonly serviceAccount?: L<string>;
-  readonly roleArn?: L<string>;
-  readonly roleRef?: RoleRef;
-  readonly targetRoleArn?: L<string>;
-  readonly targetRoleRef?: RoleRef;
-  readonly disableSessionTags?: L<boolean>;
-  readonly associationArn?: L<string>;
-}
+/** What a reader gives: the association without its kind (optional fields may be undefined). */
+export type AssociationParts = Omit<PodIdentityAssociation, 'kind'>;
 
 export function makeAssociation(p: AssociationParts): PodIdentityAssociation {
   const out: { -readonly [K in keyof PodIdentityAssociation]?: PodIdentityAssociation[K] } = {
