@@ -25216,9 +25216,10 @@ var V8_TAG = 86;
 function encodeData(data) {
   let json;
   try {
-    json = JSON.stringify(data, (_k, v2) => {
-      if (typeof v2 === "number" ? !Number.isFinite(v2) || Object.is(v2, -0) : typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && Object.getPrototypeOf(v2) !== Object.prototype) throw NOT_JSON;
-      if (v2 === void 0) throw NOT_JSON;
+    json = JSON.stringify(data, function(k, v2) {
+      const raw = k === "" ? data : this[k];
+      if (typeof raw === "number" ? !Number.isFinite(raw) || Object.is(raw, -0) : typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.getPrototypeOf(raw) !== Object.prototype) throw NOT_JSON;
+      if (raw === void 0) throw NOT_JSON;
       return v2;
     });
   } catch {

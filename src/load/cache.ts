@@ -155,9 +155,11 @@ const V8_TAG = 0x56; // 'V'
 function encodeData(data: unknown): Uint8Array {
   let json: string | undefined;
   try {
-    json = JSON.stringify(data, (_k, v: unknown) => {
-      if (typeof v === 'number' ? !Number.isFinite(v) || Object.is(v, -0) : typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) throw NOT_JSON;
-      if (v === undefined) throw NOT_JSON;
+    json = JSON.stringify(data, function (this: Record<string, unknown>, k: string, v: unknown) {
+      // The value before toJSON (a Buffer or Date would come back as something else).
+      const raw = k === '' ? data : this[k];
+      if (typeof raw === 'number' ? !Number.isFinite(raw) || Object.is(raw, -0) : typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.getPrototypeOf(raw) !== Object.prototype) throw NOT_JSON;
+      if (raw === undefined) throw NOT_JSON;
       return v;
     });
   } catch {

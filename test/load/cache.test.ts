@@ -46,6 +46,8 @@ test('values JSON cannot hold come back as they were: Maps, Sets, undefined, NaN
       nan: { v: Number.NaN },
       inf: [Number.POSITIVE_INFINITY],
       negzero: { v: -0 },
+      buffer: { b: Buffer.from('x') },
+      date: [new Date(0)],
       nothing: null,
     };
     const c = FileCache.open(dir, '1.0.0', 'opts');
