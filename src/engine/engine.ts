@@ -12,6 +12,21 @@ export interface RunOptions {
   readonly facts?: Facts;
   /** A `{{placeholder}}` without data is an error (rule tests). */
   readonly strictMessages?: boolean;
+  /** Record, per input file, the index keys its subjects' checks read and their findings (see `Tracking`). */
+  readonly track?: Tracking;
+}
+
+/**
+ * What an incremental run keeps of each check (src/incremental.ts): the findings of the subjects
+ * of each unit (the input file a resource was built from) and the index keys their checks read.
+ * A check's findings are a function of its subject and of what those keys give.
+ */
+export interface Tracking {
+  unitOf(r: Resource): string;
+  /** Check only the subjects of these units (default: every subject). */
+  readonly only?: ReadonlySet<string>;
+  readonly keys: Map<string, Set<string>>;
+  readonly findings: Map<string, Finding[]>;
 }
 
 export class RuleError extends Error {
@@ -23,24 +38,46 @@ export class RuleError extends Error {
 export function runRules(rules: readonly Rule[], index: Index, opts: RunOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const facts = opts.facts ?? {};
-  for (const rule of rules) {
-    const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
-    if (level === 'off') continue;
-    const kinds = expandKinds(rule.meta.appliesTo);
-    for (const subject of index.ofKind(...kinds)) {
-      const ctx = {
-        index,
-        facts,
-        report(d: ReportDescriptor<string>) {
-          findings.push(createFinding(rule.meta, { ...d, severity: level as Severity, subject: subject.key }, opts.strictMessages));
-        },
-      };
-      try {
-        rule.check(subject as Resource, ctx as never);
-      } catch (e) {
-        throw new RuleError(rule.meta.id, subject.key, e);
+  const track = opts.track;
+  let keys: Set<string> | undefined;
+  let unitFindings: Finding[] | undefined;
+  const observer = (k: string) => keys!.add(k);
+  const outer = index.observe(undefined);
+  try {
+    for (const rule of rules) {
+      const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
+      if (level === 'off') continue;
+      const kinds = expandKinds(rule.meta.appliesTo);
+      for (const subject of index.ofKind(...kinds)) {
+        if (track) {
+          const unit = track.unitOf(subject as Resource);
+          if (track.only && !track.only.has(unit)) continue;
+          keys = track.keys.get(unit);
+          if (!keys) track.keys.set(unit, (keys = new Set()));
+          unitFindings = track.findings.get(unit);
+          if (!unitFindings) track.findings.set(unit, (unitFindings = []));
+          index.observe(observer);
+        }
+        const ctx = {
+          index,
+          facts,
+          report(d: ReportDescriptor<string>) {
+            const f = createFinding(rule.meta, { ...d, severity: level as Severity, subject: subject.key }, opts.strictMessages);
+            findings.push(f);
+            unitFindings?.push(f);
+          },
+        };
+        try {
+          rule.check(subject as Resource, ctx as never);
+        } catch (e) {
+          throw new RuleError(rule.meta.id, subject.key, e);
+        } finally {
+          if (track) index.observe(undefined);
+        }
       }
     }
+  } finally {
+    index.observe(outer);
   }
   return findings;
 }

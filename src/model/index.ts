@@ -12,188 +12,241 @@ import { looksTemplated, unknownText, type Located } from './span.js';
 
 export type Resource = ServiceAccount | Workload | SecretLike | CredentialsRequest | AuthenticationConfig | Role | OidcProvider | PodIdentityAssociation;
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * The keys a resource is indexed under, one per relation it answers (a key may repeat: a role that
+ * lists one `sub` twice is listed twice). Every lookup of the index reads exactly one of these keys,
+ * which is what makes a lookup's answer a function of the resources that carry its key: the
+ * incremental run (src/incremental.ts) re-checks a file only when a changed file carries a key its
+ * checks read.
+ */
+export function indexKeys(r: Resource): string[] {
+  const keys = [`K ${r.kind}`, `${RESOURCE_KEY}${r.key}`];
+  switch (r.kind) {
+    case 'k8s:ServiceAccount':
+      if (r.namespaceUnknown) keys.push('saU');
+      else if (r.name) keys.push(`sa ${r.namespace}/${r.name.value}`, `saNs ${r.namespace}`);
+      break;
+    case 'k8s:Secret':
+    case 'k8s:ConfigMap': {
+      const secret = r.kind === 'k8s:Secret';
+      if (r.name) keys.push(`${secret ? 'sec' : 'cm'} ${r.namespace}/${r.name.value}`);
+      if (r.name && secret) keys.push(`secN ${r.name.value}`);
+      if (!r.namespaceUnknown) keys.push(`${secret ? 'secNs' : 'cmNs'} ${r.namespace}`);
+      break;
+    }
+    case 'k8s:CredentialsRequest': {
+      const ns = r.secretRef?.namespace?.value;
+      const name = r.secretRef?.name?.value;
+      if (ns && name) keys.push(`cr ${ns}/${name}`);
+      break;
+    }
+    case 'iam:Role': {
+      if (r.arn && !r.arn.unknown) keys.push(`arn ${r.arn.value}`);
+      const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
+      if (name) keys.push(`rname ${name.toLowerCase()}`);
+      for (const ref of r.refs ?? []) keys.push(`ref ${r.file}\0${ref}`);
+      if (r.serviceAccount) keys.push(`rsa ${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, 'rsa*');
+      for (const s of webIdentityStatements(r.trust)) {
+        for (const c of s.conditions) {
+          if (c.claim !== 'sub' || c.unknown) continue;
+          for (const v of c.values) keys.push(`rsub ${v.value}`);
+        }
+      }
+      break;
+    }
+    case 'iam:OIDCProvider':
+      if (r.host) keys.push(`host ${r.host}`);
+      break;
+    case 'eks:PodIdentityAssociation': {
+      const subject = associationSubject(r);
+      if (subject) keys.push(`asa ${subject.namespace}/${subject.serviceAccount}`);
+      if (r.roleArn && !r.roleArn.unknown) {
+        keys.push(`aarn ${r.roleArn.value}`);
+        const name = roleNameFromArn(r.roleArn.value);
+        if (name) keys.push(`aname ${name.toLowerCase()}`);
+      }
+      break;
+    }
+    default:
+      if (!('podSpec' in r)) break;
+      keys.push(r.namespaceUnknown ? 'wU' : `wNs ${r.namespace}`);
+      if (!r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) keys.push(`wSa ${r.namespace}/${r.podSpec.effectiveServiceAccount}`);
+  }
+  return keys;
+}
+
+/** The prefix of the key a resource carries for its own key (`indexKeys`). */
+export const RESOURCE_KEY = '# ';
+
+/** Reports each key a lookup reads (see `Index.observe`). */
+export type KeyObserver = (key: string) => void;
+
+/** A list in load order, regrouped by `group` in the order each group first appears (as a map of lists keyed by it would list them). */
+function groupedInOrder<T>(list: readonly T[], group: (t: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const t of list) {
+    const g = group(t);
+    const l = groups.get(g);
+    if (l) l.push(t);
+    else groups.set(g, [t]);
+  }
+  return [...groups.values()].flat();
 }
 
 export class Index {
-  private readonly byKind = new Map<string, Resource[]>();
-  private readonly byKey = new Map<string, Resource[]>();
-  private readonly serviceAccounts = new Map<string, ServiceAccount>();
-  private readonly saNamespaces = new Map<string, ServiceAccount[]>();
-  private readonly secrets = new Map<string, SecretLike[]>();
-  private readonly configMaps = new Map<string, SecretLike[]>();
-  private readonly rolesByArn = new Map<string, Role[]>();
-  private readonly rolesByName = new Map<string, Role[]>();
-  private readonly rolesBySubject = new Map<string, Role[]>();
-  private readonly workloadsBySa = new Map<string, Workload[]>();
-  private readonly crsBySecret = new Map<string, CredentialsRequest[]>();
-  private readonly providersByHost = new Map<string, OidcProvider[]>();
-  private readonly rolesByRefKey = new Map<string, Role[]>();
-  private readonly associationsBySa = new Map<string, PodIdentityAssociation[]>();
-  private readonly associationsByRoleArn = new Map<string, PodIdentityAssociation[]>();
-  private readonly associationsByRoleName = new Map<string, PodIdentityAssociation[]>();
-  private readonly rolesByServiceAccount = new Map<string, Role[]>();
-  private readonly saByName = new Map<string, ServiceAccount[]>();
-  private readonly saUnknownNamespace: ServiceAccount[] = [];
-  private readonly secretsByNamespace = new Map<string, SecretLike[]>();
-  private readonly configMapsByNamespace = new Map<string, SecretLike[]>();
-  private readonly workloadsByNamespace = new Map<string, Workload[]>();
-  private readonly workloadsUnknownNamespace: Workload[] = [];
-  private readonly memos = new Map<string, unknown>();
+  /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
+  private readonly table = new Map<string, Resource[]>();
+  private readonly memos = new Map<string, { readonly value: unknown; readonly keys: readonly string[] }>();
   private readonly kindLists = new Map<string, readonly Resource[]>();
+  private observer?: KeyObserver;
 
   constructor(readonly resources: readonly Resource[]) {
+    const table = this.table;
     for (const r of resources) {
-      push(this.byKind, r.kind, r);
-      push(this.byKey, r.key, r);
-      switch (r.kind) {
-        case 'k8s:ServiceAccount':
-          if (r.namespaceUnknown) this.saUnknownNamespace.push(r);
-          else if (r.name) {
-            const k = `${r.namespace}/${r.name.value}`;
-            if (!this.serviceAccounts.has(k)) this.serviceAccounts.set(k, r);
-            push(this.saByName, k, r);
-            push(this.saNamespaces, r.namespace, r);
-          }
-          break;
-        case 'k8s:Secret':
-        case 'k8s:ConfigMap':
-          if (r.name) push(r.kind === 'k8s:Secret' ? this.secrets : this.configMaps, `${r.namespace}/${r.name.value}`, r);
-          if (!r.namespaceUnknown) push(r.kind === 'k8s:Secret' ? this.secretsByNamespace : this.configMapsByNamespace, r.namespace, r);
-          break;
-        case 'k8s:CredentialsRequest': {
-          const ns = r.secretRef?.namespace?.value;
-          const name = r.secretRef?.name?.value;
-          if (ns && name) push(this.crsBySecret, `${ns}/${name}`, r);
-          break;
-        }
-        case 'iam:Role': {
-          if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
-          const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : undefined;
-          if (name) push(this.rolesByName, name.toLowerCase(), r);
-          for (const ref of r.refs ?? []) push(this.rolesByRefKey, `${r.file}\0${ref}`, r);
-          if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
-          for (const s of webIdentityStatements(r.trust)) {
-            for (const c of s.conditions) {
-              if (c.claim !== 'sub' || c.unknown) continue;
-              for (const v of c.values) push(this.rolesBySubject, v.value, r);
-            }
-          }
-          break;
-        }
-        case 'iam:OIDCProvider':
-          if (r.host) push(this.providersByHost, r.host, r);
-          break;
-        case 'eks:PodIdentityAssociation': {
-          const subject = associationSubject(r);
-          if (subject) push(this.associationsBySa, `${subject.namespace}/${subject.serviceAccount}`, r);
-          if (r.roleArn && !r.roleArn.unknown) {
-            push(this.associationsByRoleArn, r.roleArn.value, r);
-            const name = roleNameFromArn(r.roleArn.value);
-            if (name) push(this.associationsByRoleName, name.toLowerCase(), r);
-          }
-          break;
-        }
-        default:
-          if (!('podSpec' in r)) break;
-          if (r.namespaceUnknown) this.workloadsUnknownNamespace.push(r);
-          else push(this.workloadsByNamespace, r.namespace, r);
-          if (!r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
-            push(this.workloadsBySa, `${r.namespace}/${r.podSpec.effectiveServiceAccount}`, r);
-          }
+      for (const k of indexKeys(r)) {
+        const list = table.get(k);
+        if (list) list.push(r);
+        else table.set(k, [r]);
       }
     }
   }
 
+  /** Report every key that lookups read to `observer` (undefined: stop); returns the previous observer. */
+  observe(observer: KeyObserver | undefined): KeyObserver | undefined {
+    const before = this.observer;
+    this.observer = observer;
+    return before;
+  }
+
+  /**
+   * `make()` with the keys its lookups read, which are reported to the current observer as well:
+   * for values derived from the index and kept across subjects (`memo`, the SDK's view of a
+   * container), so that each later use can report them again (`replay`).
+   */
+  recording<T>(make: () => T): { readonly value: T; readonly keys: readonly string[] } {
+    const outer = this.observer;
+    // Nobody is observing: a run that does not track keys (the engine observes every check or none).
+    if (!outer) return { value: make(), keys: EMPTY };
+    const keys = new Set<string>();
+    this.observer = (k) => {
+      keys.add(k);
+      outer?.(k);
+    };
+    try {
+      return { value: make(), keys: [...keys] };
+    } finally {
+      this.observer = outer;
+    }
+  }
+
+  /** Report keys read earlier (by `recording`) to the current observer. */
+  replay(keys: readonly string[]): void {
+    const o = this.observer;
+    if (o) for (const k of keys) o(k);
+  }
+
+  private read(key: string): readonly Resource[] {
+    this.observer?.(key);
+    return this.table.get(key) ?? EMPTY;
+  }
+
+  private readAs<T extends Resource>(key: string): readonly T[] {
+    return this.read(key) as readonly T[];
+  }
+
   /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
   ofKind<T extends ResourceBase = Resource>(...kinds: string[]): readonly T[] {
+    const expanded = expandKinds(kinds);
+    if (this.observer) for (const k of expanded) this.observer(`K ${k}`);
     const key = kinds.join('\0');
     let list = this.kindLists.get(key);
-    if (!list) this.kindLists.set(key, (list = expandKinds(kinds).flatMap((k) => this.byKind.get(k) ?? [])));
+    if (!list) this.kindLists.set(key, (list = expanded.flatMap((k) => this.table.get(`K ${k}`) ?? [])));
     return list as unknown as T[];
   }
 
   /**
    * A value computed once per index (the index and its resources are read-only): for derived
    * tables that several subjects of a rule read, such as "the ServiceAccount annotations that name
-   * each role". `key` names the table and everything it depends on (a fact, say).
+   * each role". `key` names the table and everything it depends on (a fact, say). Each use reports
+   * the keys its computation read.
    */
   memo<T>(key: string, make: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    const v = make();
-    this.memos.set(key, v);
-    return v;
+    const m = this.memos.get(key);
+    if (m) {
+      this.replay(m.keys);
+      return m.value as T;
+    }
+    const r = this.recording(make);
+    this.memos.set(key, r);
+    return r.value;
   }
 
   /** Every ServiceAccount with this namespace and name (several files may define one). */
   serviceAccountsNamed(namespace: string, name: string): readonly ServiceAccount[] {
-    return this.saByName.get(`${namespace}/${name}`) ?? [];
+    return this.readAs<ServiceAccount>(`sa ${namespace}/${name}`);
   }
 
   /** ServiceAccounts whose namespace is not static (a template, a kustomize build that cannot be told). */
   get serviceAccountsInUnknownNamespace(): readonly ServiceAccount[] {
-    return this.saUnknownNamespace;
+    return this.readAs<ServiceAccount>('saU');
   }
 
   /** Secrets of a namespace. */
   secretsIn(namespace: string): readonly SecretLike[] {
-    return this.secretsByNamespace.get(namespace) ?? [];
+    return this.readAs<SecretLike>(`secNs ${namespace}`);
   }
 
   /** ConfigMaps of a namespace. */
   configMapsIn(namespace: string): readonly SecretLike[] {
-    return this.configMapsByNamespace.get(namespace) ?? [];
+    return this.readAs<SecretLike>(`cmNs ${namespace}`);
   }
 
   /** Workloads of a namespace. */
   workloadsIn(namespace: string): readonly Workload[] {
-    return this.workloadsByNamespace.get(namespace) ?? [];
+    return this.readAs<Workload>(`wNs ${namespace}`);
   }
 
   /** Workloads whose namespace is not static. */
   get workloadsInUnknownNamespace(): readonly Workload[] {
-    return this.workloadsUnknownNamespace;
+    return this.readAs<Workload>('wU');
   }
 
   serviceAccount(namespace: string, name: string): ServiceAccount | undefined {
-    return this.serviceAccounts.get(`${namespace}/${name}`);
+    return this.serviceAccountsNamed(namespace, name)[0];
   }
 
   /** ServiceAccounts the repository defines in a namespace. */
   serviceAccountsIn(namespace: string): readonly ServiceAccount[] {
-    return this.saNamespaces.get(namespace) ?? [];
+    return this.readAs<ServiceAccount>(`saNs ${namespace}`);
   }
 
   secret(namespace: string, name: string): SecretLike | undefined {
-    return this.secrets.get(`${namespace}/${name}`)?.[0];
+    return this.readAs<SecretLike>(`sec ${namespace}/${name}`)[0];
   }
 
-  /** Every Secret with this name, in any namespace. */
+  /** Every Secret with this name, in any namespace (grouped by namespace, in the order each first appears). */
   secretsNamed(name: string): SecretLike[] {
-    const out: SecretLike[] = [];
-    for (const [k, v] of this.secrets) if (k.slice(k.indexOf('/') + 1) === name) out.push(...v);
-    return out;
+    return groupedInOrder(this.readAs<SecretLike>(`secN ${name}`), (s) => s.namespace);
   }
 
   configMap(namespace: string, name: string): SecretLike | undefined {
-    return this.configMaps.get(`${namespace}/${name}`)?.[0];
+    return this.readAs<SecretLike>(`cm ${namespace}/${name}`)[0];
   }
 
   /** Roles with this ARN; when none is known by ARN, roles with the same role name (from files that give only a name). */
   rolesByArnOrName(arn: string): Role[] {
-    const exact = this.rolesByArn.get(arn);
-    if (exact) return exact;
+    const exact = this.readAs<Role>(`arn ${arn}`);
+    if (exact.length > 0) return exact as Role[];
     const name = roleNameFromArn(arn);
     if (!name) return [];
-    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+    return this.readAs<Role>(`rname ${name.toLowerCase()}`).filter((r) => !r.arn || r.arn.unknown);
   }
 
   /** Roles of the same file that a reference names (a CloudFormation logical id, a Terraform address, a CDK/Pulumi variable). */
   rolesByRef(ref: RoleRef): readonly Role[] {
-    return this.rolesByRefKey.get(`${ref.file}\0${ref.id}`) ?? [];
+    return this.readAs<Role>(`ref ${ref.file}\0${ref.id}`);
   }
 
   /** The roles an association's role (or, with `target`, its target role) is, by ARN, by name, or by reference. */
@@ -210,12 +263,12 @@ export class Index {
     // RoleName, `arn:aws:iam::${AWS::AccountId}:role/name`): the roles of that name whose ARN is not known either.
     const name = arn ? roleNameFromArn(arn.value) : undefined;
     if (!name || looksTemplated(name)) return [];
-    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+    return this.readAs<Role>(`rname ${name.toLowerCase()}`).filter((r) => !r.arn || r.arn.unknown);
   }
 
   /** EKS Pod Identity associations for this ServiceAccount (in any cluster), in load order. */
   associationsFor(namespace: string, serviceAccount: string): readonly PodIdentityAssociation[] {
-    return this.associationsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+    return this.readAs<PodIdentityAssociation>(`asa ${namespace}/${serviceAccount}`);
   }
 
   /**
@@ -224,10 +277,10 @@ export class Index {
    */
   associationsForRole(role: Role): PodIdentityAssociation[] {
     const out = new Set<PodIdentityAssociation>();
-    if (role.arn && !role.arn.unknown) for (const a of this.associationsByRoleArn.get(role.arn.value) ?? []) out.add(a);
+    if (role.arn && !role.arn.unknown) for (const a of this.readAs<PodIdentityAssociation>(`aarn ${role.arn.value}`)) out.add(a);
     if (!role.arn || role.arn.unknown) {
       const name = role.name && !role.name.unknown ? role.name.value : undefined;
-      if (name) for (const a of this.associationsByRoleName.get(name.toLowerCase()) ?? []) out.add(a);
+      if (name) for (const a of this.readAs<PodIdentityAssociation>(`aname ${name.toLowerCase()}`)) out.add(a);
     }
     for (const a of this.ofKind<PodIdentityAssociation>('eks:PodIdentityAssociation')) {
       if (a.roleArn?.target === role.key) out.add(a);
@@ -242,37 +295,37 @@ export class Index {
    * `rolesByArnOrName` of a static value. Empty for a value that is not static and names no resource.
    */
   rolesNamedBy(v: Located<string>): Role[] {
-    if (v.target) return (this.byKey.get(v.target) ?? []).filter((r): r is Role => r.kind === 'iam:Role');
+    if (v.target) return this.read(`${RESOURCE_KEY}${v.target}`).filter((r): r is Role => r.kind === 'iam:Role');
     if (unknownText(v) || v.value.trim() === '') return [];
     return this.rolesByArnOrName(v.value.trim());
   }
 
   /** Roles whose trust policy lists this exact `sub` value. */
   rolesListingSubject(subject: string): readonly Role[] {
-    return this.rolesBySubject.get(subject) ?? [];
+    return this.readAs<Role>(`rsub ${subject}`);
   }
 
   /** Roles a tool made for this ServiceAccount (eksctl `iam.serviceAccounts`), keyed by namespace and name as written. */
   rolesMadeFor(namespace: string, name: string): readonly Role[] {
-    return this.rolesByServiceAccount.get(`${namespace}/${name}`) ?? [];
+    return this.readAs<Role>(`rsa ${namespace}/${name}`);
   }
 
-  /** Roles made for a ServiceAccount, in load order. */
+  /** Roles made for a ServiceAccount, grouped by ServiceAccount in the order each first appears. */
   get rolesMadeForServiceAccounts(): readonly Role[] {
-    return [...this.rolesByServiceAccount.values()].flat();
+    return groupedInOrder(this.readAs<Role>('rsa*'), (r) => `${r.serviceAccount!.namespace.value}/${r.serviceAccount!.name.value}`);
   }
 
   /** Workloads that run as this ServiceAccount. */
   workloadsUsing(namespace: string, serviceAccount: string): readonly Workload[] {
-    return this.workloadsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+    return this.readAs<Workload>(`wSa ${namespace}/${serviceAccount}`);
   }
 
   credentialsRequestsFor(secretNamespace: string, secretName: string): readonly CredentialsRequest[] {
-    return this.crsBySecret.get(`${secretNamespace}/${secretName}`) ?? [];
+    return this.readAs<CredentialsRequest>(`cr ${secretNamespace}/${secretName}`);
   }
 
   providersFor(host: string): readonly OidcProvider[] {
-    return this.providersByHost.get(host) ?? [];
+    return this.readAs<OidcProvider>(`host ${host}`);
   }
 
   get providers(): readonly OidcProvider[] {

@@ -253,8 +253,8 @@ const UNSET: Presence = { state: 'unset' };
 const UNKNOWN_FILE: SharedFile = { state: 'unknown' };
 const ABSENT_FILE: SharedFile = { state: 'absent' };
 class ContainerView implements SdkEnvironment {
-  private readonly presence = new Map<string, Presence>();
-  private readonly cache = new Map<string, unknown>();
+  private readonly presence = new Map<string, { readonly value: Presence; readonly keys: readonly string[] }>();
+  private readonly cache = new Map<string, { readonly value: unknown; readonly keys: readonly string[] }>();
 
   constructor(
     readonly index: Index,
@@ -263,18 +263,22 @@ class ContainerView implements SdkEnvironment {
     private readonly prefix: string,
   ) {}
 
-  /** Computed on first use (results may be undefined, hence `has`). */
+  /**
+   * Computed on first use. Each use reports the index keys the computation read (`Index.replay`),
+   * so that whichever check uses the view depends on what it was computed from.
+   */
   private once<T>(key: string, f: () => T): T {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
-    const v = f();
-    this.cache.set(key, v);
-    return v;
+    let r = this.cache.get(key);
+    if (r) this.index.replay(r.keys);
+    else this.cache.set(key, (r = this.index.recording(f)));
+    return r.value as T;
   }
 
   env(name: string): Presence {
-    let p = this.presence.get(name);
-    if (!p) this.presence.set(name, (p = envPresence(this.container, this.workload, this.index, name)));
-    return p;
+    let r = this.presence.get(name);
+    if (r) this.index.replay(r.keys);
+    else this.presence.set(name, (r = this.index.recording(() => envPresence(this.container, this.workload, this.index, name))));
+    return r.value;
   }
 
   get variables(): EffectiveEnvironment {
