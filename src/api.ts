@@ -17,6 +17,8 @@ import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { defaultCacheDir, FileCache } from './load/cache.js';
 import { ModelBuilder, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
+import { incrementalRun, keepsRunState, runStateKey, StateRecorder, type IncrementalOptions, type IncrementalStats, type RuleRun } from './incremental.js';
+import { readRunState } from './load/run-state.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
 import { Index } from './model/index.js';
@@ -87,6 +89,11 @@ export interface LintResult {
   /** Inputs that do not exist. */
   readonly missing: string[];
   readonly rules: readonly Rule[];
+  /**
+   * Present when a cached run continued from the previous one (src/incremental.ts): how many files
+   * changed (or were removed), were checked again, and were built.
+   */
+  readonly incremental?: IncrementalStats;
 }
 
 export const PARSE_RULE = 'parse/syntax';
@@ -94,8 +101,8 @@ export const PARSE_RULE = 'parse/syntax';
 export const STDIN = '<stdin>';
 
 export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
-  const a = await analyze(paths, options);
-  return { findings: a.shown, files: a.files, missing: a.missing, rules: a.rules };
+  const a = await analyzePaths(paths, options, true);
+  return { findings: a.shown, files: a.files, missing: a.missing, rules: a.rules, ...(a.incremental ? { incremental: a.incremental } : {}) };
 }
 
 /**
@@ -119,6 +126,11 @@ export interface Analysis extends LintResult {
 
 /** `lint()` with the model and every finding (see `Analysis`). */
 export async function analyze(paths: readonly string[], options: LintOptions = {}): Promise<Analysis> {
+  return analyzePaths(paths, options, false);
+}
+
+/** `analyze`; with `incremental`, a cached run may continue from the previous one (its index then holds only what the checks needed). */
+async function analyzePaths(paths: readonly string[], options: LintOptions, incremental: boolean): Promise<Analysis> {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (options.configFile ? loadConfigFile(path.resolve(cwd, options.configFile), cwd, RULES) : undefined);
   const inputs = options.context !== undefined ? [options.context, ...paths] : paths.length ? paths : ['.'];
@@ -148,7 +160,7 @@ export async function analyze(paths: readonly string[], options: LintOptions = {
   }
   const stdin = readsStdin ? { name: stdinName, abs: options.stdinFilename ? path.resolve(cwd, options.stdinFilename) : undefined } : undefined;
   const judgeUnused = inputs.some((p) => p !== '-' && isDirectory(path.resolve(cwd, p)));
-  return run({ files: toRead, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused }, options, config, cwd);
+  return run({ files: toRead, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused, incremental }, options, config, cwd);
 }
 
 /** Options of `lintSources`: `lint()`'s, without standard input and discovery. */
@@ -181,40 +193,43 @@ interface RunInput {
   readonly given?: ReadonlySet<string>;
   readonly missing: string[];
   readonly judgeUnused: boolean;
+  /** May the run continue from the previous run's state (with a cache)? `lint()` only: its result has no index to give. */
+  readonly incremental?: boolean;
 }
 
 async function run(input: RunInput, options: LintOptions, config: LoadedConfig | undefined, cwd: string): Promise<Analysis> {
   const { charts, stdin, given } = input;
   const facts: Facts | undefined = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : undefined;
   const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const cache = options.cache ? FileCache.open(typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(cwd), VERSION, `node${process.versions.node.split('.')[0]}`) : undefined;
-  // Each file's resources are built as soon as it is read, and its extract dropped.
-  const builder = new ModelBuilder(files, { defaultNamespace: facts?.defaultNamespace });
-  const read = await readFiles(files, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
-  cache?.save((file) => fs.existsSync(path.resolve(cwd, file)));
-  const readProblems: LoadProblem[] = [...read.problems];
-  const loaded = builder.finish();
-  const absByPath = new Map(loaded.files.map((f) => [f.path, f.abs]));
-  const rendered = new RenderedTemplates(loaded.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
-  // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
-  const covered = rendered.coveredCharts();
-  const textOf = new Map(loaded.files.map((f) => [f.path, f.text]));
-  for (const chart of charts) {
-    if (covered.has(chart.dir)) continue;
-    const chartFile = displayPath(path.join(chart.dir, CHART_FILE), cwd);
-    const text = textOf.get(chartFile);
-    if (text !== undefined) readProblems.push(chartNote(chart, text, chartFile, dirDisplay(chart.dir, cwd)));
-  }
-  const index = new Index(loaded.resources);
   const levels: Record<string, Level> = { ...(config ? resolveLevels(RULES, config) : {}), ...(options.rules ?? {}) };
   // `only` filters the output; when it asks for a suppression rule, every rule still runs so
   // that suppressions can be judged.
   const only = options.only;
   const judging = !!only?.some((id) => id.startsWith('suppress/'));
   if (only && !judging) for (const r of RULES) if (!only.includes(r.meta.id)) levels[r.meta.id] = 'off';
+  const effective = Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity])) as Record<string, Level>;
   const strict = !!options.strictMessages;
-  const findings = runRules(RULES, index, { levels, facts, strictMessages: strict });
-  for (const p of [...readProblems, ...loaded.problems]) {
+  const cacheDir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(cwd)) : undefined;
+  // With a cache, a run over files on disk continues from the previous run's findings (src/incremental.ts).
+  const stateful = cacheDir !== undefined && input.incremental === true && keepsRunState(files);
+  const stateKey = stateful ? runStateKey(effective, facts, strict) : '';
+  const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? '' };
+  const state = stateful ? readRunState(cacheDir, VERSION, stateKey) : undefined;
+  const ran = (state && (await incrementalRun(files, state, incrementalOptions, stateKey))) || (await fullRun(files, options, cwd, cacheDir, stateful ? stateKey : undefined, incrementalOptions));
+  const readProblems: LoadProblem[] = [...ran.problems];
+  const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));
+  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
+  // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
+  const covered = rendered.coveredCharts();
+  const textOf = new Map(ran.files.map((f) => [f.path, f.text]));
+  for (const chart of charts) {
+    if (covered.has(chart.dir)) continue;
+    const chartFile = displayPath(path.join(chart.dir, CHART_FILE), cwd);
+    const text = textOf.get(chartFile);
+    if (text !== undefined) readProblems.push(chartNote(chart, text, chartFile, dirDisplay(chart.dir, cwd)));
+  }
+  const findings = ran.findings;
+  for (const p of readProblems) {
     const ruleId = p.rule?.id ?? PARSE_RULE;
     const rule = RULES.find((r) => r.meta.id === ruleId)!;
     const level = levels[ruleId] ?? rule.meta.severity;
@@ -223,11 +238,10 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
     const related = (p.related ?? []).map((r) => ({ at: r.span, label: r.label }));
     findings.push(createFinding(rule.meta, { ...message, severity: level, at: p.span, related, subject: `file:${p.span.file}` }, strict));
   }
-  const effective = Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity])) as Record<string, Level>;
   const bookkeeping = applySuppressions(findings, {
     strictMessages: strict,
-    files: loaded.files,
-    resources: loaded.resources,
+    files: ran.files,
+    resources: ran.subjects,
     config,
     configDisplay: config?.file ? displayPath(config.file, cwd) : undefined,
     cwd,
@@ -247,10 +261,27 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
     }
     return l[line - 1];
   };
-  const all = [...findings, ...bookkeeping].map((f) => (loaded.rendered.length ? rendered.withTemplate(f, lineText) : f));
+  const all = [...findings, ...bookkeeping].map((f) => (ran.rendered.length ? rendered.withTemplate(f, lineText) : f));
   const touches = (f: Finding) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
   const shown = finalize(all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f)));
-  return { findings: shown, shown, all, files: loaded.files, missing: input.missing, rules: RULES, index, facts: facts ?? {}, given, levels: effective };
+  return { findings: shown, shown, all, files: ran.files, missing: input.missing, rules: RULES, index: ran.index, facts: facts ?? {}, given, levels: effective, ...(ran.incremental ? { incremental: ran.incremental } : {}) };
+}
+
+/** Read, build and check every file; with a state key, record what the next run continues from. */
+async function fullRun(files: FileToRead[], options: LintOptions, cwd: string, cacheDir: string | undefined, stateKey: string | undefined, opts: IncrementalOptions): Promise<RuleRun> {
+  const cache = cacheDir ? FileCache.open(cacheDir, VERSION, `node${process.versions.node.split('.')[0]}`) : undefined;
+  const recorder = stateKey !== undefined ? new StateRecorder(files) : undefined;
+  // Each file's resources are built as soon as it is read, and its extract dropped.
+  const builder = new ModelBuilder(files, { defaultNamespace: opts.defaultNamespace });
+  if (recorder) builder.onBuilt = (f, resources, problems) => recorder.built(f, resources, problems);
+  const read = await readFiles(files, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
+  cache?.save((file) => fs.existsSync(path.resolve(cwd, file)));
+  const loaded = builder.finish();
+  const index = new Index(loaded.resources);
+  const findings = runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: recorder?.tracking });
+  // Written before the findings go on: suppressions mark them.
+  recorder?.save({ version: VERSION, key: stateKey!, cacheDir: cacheDir!, holds: builder.holds });
+  return { findings, problems: [...read.problems, ...loaded.problems], files: loaded.files, subjects: loaded.resources, rendered: loaded.rendered, index };
 }
 
 /** The ignore rules of this run: `.gitignore` files, `.irsa-lintignore` and `ignorePatterns`, unless `ignore: false`. */

@@ -81,6 +81,8 @@ export interface LoadInput {
   readonly extract?: FileExtract;
   /** On the first file of a Terraform configuration: what the configuration gives. */
   readonly terraform?: TerraformResult;
+  /** The content hash of the text (when the run keeps a cache). */
+  readonly hash?: string;
 }
 
 export interface LoadOptions {
@@ -186,16 +188,28 @@ export class ModelBuilder {
     return { resources: this.resources, problems: this.problems, rendered: this.rendered, files: this.files };
   }
 
+  /** Does the build hold its inputs until `finish` (a kustomization renames objects)? */
+  get holds(): boolean {
+    return this.held !== undefined;
+  }
+
   private build(f: LoadInput): void {
     const { ctx, resources, problems } = this;
+    const r0 = resources.length;
+    const p0 = problems.length;
     if (f.terraform) add(f.terraform, ctx, resources, problems);
     const x = f.extract;
-    if (!x) return;
-    problems.push(...x.problems);
-    this.rendered.push(...x.rendered);
-    if (x.ts) add(x.ts, ctx, resources, problems);
-    for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+    if (x) {
+      problems.push(...x.problems);
+      this.rendered.push(...x.rendered);
+      if (x.ts) add(x.ts, ctx, resources, problems);
+      for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+    }
+    this.onBuilt?.(f, resources.slice(r0), problems.slice(p0));
   }
+
+  /** Called with each input once built: the resources and problems that came from it. */
+  onBuilt?: (f: LoadInput, resources: readonly Resource[], problems: readonly LoadProblem[]) => void;
 }
 
 /** The resources, manifests and problems of a CDK/Pulumi program or a Terraform configuration. */

@@ -80,7 +80,13 @@ export async function readFiles(files: readonly FileToRead[], opts: ReadOptions 
       return undefined;
     }
   };
-  const baseOf = (f: FileToRead, src: SourceFile): LoadInput => ({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: commentsOf(src), ...(f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {}) });
+  const baseOf = (f: FileToRead, src: SourceFile, hash: string): LoadInput => ({
+    path: f.path,
+    ...(f.abs ? { abs: f.abs } : {}),
+    comments: commentsOf(src),
+    ...(f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {}),
+    ...(hash ? { hash } : {}),
+  });
   const sourceOf = (f: FileToRead, text: string): SourceFile => ({ path: f.path, text, ...(f.abs ? { abs: f.abs } : {}), ...(f.commentsOnly ? { commentsOnly: true } : {}) });
 
   // Terraform first: one configuration per directory, cached as a whole, its result placed at its
@@ -95,8 +101,9 @@ export async function readFiles(files: readonly FileToRead[], opts: ReadOptions 
       continue;
     }
     const src = sourceOf(f, text);
-    terraform.push({ index, src, hash: cache ? contentHash(text) : '' });
-    inputs[index] = baseOf(f, src);
+    const hash = cache ? contentHash(text) : '';
+    terraform.push({ index, src, hash });
+    inputs[index] = baseOf(f, src, hash);
   }
   if (terraform.length > 0) {
     const byPath = new Map(terraform.map((t) => [t.src.path, t]));
@@ -134,13 +141,13 @@ export async function readFiles(files: readonly FileToRead[], opts: ReadOptions 
         continue;
       }
       const src = sourceOf(f, text);
-      const base = baseOf(f, src);
+      const hash = cache ? contentHash(text) : '';
+      const base = baseOf(f, src, hash);
       if (f.commentsOnly || text.trim() === '') {
         inputs[index] = base;
         deliver();
         continue;
       }
-      const hash = cache ? contentHash(text) : '';
       const hit = cache?.get(f.path, hash) as FileExtract | null | undefined;
       if (hit !== undefined) {
         cached++;

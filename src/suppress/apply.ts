@@ -23,7 +23,7 @@ import type { LoadedConfig, IgnoreEntry } from '../config/types.js';
 import { matchExact, matchGlob } from '../config/glob.js';
 import type { LoadedFile } from '../load/loader.js';
 import type { Resource } from '../model/index.js';
-import type { K8sResource } from '../model/k8s.js';
+import type { Annotation, K8sResource } from '../model/k8s.js';
 import { subSpan, type Span } from '../model/span.js';
 import type { CommentForm } from './comments.js';
 import { locate, parseTrees, pointerStartsWith, type TreePosition } from './pointer.js';
@@ -35,13 +35,25 @@ export const MISSING_REASON_RULE = 'suppress/missing-reason';
 export const EXPIRED_RULE = 'suppress/expired';
 const BOOKKEEPING = new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
 
+/** What suppressions read of a resource: its key, and its ignore annotation (`resourceIgnores`). */
+export interface SuppressionSubject {
+  readonly key: string;
+  readonly annotations?: ReadonlyMap<string, Pick<Annotation, 'value'>>;
+}
+
+/** The part of a resource that suppressions read (what an incremental run keeps of resources it does not load). */
+export function suppressionSubject(r: Resource): SuppressionSubject {
+  const ann = (r as Partial<K8sResource>).annotations?.get(IGNORE_ANNOTATION);
+  return ann ? { key: r.key, annotations: new Map([[IGNORE_ANNOTATION, { value: ann.value }]]) } : { key: r.key };
+}
+
 export interface SuppressionOptions {
   /** A `{{placeholder}}` without data is an error (rule tests). */
   readonly strictMessages?: boolean;
   readonly files: readonly LoadedFile[];
   /** The text of a file, for the JSON pointers of `ignore:` entries (read again from disk when it was not kept). */
   readonly textOf?: (file: string) => string | undefined;
-  readonly resources: readonly Resource[];
+  readonly resources: readonly SuppressionSubject[];
   readonly config?: LoadedConfig;
   /** Display path of the configuration file (for findings about its entries). */
   readonly configDisplay?: string;
@@ -190,7 +202,7 @@ function collect(opts: SuppressionOptions): Suppression[] {
     }
   }
   for (const r of opts.resources) {
-    const ann = (r as Partial<K8sResource>).annotations?.get(IGNORE_ANNOTATION);
+    const ann = r.annotations?.get(IGNORE_ANNOTATION);
     if (!ann || ann.value.unknown) continue;
     for (const e of splitAnnotation(ann.value.value)) {
       out.push({

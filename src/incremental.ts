@@ -1,0 +1,333 @@
+/**
+ * The incremental run (`--cache`, the pre-commit hook's case): after a change to a few files of a
+ * large repository, check again only what the change can reach, from what the previous run kept
+ * (src/load/run-state.ts), and report exactly what a full run would.
+ *
+ * Why that is sound: every cross-reference a rule follows is an index lookup, and every lookup
+ * reads one key (`indexKeys` in src/model/index.ts); a check's findings are a function of its
+ * subject and of the resources that carry the keys it read. So:
+ * 1. files whose size, times and inode are unchanged are not read; the others are read and hashed,
+ *    and those with new content (or new files) are parsed and built;
+ * 2. the keys that changed are those that the old and the new resources of changed and removed
+ *    files carry;
+ * 3. a file is checked again when it changed or when its checks read a changed key; every other
+ *    file keeps its findings;
+ * 4. checking needs the resources that carry the keys the checks read: those files are built too
+ *    (from disk), and checking repeats until every key read has all its resources loaded.
+ *
+ * A change that reaches beyond the resources of its file (a kustomization, a Terraform
+ * configuration, rendered Helm output) and any run that is not over files on disk make it a full
+ * run, which writes the state again.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runRules, type Tracking } from './engine/engine.js';
+import type { Facts, Finding, Level, Rule } from './engine/types.js';
+import { contentHash } from './load/cache.js';
+import { initHcl } from './load/hcl/parse.js';
+import { isKustomizationFile } from './load/kustomize.js';
+import { commentsOf, extractFile, isTerraformSource, ModelBuilder, type LoadedFile, type LoadInput, type LoadProblem, type SourceFile } from './load/loader.js';
+import type { FileToRead } from './load/read.js';
+import { statOf, unchangedByStat, writeRunState, type FileRecord, type FileStat, type RunStateData, type UnitRecord } from './load/run-state.js';
+import { loadTerraformConfiguration, terraformConfigurations } from './load/terraform-hcl.js';
+import type { RenderedDoc } from './load/yaml.js';
+import { Index, indexKeys, RESOURCE_KEY, type Resource } from './model/index.js';
+import type { Located } from './model/span.js';
+import { IGNORE_ANNOTATION, suppressionSubject, type SuppressionSubject } from './suppress/apply.js';
+
+/** What the rules gave for the whole repository, however it was computed. */
+export interface RuleRun {
+  readonly findings: Finding[];
+  /** Parse and load problems of every file. */
+  readonly problems: LoadProblem[];
+  readonly files: LoadedFile[];
+  /** What suppressions read of every resource. */
+  readonly subjects: readonly SuppressionSubject[];
+  readonly rendered: readonly RenderedDoc[];
+  /** The index the checks ran on: every resource in a full run, the ones the checks needed in an incremental run. */
+  readonly index: Index;
+  /** For an incremental run: how many files changed, were checked again, and were built. */
+  readonly incremental?: IncrementalStats;
+}
+
+export interface IncrementalStats {
+  readonly changed: number;
+  readonly checked: number;
+  readonly built: number;
+}
+
+export interface IncrementalOptions {
+  readonly rules: readonly Rule[];
+  readonly levels: Readonly<Record<string, Level>>;
+  readonly facts?: Facts;
+  readonly strictMessages: boolean;
+  readonly defaultNamespace?: string;
+  readonly version: string;
+  readonly cacheDir: string;
+}
+
+/**
+ * The key of everything besides the files that findings depend on: the effective rule levels, the
+ * facts, and this build of the program (its size and modification time), so that a rebuilt
+ * program never reuses another's findings.
+ */
+export function runStateKey(levels: Readonly<Record<string, Level>>, facts: Facts | undefined, strictMessages: boolean): string {
+  let build = '';
+  try {
+    const st = fs.statSync(fileURLToPath(import.meta.url));
+    build = `${st.size}:${st.mtimeMs}`;
+  } catch {
+    /* no file (an unusual loader): the version alone */
+  }
+  return createHash('sha256')
+    .update(JSON.stringify({ levels: Object.entries(levels).sort(([a], [b]) => (a < b ? -1 : 1)), facts: facts ?? {}, strictMessages, build }))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Can a run over these files keep a state at all? Files on disk only (no standard input, no sources given as text). */
+export function keepsRunState(files: readonly FileToRead[]): boolean {
+  return files.every((f) => f.abs !== undefined && f.text === undefined && !f.keepText);
+}
+
+/** A unit's record from what was built from it and what its checks did. */
+function unitRecord(resources: readonly Resource[], problems: readonly LoadProblem[], reads: Iterable<string> | undefined, findings: readonly Finding[] | undefined): UnitRecord {
+  const keys = new Set<string>();
+  for (const r of resources) for (const k of indexKeys(r)) keys.add(k);
+  const ignores: { key: string; value: Located<string> }[] = [];
+  for (const r of resources) {
+    const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
+    if (ann) ignores.push({ key: r.key, value: ann.value });
+  }
+  return { keys: [...keys], reads: [...(reads ?? [])], findings: findings ?? [], problems, ...(ignores.length > 0 ? { ignores } : {}) };
+}
+
+/**
+ * Collects, during a full run, what the state keeps: each input's built resources and problems
+ * (`ModelBuilder.onBuilt`), then the checks' keys and findings (`tracking`), and writes the state.
+ */
+export class StateRecorder {
+  private readonly startedAt = Date.now();
+  private readonly stats = new Map<string, FileStat>();
+  private readonly inputs = new Map<string, { readonly hash?: string; readonly comments: LoadInput['comments']; resources: readonly Resource[]; problems: readonly LoadProblem[] }>();
+  private readonly unitOf = new Map<Resource, string>();
+  private rendered = false;
+  readonly tracking: Tracking;
+
+  constructor(files: readonly FileToRead[]) {
+    // Metadata before content: a file changed while this run reads it is read again by the next.
+    for (const f of files) {
+      try {
+        this.stats.set(f.path, statOf(fs.statSync(f.abs!)));
+      } catch {
+        /* unreadable: not recorded, so read again next time */
+      }
+    }
+    this.tracking = { unitOf: (r) => this.unitOf.get(r) ?? '', keys: new Map(), findings: new Map() };
+  }
+
+  /** For `ModelBuilder.onBuilt`. */
+  built(f: LoadInput, resources: readonly Resource[], problems: readonly LoadProblem[]): void {
+    this.inputs.set(f.path, { hash: f.hash, comments: f.comments, resources, problems });
+    for (const r of resources) this.unitOf.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
+  }
+
+  /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
+  save(opts: { readonly version: string; readonly key: string; readonly cacheDir: string; readonly holds: boolean }): boolean {
+    if (this.rendered || opts.holds) return false;
+    const files: Record<string, FileRecord> = {};
+    const { keys, findings } = this.tracking;
+    for (const [p, x] of this.inputs) {
+      const st = this.stats.get(p);
+      if (!st || !x.hash) continue;
+      const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : undefined;
+      files[p] = { hash: x.hash, ...st, comments: x.comments, ...(unit ? { unit } : {}) };
+    }
+    return writeRunState(opts.cacheDir, opts.version, opts.key, { startedAt: this.startedAt, files });
+  }
+}
+
+interface Changed {
+  readonly f: FileToRead;
+  readonly text: string;
+  readonly hash: string;
+  readonly st: FileStat;
+}
+
+/**
+ * The incremental run over `files` (sorted, on disk) from `state`; undefined when the change needs a
+ * full run. Writes the new state.
+ */
+export async function incrementalRun(files: readonly FileToRead[], state: RunStateData, opts: IncrementalOptions, key: string): Promise<RuleRun | undefined> {
+  const startedAt = Date.now();
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  const records = new Map<string, FileRecord>();
+  const changed: Changed[] = [];
+  const old = (p: string): FileRecord | undefined => (Object.prototype.hasOwnProperty.call(state.files, p) ? state.files[p] : undefined);
+  for (const f of files) {
+    let st: FileStat;
+    try {
+      st = statOf(fs.statSync(f.abs!));
+    } catch {
+      return undefined;
+    }
+    const rec = old(f.path);
+    if (rec && !f.commentsOnly && unchangedByStat(rec, st, state.startedAt)) {
+      records.set(f.path, rec);
+      continue;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(f.abs!, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const hash = contentHash(text);
+    if (rec && !f.commentsOnly && rec.hash === hash) records.set(f.path, { ...rec, ...st });
+    else changed.push({ f, text, hash, st });
+  }
+  const removed = Object.keys(state.files).filter((p) => !order.has(p));
+  // Changes whose effect is not confined to the resources of their own file.
+  for (const p of [...changed.map((c) => c.f.path), ...removed]) if (isTerraformSource({ path: p }) || isKustomizationFile(p)) return undefined;
+
+  const builder = new ModelBuilder(files, { defaultNamespace: opts.defaultNamespace });
+  if (builder.holds) return undefined;
+  const loaded = new Map<string, readonly Resource[]>();
+  const unitOf = new Map<Resource, string>();
+  let rendered = false;
+  const builtProblems = new Map<string, readonly LoadProblem[]>();
+  builder.onBuilt = (f, resources, problems) => {
+    loaded.set(f.path, resources);
+    builtProblems.set(f.path, problems);
+    for (const r of resources) unitOf.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) rendered = true;
+  };
+  const comments = new Map<string, LoadInput['comments']>();
+  for (const c of changed) {
+    const src: SourceFile = { path: c.f.path, abs: c.f.abs, text: c.text, ...(c.f.commentsOnly ? { commentsOnly: true } : {}) };
+    const input: LoadInput = { path: src.path, abs: src.abs, comments: commentsOf(src), ...(c.f.commentsOnly ? { text: c.text } : {}) };
+    comments.set(src.path, input.comments);
+    builder.add({ ...input, ...(c.f.commentsOnly || c.text.trim() === '' ? {} : { extract: extractFile(src) }) });
+  }
+  if (rendered) return undefined;
+
+  // The keys that changed, and the unchanged files that carry each key.
+  const dirty = new Set<string>();
+  for (const c of changed) {
+    for (const k of old(c.f.path)?.unit?.keys ?? []) dirty.add(k);
+    for (const r of loaded.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
+  }
+  for (const p of removed) for (const k of old(p)?.unit?.keys ?? []) dirty.add(k);
+  const carriers = new Map<string, string[]>();
+  for (const [p, rec] of records) {
+    for (const k of rec.unit?.keys ?? []) {
+      const l = carriers.get(k);
+      if (l) l.push(p);
+      else carriers.set(k, [p]);
+    }
+  }
+  const recheck = new Set<string>();
+  for (const c of changed) if ((loaded.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const [p, rec] of records) if (rec.unit && rec.unit.reads.some((k) => dirty.has(k))) recheck.add(p);
+
+  // Unchanged files are built from disk when a check needs them.
+  let terraformGroups: Map<string, SourceFile[]> | undefined;
+  const load = async (p: string): Promise<boolean> => {
+    const f = files[order.get(p)!];
+    const rec = records.get(p)!;
+    if (isTerraformSource(f)) {
+      if (!terraformGroups) {
+        const sources: SourceFile[] = [];
+        for (const t of files) {
+          if (!isTerraformSource(t)) continue;
+          try {
+            sources.push({ path: t.path, abs: t.abs, text: fs.readFileSync(t.abs!, 'utf8') });
+          } catch {
+            return false;
+          }
+        }
+        terraformGroups = new Map(terraformConfigurations(sources).map((g) => [g[0].path, g]));
+      }
+      const group = terraformGroups.get(p);
+      if (!group) return false;
+      await initHcl();
+      builder.add({ path: p, abs: f.abs, comments: rec.comments, terraform: loadTerraformConfiguration(group) });
+      return true;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(f.abs!, 'utf8');
+    } catch {
+      return false;
+    }
+    const src: SourceFile = { path: p, abs: f.abs, text };
+    builder.add({ path: p, abs: f.abs, comments: rec.comments, extract: extractFile(src) });
+    return true;
+  };
+
+  let need = [...recheck].filter((p) => !loaded.has(p));
+  let tracking: Tracking;
+  let index: Index;
+  for (;;) {
+    for (const p of need) if (!(await load(p))) return undefined;
+    if (rendered) return undefined;
+    const resources = [...loaded.keys()].sort((a, b) => order.get(a)! - order.get(b)!).flatMap((p) => loaded.get(p)!);
+    index = new Index(resources);
+    tracking = { unitOf: (r) => unitOf.get(r) ?? '', only: recheck, keys: new Map(), findings: new Map() };
+    let failure: unknown;
+    try {
+      runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: tracking });
+    } catch (e) {
+      failure = e; // on resources not all loaded yet, a rule may fail where it would not on all of them
+    }
+    const missing = new Set<string>();
+    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of carriers.get(k) ?? []) if (!loaded.has(p)) missing.add(p);
+    if (missing.size === 0) {
+      if (failure !== undefined) throw failure;
+      break;
+    }
+    need = [...missing];
+  }
+
+  // The whole repository: new findings of the files checked again, kept findings of the others.
+  const all: Finding[] = [];
+  const problems: LoadProblem[] = [];
+  const subjects: SuppressionSubject[] = [];
+  const loadedFiles: LoadedFile[] = [];
+  const next: Record<string, FileRecord> = {};
+  const changedByPath = new Map(changed.map((c) => [c.f.path, c]));
+  for (const f of files) {
+    const c = changedByPath.get(f.path);
+    let rec: FileRecord;
+    if (c) {
+      const resources = loaded.get(f.path) ?? [];
+      const probs = builtProblems.get(f.path) ?? [];
+      const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking!.keys.get(f.path), tracking!.findings.get(f.path)) : undefined;
+      rec = { hash: c.hash, ...c.st, comments: comments.get(f.path) ?? [], ...(unit ? { unit } : {}) };
+      next[f.path] = rec;
+      all.push(...(unit?.findings ?? []));
+    } else {
+      rec = records.get(f.path)!;
+      if (rec.unit && recheck.has(f.path)) {
+        const found = tracking!.findings.get(f.path) ?? [];
+        next[f.path] = { ...rec, unit: { ...rec.unit, reads: [...(tracking!.keys.get(f.path) ?? [])], findings: found } };
+        all.push(...found);
+      } else {
+        next[f.path] = rec;
+        all.push(...(rec.unit?.findings ?? []));
+      }
+    }
+    loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: rec.comments, ...(c && f.commentsOnly ? { text: c.text } : {}) });
+    if (rec.unit) {
+      problems.push(...rec.unit.problems);
+      // Suppressions read a resource's key (configuration entries in scope) and its ignore annotation.
+      for (const k of rec.unit.keys) if (k.startsWith(RESOURCE_KEY)) subjects.push({ key: k.slice(RESOURCE_KEY.length) });
+      for (const i of rec.unit.ignores ?? []) subjects.push({ key: i.key, annotations: new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
+    }
+  }
+  // Written before the findings go on: suppressions mark them.
+  writeRunState(opts.cacheDir, opts.version, key, { startedAt, files: next });
+  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index: index!, incremental: { changed: changed.length + removed.length, checked: recheck.size, built: loaded.size } };
+}
