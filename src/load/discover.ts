@@ -79,12 +79,14 @@ export function discover(inputs: readonly string[], cwd: string, opts: DiscoverO
     else if (state?.inTemplates) state.chart.templates.add(abs);
     else if (!place?.metadata) w.files.add(abs);
   }
-  const byDisplay = (a: string, b: string) => {
-    const x = displayPath(a, cwd);
-    const y = displayPath(b, cwd);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return { files: [...w.files].sort(byDisplay), missing, charts: [...w.charts.values()].sort((a, b) => byDisplay(a.dir, b.dir)) };
+  return { files: sortedByDisplay([...w.files], (f) => f, cwd), missing, charts: sortedByDisplay([...w.charts.values()], (c) => c.dir, cwd) };
+}
+
+/** Sorted by display path (each computed once). */
+function sortedByDisplay<T>(items: readonly T[], abs: (t: T) => string, cwd: string): T[] {
+  const keyed = items.map((t) => ({ t, d: displayPath(abs(t), cwd) }));
+  keyed.sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : 0));
+  return keyed.map((k) => k.t);
 }
 
 const NO_IGNORE: IgnoreScope = { enter: () => NO_IGNORE, ignored: () => false };
@@ -118,8 +120,9 @@ class Walker {
       else if (names.has(CHART_FILE) && hasChartFile(dir)) chart = { chart: this.chart(topChart(dir)), root: dir, inTemplates: false };
     }
     const atRoot = chart !== undefined && !chart.inTemplates && chart.root === dir;
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
-      const p = path.join(dir, e.name);
+      const p = prefix + e.name; // `dir` is normalised and a name has no separator: path.join's result
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name) || scope.ignored(p, true)) continue;
         this.walk(p, root, scope, atRoot && e.name === 'templates' ? { ...chart!, inTemplates: true } : chart);
@@ -147,8 +150,17 @@ class Walker {
   }
 }
 
+/** A path with `.` or `..` segments, doubled or trailing separators (or, on Windows, a `/`). */
+const NOT_NORMAL = path.sep === '/' ? /\/\.{1,2}(\/|$)|\/\/|.\/$/ : /[\\/]\.{1,2}([\\/]|$)|[\\/][\\/]|.[\\/]$|\//;
+
 /** Path as shown in every output: relative to the current directory, `/`-separated. */
 export function displayPath(abs: string, cwd: string): string {
+  // A walk's paths are below the current directory and normalised: no `path.relative` needed.
+  const base = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  if (abs.startsWith(base) && abs.length > base.length && !NOT_NORMAL.test(abs) && !NOT_NORMAL.test(cwd)) {
+    const rel = abs.slice(base.length);
+    return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+  }
   const rel = path.relative(cwd, abs);
   return (rel === '' ? path.basename(abs) : rel).split(path.sep).join('/');
 }

@@ -59,7 +59,7 @@ const NONE: IgnoreScope = { enter: () => NONE, ignored: () => false };
 
 /** The rule key of an absolute path: `/`-separated, without the leading `/`. */
 function keyOf(abs: string): string {
-  return abs.split(path.sep).join('/').replace(/^\/+/, '');
+  return (path.sep === '/' ? abs : abs.split(path.sep).join('/')).replace(/^\/+/, '');
 }
 
 /** A key as a literal part of a pattern: glob characters (and spaces, which end a pattern) escaped. */
