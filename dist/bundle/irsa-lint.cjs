@@ -1922,7 +1922,7 @@ var require_parse = __commonJS({
         state[type]--;
         stack.pop();
       };
-      const push3 = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1956,8 +1956,8 @@ var require_parse = __commonJS({
         token2.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token2.open;
         increment("parens");
-        push3({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push3({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token2);
       };
       const extglobClose = (token2) => {
@@ -1977,7 +1977,7 @@ var require_parse = __commonJS({
           }
           state.output = token2.output + open.output;
           state.backtrack = true;
-          push3({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -1999,7 +1999,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push3({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -2060,7 +2060,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -2078,7 +2078,7 @@ var require_parse = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -2126,13 +2126,13 @@ var require_parse = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push3({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -2144,7 +2144,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -2157,19 +2157,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push3({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push3({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push3({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -2203,13 +2203,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push3(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push3({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -2238,7 +2238,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push3({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -2247,7 +2247,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -2257,7 +2257,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push3({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -2269,7 +2269,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push3({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -2283,10 +2283,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push3({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push3({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -2301,14 +2301,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push3({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push3({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push3({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -2329,22 +2329,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push3({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push3({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push3({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push3({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -2356,7 +2356,7 @@ var require_parse = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -2384,13 +2384,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push3({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push3({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -2432,7 +2432,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -2442,7 +2442,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -2460,12 +2460,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token2.output = nodot + token2.output;
           }
-          push3(token2);
+          push2(token2);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token2.output = value;
-          push3(token2);
+          push2(token2);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -2484,7 +2484,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push3(token2);
+        push2(token2);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -2502,7 +2502,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -2748,7 +2748,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -2800,14 +2800,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -2826,7 +2826,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -2842,7 +2842,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -2875,7 +2875,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER3}${sources.push(source) - 1}${PLACEHOLDER3}`;
       const { length } = pattern;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -3052,7 +3052,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -3115,7 +3115,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run3, at) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at + 1; index < run3.length && !run3[index].wildcard; index++) {
         separator += run3[index].single;
       }
@@ -3176,7 +3176,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run3 = [];
       const flush = () => {
         let lastWildcard;
@@ -3255,14 +3255,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH2).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
+        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY2;
       }
       const end = path.length - 1;
       const cut2 = path.lastIndexOf(
         SLASH2,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut2 < 0 ? EMPTY : path.slice(0, cut2 + 1);
+      return cut2 < 0 ? EMPTY2 : path.slice(0, cut2 + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -13744,18 +13744,23 @@ function discover(inputs, cwd, opts = {}) {
     else if (state?.inTemplates) state.chart.templates.add(abs);
     else if (!place?.metadata) w.files.add(abs);
   }
-  const byDisplay = (a, b) => {
-    const x = displayPath(a, cwd);
-    const y = displayPath(b, cwd);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return { files: [...w.files].sort(byDisplay), missing, charts: [...w.charts.values()].sort((a, b) => byDisplay(a.dir, b.dir)) };
+  return { files: sortedByDisplay([...w.files], (f) => f, cwd), missing, charts: sortedByDisplay([...w.charts.values()], (c) => c.dir, cwd) };
+}
+function sortedByDisplay(items, abs, cwd) {
+  const keyed = items.map((t) => ({ t, d: displayPath(abs(t), cwd) }));
+  keyed.sort((a, b) => a.d < b.d ? -1 : a.d > b.d ? 1 : 0);
+  return keyed.map((k) => k.t);
 }
 function displayPath(abs, cwd) {
+  const base = cwd.endsWith(import_node_path.default.sep) ? cwd : cwd + import_node_path.default.sep;
+  if (abs.startsWith(base) && abs.length > base.length && !NOT_NORMAL.test(abs) && !NOT_NORMAL.test(cwd)) {
+    const rel2 = abs.slice(base.length);
+    return import_node_path.default.sep === "/" ? rel2 : rel2.split(import_node_path.default.sep).join("/");
+  }
   const rel = import_node_path.default.relative(cwd, abs);
   return (rel === "" ? import_node_path.default.basename(abs) : rel).split(import_node_path.default.sep).join("/");
 }
-var DEFAULT_EXTENSIONS, SKIP_DIRS, NO_IGNORE, Walker;
+var DEFAULT_EXTENSIONS, SKIP_DIRS, NO_IGNORE, Walker, NOT_NORMAL;
 var init_discover = __esm({
   "src/load/discover.ts"() {
     "use strict";
@@ -13794,8 +13799,9 @@ var init_discover = __esm({
           else if (names.has(CHART_FILE) && hasChartFile(dir)) chart = { chart: this.chart(topChart(dir)), root: dir, inTemplates: false };
         }
         const atRoot = chart !== void 0 && !chart.inTemplates && chart.root === dir;
+        const prefix = dir.endsWith(import_node_path.default.sep) ? dir : dir + import_node_path.default.sep;
         for (const e of entries) {
-          const p = import_node_path.default.join(dir, e.name);
+          const p = prefix + e.name;
           if (e.isDirectory()) {
             if (SKIP_DIRS.has(e.name) || scope.ignored(p, true)) continue;
             this.walk(p, root, scope, atRoot && e.name === "templates" ? { ...chart, inTemplates: true } : chart);
@@ -13819,6 +13825,7 @@ var init_discover = __esm({
         }
       }
     };
+    NOT_NORMAL = import_node_path.default.sep === "/" ? /\/\.{1,2}(\/|$)|\/\/|.\/$/ : /[\\/]\.{1,2}([\\/]|$)|[\\/][\\/]|.[\\/]$|\//;
   }
 });
 
@@ -18190,16 +18197,26 @@ var init_loader = __esm({
         }
         return { resources: this.resources, problems: this.problems, rendered: this.rendered, files: this.files };
       }
+      /** Does the build hold its inputs until `finish` (a kustomization renames objects)? */
+      get holds() {
+        return this.held !== void 0;
+      }
       build(f) {
         const { ctx, resources, problems } = this;
+        const r0 = resources.length;
+        const p0 = problems.length;
         if (f.terraform) add(f.terraform, ctx, resources, problems);
         const x = f.extract;
-        if (!x) return;
-        problems.push(...x.problems);
-        this.rendered.push(...x.rendered);
-        if (x.ts) add(x.ts, ctx, resources, problems);
-        for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+        if (x) {
+          problems.push(...x.problems);
+          this.rendered.push(...x.rendered);
+          if (x.ts) add(x.ts, ctx, resources, problems);
+          for (const d of x.docs) addDocument(this.kustomize.apply(f.path, d.node), ctx, resources, problems, d.index);
+        }
+        this.onBuilt?.(f, resources.slice(r0), problems.slice(p0));
       }
+      /** Called with each input once built: the resources and problems that came from it. */
+      onBuilt;
     };
   }
 });
@@ -19933,17 +19950,21 @@ var ContainerView = class {
   prefix;
   presence = /* @__PURE__ */ new Map();
   cache = /* @__PURE__ */ new Map();
-  /** Computed on first use (results may be undefined, hence `has`). */
+  /**
+   * Computed on first use. Each use reports the index keys the computation read (`Index.replay`),
+   * so that whichever check uses the view depends on what it was computed from.
+   */
   once(key, f) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const v = f();
-    this.cache.set(key, v);
-    return v;
+    let r = this.cache.get(key);
+    if (r) this.index.replay(r.keys);
+    else this.cache.set(key, r = this.index.recording(f));
+    return r.value;
   }
   env(name) {
-    let p = this.presence.get(name);
-    if (!p) this.presence.set(name, p = envPresence(this.container, this.workload, this.index, name));
-    return p;
+    let r = this.presence.get(name);
+    if (r) this.index.replay(r.keys);
+    else this.presence.set(name, r = this.index.recording(() => envPresence(this.container, this.workload, this.index, name)));
+    return r.value;
   }
   get variables() {
     return this.once("variables", () => {
@@ -24908,24 +24929,46 @@ var RuleError = class extends Error {
 function runRules(rules2, index, opts = {}) {
   const findings = [];
   const facts = opts.facts ?? {};
-  for (const rule of rules2) {
-    const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
-    if (level === "off") continue;
-    const kinds = expandKinds(rule.meta.appliesTo);
-    for (const subject of index.ofKind(...kinds)) {
-      const ctx = {
-        index,
-        facts,
-        report(d) {
-          findings.push(createFinding(rule.meta, { ...d, severity: level, subject: subject.key }, opts.strictMessages));
+  const track = opts.track;
+  let keys;
+  let unitFindings;
+  const observer = (k) => keys.add(k);
+  const outer = index.observe(void 0);
+  try {
+    for (const rule of rules2) {
+      const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
+      if (level === "off") continue;
+      const kinds = expandKinds(rule.meta.appliesTo);
+      for (const subject of index.ofKind(...kinds)) {
+        if (track) {
+          const unit = track.unitOf(subject);
+          if (track.only && !track.only.has(unit)) continue;
+          keys = track.keys.get(unit);
+          if (!keys) track.keys.set(unit, keys = /* @__PURE__ */ new Set());
+          unitFindings = track.findings.get(unit);
+          if (!unitFindings) track.findings.set(unit, unitFindings = []);
+          index.observe(observer);
         }
-      };
-      try {
-        rule.check(subject, ctx);
-      } catch (e) {
-        throw new RuleError(rule.meta.id, subject.key, e);
+        const ctx = {
+          index,
+          facts,
+          report(d) {
+            const f = createFinding(rule.meta, { ...d, severity: level, subject: subject.key }, opts.strictMessages);
+            findings.push(f);
+            unitFindings?.push(f);
+          }
+        };
+        try {
+          rule.check(subject, ctx);
+        } catch (e) {
+          throw new RuleError(rule.meta.id, subject.key, e);
+        } finally {
+          if (track) index.observe(void 0);
+        }
       }
     }
+  } finally {
+    index.observe(outer);
   }
   return findings;
 }
@@ -24965,7 +25008,7 @@ var IGNORE_FILE = ".irsa-lintignore";
 var GITIGNORE = ".gitignore";
 var NONE = { enter: () => NONE, ignored: () => false };
 function keyOf(abs) {
-  return abs.split(import_node_path.default.sep).join("/").replace(/^\/+/, "");
+  return (import_node_path.default.sep === "/" ? abs : abs.split(import_node_path.default.sep).join("/")).replace(/^\/+/, "");
 }
 function literalKey(abs) {
   return keyOf(abs).replace(/[\\*?[\]! #]/g, "\\$&");
@@ -25303,258 +25346,89 @@ function decode(buf, version, optionsKey) {
 // src/api.ts
 init_loader();
 
-// src/load/read.ts
+// src/incremental.ts
 init_node_fs();
 init_parse();
+init_kustomize();
 init_loader();
-init_terraform_hcl();
 
-// src/load/workers.ts
-init_node_module2();
-function threads() {
-  return createRequire(__irsaLintModuleUrl)("node:worker_threads");
-}
-var WORKER_THRESHOLD = 2e6;
-var BATCH_BYTES = 256 * 1024;
-function workerCount(concurrency, cpus = availableCores()) {
-  if (concurrency === "off" || concurrency === 0) return 0;
-  if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
-  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
-}
-function availableCores() {
-  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
-}
-function startWorker() {
-  const { Worker } = threads();
-  const bundled2 = globalThis.__irsaLintWorker;
-  if (bundled2) return new Worker(new URL(bundled2), { stdout: false, stderr: false });
-  const self = __irsaLintModuleUrl;
-  if (!self.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", self), { stdout: false, stderr: false });
-  const tsx = (void 0)("tsx/esm/api");
-  const script = new URL("./parse-worker.ts", self).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, stdout: false, stderr: false });
-}
-var ParsePool = class {
-  workers = [];
-  pending = /* @__PURE__ */ new Map();
-  load = [];
-  nextId = 0;
-  batch = [];
-  batchBytes = 0;
-  batchResults = [];
-  batchErrors = [];
-  constructor(size) {
-    for (let i = 0; i < size; i++) {
-      const w = startWorker();
-      w.on("message", (m3) => {
-        const p = this.pending.get(m3.id);
-        if (!p) return;
-        this.pending.delete(m3.id);
-        this.load[i]--;
-        if (m3.error !== void 0) p.reject(new Error(m3.error));
-        else p.resolve(m3.results ?? []);
-      });
-      w.on("error", (e) => {
-        for (const [id2, p] of this.pending) {
-          this.pending.delete(id2);
-          p.reject(e);
-        }
-      });
-      this.workers.push(w);
-      this.load.push(0);
-    }
-  }
-  /** The extract of one file, parsed by a worker. */
-  parse(src) {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ path: src.path, text: src.text, ...src.abs ? { abs: src.abs } : {} });
-      this.batchResults.push(resolve);
-      this.batchErrors.push(reject);
-      this.batchBytes += src.text.length;
-      if (this.batchBytes >= BATCH_BYTES) this.flush();
-    });
-  }
-  /** Send what is queued. */
-  flush() {
-    if (this.batch.length === 0) return;
-    const sources = this.batch;
-    const results = this.batchResults;
-    const errors = this.batchErrors;
-    this.batch = [];
-    this.batchResults = [];
-    this.batchErrors = [];
-    this.batchBytes = 0;
-    let w = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
-    const id2 = this.nextId++;
-    this.load[w]++;
-    this.pending.set(id2, {
-      resolve: (r) => results.forEach((f, k) => f(r[k])),
-      reject: (e) => errors.forEach((f) => f(e))
-    });
-    this.workers[w].postMessage({ id: id2, sources });
-  }
-  async close() {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-};
-
-// src/load/read.ts
-var TERRAFORM_KEY = (first) => `terraform:${first}`;
-async function readFiles(files2, opts = {}) {
-  const cache = opts.cache;
-  const sink = opts.sink;
-  const problems = [];
-  const inputs = new Array(files2.length);
-  let next = 0;
-  const deliver = () => {
-    if (!sink) return;
-    for (; next < inputs.length && inputs[next] !== void 0; next++) {
-      const x = inputs[next];
-      inputs[next] = null;
-      if (x) sink(x);
-    }
-  };
-  const later = [];
-  const workers = workerCount(opts.concurrency);
-  const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
-  let pool;
-  let toParse = 0;
-  let cached = 0;
-  let parsed = 0;
-  let inWorkers = 0;
-  const readText2 = (f) => {
-    if (f.text !== void 0) return f.text;
-    try {
-      return import_node_fs.default.readFileSync(f.abs, "utf8");
-    } catch (e) {
-      const code2 = e.code ?? "EIO";
-      problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-      return void 0;
-    }
-  };
-  const baseOf = (f, src) => ({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: commentsOf(src), ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {} });
-  const sourceOf2 = (f, text) => ({ path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} });
-  const terraform = [];
-  for (let index = 0; index < files2.length; index++) {
-    const f = files2[index];
-    if (!isTerraformSource(f)) continue;
-    const text = readText2(f);
-    if (text === void 0) {
-      inputs[index] = null;
-      continue;
-    }
-    const src = sourceOf2(f, text);
-    terraform.push({ index, src, hash: cache ? contentHash(text) : "" });
-    inputs[index] = baseOf(f, src);
-  }
-  if (terraform.length > 0) {
-    const byPath = new Map(terraform.map((t) => [t.src.path, t]));
-    for (const group of terraformConfigurations(terraform.map((t) => t.src))) {
-      const first = byPath.get(group[0].path);
-      const hash = cache ? contentHash(group.map((s) => `${s.path}\0${byPath.get(s.path).hash}`).join("\n")) : "";
-      let result = cache?.get(TERRAFORM_KEY(first.src.path), hash);
-      if (result) cached++;
-      else {
-        await initHcl();
-        result = loadTerraformConfiguration(group);
-        parsed++;
-        cache?.set(TERRAFORM_KEY(first.src.path), hash, result);
-      }
-      inputs[first.index] = { ...inputs[first.index], terraform: result };
-    }
-  }
-  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
-  let inFlight = 0;
-  const flight = [];
-  try {
-    for (let index = 0; index < files2.length; index++) {
-      const f = files2[index];
-      if (inputs[index] !== void 0) {
-        deliver();
-        continue;
-      }
-      const text = readText2(f);
-      if (text === void 0) {
-        inputs[index] = null;
-        deliver();
-        continue;
-      }
-      const src = sourceOf2(f, text);
-      const base = baseOf(f, src);
-      if (f.commentsOnly || text.trim() === "") {
-        inputs[index] = base;
-        deliver();
-        continue;
-      }
-      const hash = cache ? contentHash(text) : "";
-      const hit2 = cache?.get(f.path, hash);
-      if (hit2 !== void 0) {
-        cached++;
-        inputs[index] = withExtract(base, hit2 ?? void 0, text);
-        deliver();
-        continue;
-      }
-      parsed++;
-      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
-      if (!inWorker) {
-        const x = extractFile(src);
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, text);
-        deliver();
-        continue;
-      }
-      pool ??= new ParsePool(workers);
-      inWorkers++;
-      const size = text.length;
-      inFlight += size;
-      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
-        inFlight -= size;
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, src.text);
-        deliver();
-      });
-      later.push(done);
-      flight.push(done);
-      if (inFlight > MAX_IN_FLIGHT) {
-        pool.flush();
-        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
-      }
-    }
-    pool?.flush();
-    await Promise.all(later);
-  } finally {
-    await pool?.close();
-  }
-  deliver();
-  return { inputs: inputs.filter((x) => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
-}
-function withExtract(base, x, text) {
-  if (!x) return base;
-  return { ...base, extract: x, ...x.rendered.length > 0 && base.text === void 0 ? { text } : {} };
-}
-
-// src/version.ts
+// src/load/run-state.ts
 init_node_fs();
 init_node_path();
-function find() {
-  let dir = import_node_path.default.dirname((0, node_url_exports.fileURLToPath)(__irsaLintModuleUrl));
-  for (let i = 0; i < 4; i++) {
-    const p = import_node_path.default.join(dir, "package.json");
-    if (import_node_fs.default.existsSync(p)) {
-      const pkg = JSON.parse(import_node_fs.default.readFileSync(p, "utf8"));
-      if (pkg.name === "irsa-lint") return { version: pkg.version ?? "0.0.0", homepage: HOMEPAGE };
-    }
-    dir = import_node_path.default.dirname(dir);
+var STATE_FORMAT = 1;
+var MAGIC2 = "IRSALINTSTATE";
+var STATE_FILE = `run-v${STATE_FORMAT}.state`;
+function statOf(st) {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+function unchangedByStat(rec, st, startedAt) {
+  return rec.size === st.size && rec.mtimeMs === st.mtimeMs && rec.ctimeMs === st.ctimeMs && rec.ino === st.ino && st.mtimeMs < startedAt - 2e3;
+}
+function readRunState(dir, version, key) {
+  let text;
+  try {
+    text = import_node_fs.default.readFileSync(import_node_path.default.join(dir, STATE_FILE), "utf8");
+  } catch {
+    return void 0;
   }
-  return { version: "0.0.0", homepage: HOMEPAGE };
+  const nl = text.indexOf("\n");
+  if (nl < 0) return void 0;
+  try {
+    const head = JSON.parse(text.slice(0, nl));
+    if (head.magic !== MAGIC2 || head.format !== STATE_FORMAT || head.version !== version || head.key !== key) return void 0;
+    const payload = text.slice(nl + 1);
+    if (createHash("sha256").update(payload).digest("hex") !== head.sha256) return void 0;
+    const data = JSON.parse(payload);
+    if (!data || typeof data.startedAt !== "number" || !data.files || typeof data.files !== "object" || !Array.isArray(data.strings)) return void 0;
+    const strings2 = data.strings;
+    const files2 = {};
+    for (const [p, rec] of Object.entries(data.files)) {
+      const u = rec.unit;
+      files2[p] = u ? { ...rec, unit: { ...u, keys: u.keys.map((i) => strings2[i]), reads: u.reads.map((i) => strings2[i]) } } : rec;
+    }
+    return { startedAt: data.startedAt, files: files2 };
+  } catch {
+    return void 0;
+  }
 }
-var HOMEPAGE = "https://github.com/irsa-lint/irsa-lint";
-var VERSION = find().version;
-var TOOL_NAME = "irsa-lint";
-function ruleDocUrl(id2) {
-  return `${HOMEPAGE}/blob/main/docs/rules/${id2}.md`;
+function writeRunState(dir, version, key, data) {
+  const ids = /* @__PURE__ */ new Map();
+  const strings2 = [];
+  const id2 = (k) => {
+    let i = ids.get(k);
+    if (i === void 0) {
+      ids.set(k, i = strings2.length);
+      strings2.push(k);
+    }
+    return i;
+  };
+  const files2 = {};
+  for (const [p, rec] of Object.entries(data.files)) {
+    const u = rec.unit;
+    files2[p] = u ? { ...rec, unit: { ...u, keys: u.keys.map(id2), reads: u.reads.map(id2) } } : rec;
+  }
+  const stored = { startedAt: data.startedAt, strings: strings2, files: files2 };
+  const payload = JSON.stringify(stored);
+  const head = JSON.stringify({ magic: MAGIC2, format: STATE_FORMAT, version, key, sha256: createHash("sha256").update(payload).digest("hex") });
+  const target = import_node_path.default.join(dir, STATE_FILE);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    import_node_fs.default.mkdirSync(dir, { recursive: true });
+    import_node_fs.default.writeFileSync(tmp, `${head}
+${payload}`);
+    import_node_fs.default.renameSync(tmp, target);
+    return true;
+  } catch {
+    try {
+      import_node_fs.default.rmSync(tmp, { force: true });
+    } catch {
+    }
+    return false;
+  }
 }
+
+// src/incremental.ts
+init_terraform_hcl();
 
 // src/model/index.ts
 init_eks();
@@ -25562,173 +25436,205 @@ init_resource();
 init_trust();
 init_arn();
 init_span();
-function push(m3, k, v) {
-  const list = m3.get(k);
-  if (list) list.push(v);
-  else m3.set(k, [v]);
+var EMPTY = Object.freeze([]);
+function indexKeys(r) {
+  const keys = [`K ${r.kind}`, `${RESOURCE_KEY}${r.key}`];
+  switch (r.kind) {
+    case "k8s:ServiceAccount":
+      if (r.namespaceUnknown) keys.push("saU");
+      else if (r.name) keys.push(`sa ${r.namespace}/${r.name.value}`, `saNs ${r.namespace}`);
+      break;
+    case "k8s:Secret":
+    case "k8s:ConfigMap": {
+      const secret = r.kind === "k8s:Secret";
+      if (r.name) keys.push(`${secret ? "sec" : "cm"} ${r.namespace}/${r.name.value}`);
+      if (r.name && secret) keys.push(`secN ${r.name.value}`);
+      if (!r.namespaceUnknown) keys.push(`${secret ? "secNs" : "cmNs"} ${r.namespace}`);
+      break;
+    }
+    case "k8s:CredentialsRequest": {
+      const ns = r.secretRef?.namespace?.value;
+      const name = r.secretRef?.name?.value;
+      if (ns && name) keys.push(`cr ${ns}/${name}`);
+      break;
+    }
+    case "iam:Role": {
+      if (r.arn && !r.arn.unknown) keys.push(`arn ${r.arn.value}`);
+      const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : void 0;
+      if (name) keys.push(`rname ${name.toLowerCase()}`);
+      for (const ref of r.refs ?? []) keys.push(`ref ${r.file}\0${ref}`);
+      if (r.serviceAccount) keys.push(`rsa ${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, "rsa*");
+      for (const s of webIdentityStatements(r.trust)) {
+        for (const c of s.conditions) {
+          if (c.claim !== "sub" || c.unknown) continue;
+          for (const v of c.values) keys.push(`rsub ${v.value}`);
+        }
+      }
+      break;
+    }
+    case "iam:OIDCProvider":
+      if (r.host) keys.push(`host ${r.host}`);
+      break;
+    case "eks:PodIdentityAssociation": {
+      const subject = associationSubject(r);
+      if (subject) keys.push(`asa ${subject.namespace}/${subject.serviceAccount}`);
+      if (r.roleArn && !r.roleArn.unknown) {
+        keys.push(`aarn ${r.roleArn.value}`);
+        const name = roleNameFromArn(r.roleArn.value);
+        if (name) keys.push(`aname ${name.toLowerCase()}`);
+      }
+      break;
+    }
+    default:
+      if (!("podSpec" in r)) break;
+      keys.push(r.namespaceUnknown ? "wU" : `wNs ${r.namespace}`);
+      if (!r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) keys.push(`wSa ${r.namespace}/${r.podSpec.effectiveServiceAccount}`);
+  }
+  return keys;
+}
+var RESOURCE_KEY = "# ";
+function groupedInOrder(list, group) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const t of list) {
+    const g = group(t);
+    const l = groups.get(g);
+    if (l) l.push(t);
+    else groups.set(g, [t]);
+  }
+  return [...groups.values()].flat();
 }
 var Index = class {
   constructor(resources) {
     this.resources = resources;
+    const table = this.table;
     for (const r of resources) {
-      push(this.byKind, r.kind, r);
-      push(this.byKey, r.key, r);
-      switch (r.kind) {
-        case "k8s:ServiceAccount":
-          if (r.namespaceUnknown) this.saUnknownNamespace.push(r);
-          else if (r.name) {
-            const k = `${r.namespace}/${r.name.value}`;
-            if (!this.serviceAccounts.has(k)) this.serviceAccounts.set(k, r);
-            push(this.saByName, k, r);
-            push(this.saNamespaces, r.namespace, r);
-          }
-          break;
-        case "k8s:Secret":
-        case "k8s:ConfigMap":
-          if (r.name) push(r.kind === "k8s:Secret" ? this.secrets : this.configMaps, `${r.namespace}/${r.name.value}`, r);
-          if (!r.namespaceUnknown) push(r.kind === "k8s:Secret" ? this.secretsByNamespace : this.configMapsByNamespace, r.namespace, r);
-          break;
-        case "k8s:CredentialsRequest": {
-          const ns = r.secretRef?.namespace?.value;
-          const name = r.secretRef?.name?.value;
-          if (ns && name) push(this.crsBySecret, `${ns}/${name}`, r);
-          break;
-        }
-        case "iam:Role": {
-          if (r.arn && !r.arn.unknown) push(this.rolesByArn, r.arn.value, r);
-          const name = r.name && !r.name.unknown ? r.name.value : r.arn && !r.arn.unknown ? roleNameFromArn(r.arn.value) : void 0;
-          if (name) push(this.rolesByName, name.toLowerCase(), r);
-          for (const ref of r.refs ?? []) push(this.rolesByRefKey, `${r.file}\0${ref}`, r);
-          if (r.serviceAccount) push(this.rolesByServiceAccount, `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`, r);
-          for (const s of webIdentityStatements(r.trust)) {
-            for (const c of s.conditions) {
-              if (c.claim !== "sub" || c.unknown) continue;
-              for (const v of c.values) push(this.rolesBySubject, v.value, r);
-            }
-          }
-          break;
-        }
-        case "iam:OIDCProvider":
-          if (r.host) push(this.providersByHost, r.host, r);
-          break;
-        case "eks:PodIdentityAssociation": {
-          const subject = associationSubject(r);
-          if (subject) push(this.associationsBySa, `${subject.namespace}/${subject.serviceAccount}`, r);
-          if (r.roleArn && !r.roleArn.unknown) {
-            push(this.associationsByRoleArn, r.roleArn.value, r);
-            const name = roleNameFromArn(r.roleArn.value);
-            if (name) push(this.associationsByRoleName, name.toLowerCase(), r);
-          }
-          break;
-        }
-        default:
-          if (!("podSpec" in r)) break;
-          if (r.namespaceUnknown) this.workloadsUnknownNamespace.push(r);
-          else push(this.workloadsByNamespace, r.namespace, r);
-          if (!r.namespaceUnknown && !r.podSpec.serviceAccountUnknown) {
-            push(this.workloadsBySa, `${r.namespace}/${r.podSpec.effectiveServiceAccount}`, r);
-          }
+      for (const k of indexKeys(r)) {
+        const list = table.get(k);
+        if (list) list.push(r);
+        else table.set(k, [r]);
       }
     }
   }
   resources;
-  byKind = /* @__PURE__ */ new Map();
-  byKey = /* @__PURE__ */ new Map();
-  serviceAccounts = /* @__PURE__ */ new Map();
-  saNamespaces = /* @__PURE__ */ new Map();
-  secrets = /* @__PURE__ */ new Map();
-  configMaps = /* @__PURE__ */ new Map();
-  rolesByArn = /* @__PURE__ */ new Map();
-  rolesByName = /* @__PURE__ */ new Map();
-  rolesBySubject = /* @__PURE__ */ new Map();
-  workloadsBySa = /* @__PURE__ */ new Map();
-  crsBySecret = /* @__PURE__ */ new Map();
-  providersByHost = /* @__PURE__ */ new Map();
-  rolesByRefKey = /* @__PURE__ */ new Map();
-  associationsBySa = /* @__PURE__ */ new Map();
-  associationsByRoleArn = /* @__PURE__ */ new Map();
-  associationsByRoleName = /* @__PURE__ */ new Map();
-  rolesByServiceAccount = /* @__PURE__ */ new Map();
-  saByName = /* @__PURE__ */ new Map();
-  saUnknownNamespace = [];
-  secretsByNamespace = /* @__PURE__ */ new Map();
-  configMapsByNamespace = /* @__PURE__ */ new Map();
-  workloadsByNamespace = /* @__PURE__ */ new Map();
-  workloadsUnknownNamespace = [];
+  /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
+  table = /* @__PURE__ */ new Map();
   memos = /* @__PURE__ */ new Map();
   kindLists = /* @__PURE__ */ new Map();
+  observer;
+  /** Report every key that lookups read to `observer` (undefined: stop); returns the previous observer. */
+  observe(observer) {
+    const before = this.observer;
+    this.observer = observer;
+    return before;
+  }
+  /**
+   * `make()` with the keys its lookups read, which are reported to the current observer as well:
+   * for values derived from the index and kept across subjects (`memo`, the SDK's view of a
+   * container), so that each later use can report them again (`replay`).
+   */
+  recording(make2) {
+    const outer = this.observer;
+    if (!outer) return { value: make2(), keys: EMPTY };
+    const keys = /* @__PURE__ */ new Set();
+    this.observer = (k) => {
+      keys.add(k);
+      outer?.(k);
+    };
+    try {
+      return { value: make2(), keys: [...keys] };
+    } finally {
+      this.observer = outer;
+    }
+  }
+  /** Report keys read earlier (by `recording`) to the current observer. */
+  replay(keys) {
+    const o = this.observer;
+    if (o) for (const k of keys) o(k);
+  }
+  read(key) {
+    this.observer?.(key);
+    return this.table.get(key) ?? EMPTY;
+  }
+  readAs(key) {
+    return this.read(key);
+  }
   /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
   ofKind(...kinds) {
+    const expanded = expandKinds(kinds);
+    if (this.observer) for (const k of expanded) this.observer(`K ${k}`);
     const key = kinds.join("\0");
     let list = this.kindLists.get(key);
-    if (!list) this.kindLists.set(key, list = expandKinds(kinds).flatMap((k) => this.byKind.get(k) ?? []));
+    if (!list) this.kindLists.set(key, list = expanded.flatMap((k) => this.table.get(`K ${k}`) ?? []));
     return list;
   }
   /**
    * A value computed once per index (the index and its resources are read-only): for derived
    * tables that several subjects of a rule read, such as "the ServiceAccount annotations that name
-   * each role". `key` names the table and everything it depends on (a fact, say).
+   * each role". `key` names the table and everything it depends on (a fact, say). Each use reports
+   * the keys its computation read.
    */
   memo(key, make2) {
-    if (this.memos.has(key)) return this.memos.get(key);
-    const v = make2();
-    this.memos.set(key, v);
-    return v;
+    const m3 = this.memos.get(key);
+    if (m3) {
+      this.replay(m3.keys);
+      return m3.value;
+    }
+    const r = this.recording(make2);
+    this.memos.set(key, r);
+    return r.value;
   }
   /** Every ServiceAccount with this namespace and name (several files may define one). */
   serviceAccountsNamed(namespace, name) {
-    return this.saByName.get(`${namespace}/${name}`) ?? [];
+    return this.readAs(`sa ${namespace}/${name}`);
   }
   /** ServiceAccounts whose namespace is not static (a template, a kustomize build that cannot be told). */
   get serviceAccountsInUnknownNamespace() {
-    return this.saUnknownNamespace;
+    return this.readAs("saU");
   }
   /** Secrets of a namespace. */
   secretsIn(namespace) {
-    return this.secretsByNamespace.get(namespace) ?? [];
+    return this.readAs(`secNs ${namespace}`);
   }
   /** ConfigMaps of a namespace. */
   configMapsIn(namespace) {
-    return this.configMapsByNamespace.get(namespace) ?? [];
+    return this.readAs(`cmNs ${namespace}`);
   }
   /** Workloads of a namespace. */
   workloadsIn(namespace) {
-    return this.workloadsByNamespace.get(namespace) ?? [];
+    return this.readAs(`wNs ${namespace}`);
   }
   /** Workloads whose namespace is not static. */
   get workloadsInUnknownNamespace() {
-    return this.workloadsUnknownNamespace;
+    return this.readAs("wU");
   }
   serviceAccount(namespace, name) {
-    return this.serviceAccounts.get(`${namespace}/${name}`);
+    return this.serviceAccountsNamed(namespace, name)[0];
   }
   /** ServiceAccounts the repository defines in a namespace. */
   serviceAccountsIn(namespace) {
-    return this.saNamespaces.get(namespace) ?? [];
+    return this.readAs(`saNs ${namespace}`);
   }
   secret(namespace, name) {
-    return this.secrets.get(`${namespace}/${name}`)?.[0];
+    return this.readAs(`sec ${namespace}/${name}`)[0];
   }
-  /** Every Secret with this name, in any namespace. */
+  /** Every Secret with this name, in any namespace (grouped by namespace, in the order each first appears). */
   secretsNamed(name) {
-    const out = [];
-    for (const [k, v] of this.secrets) if (k.slice(k.indexOf("/") + 1) === name) out.push(...v);
-    return out;
+    return groupedInOrder(this.readAs(`secN ${name}`), (s) => s.namespace);
   }
   configMap(namespace, name) {
-    return this.configMaps.get(`${namespace}/${name}`)?.[0];
+    return this.readAs(`cm ${namespace}/${name}`)[0];
   }
   /** Roles with this ARN; when none is known by ARN, roles with the same role name (from files that give only a name). */
   rolesByArnOrName(arn) {
-    const exact = this.rolesByArn.get(arn);
-    if (exact) return exact;
+    const exact = this.readAs(`arn ${arn}`);
+    if (exact.length > 0) return exact;
     const name = roleNameFromArn(arn);
     if (!name) return [];
-    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+    return this.readAs(`rname ${name.toLowerCase()}`).filter((r) => !r.arn || r.arn.unknown);
   }
   /** Roles of the same file that a reference names (a CloudFormation logical id, a Terraform address, a CDK/Pulumi variable). */
   rolesByRef(ref) {
-    return this.rolesByRefKey.get(`${ref.file}\0${ref.id}`) ?? [];
+    return this.readAs(`ref ${ref.file}\0${ref.id}`);
   }
   /** The roles an association's role (or, with `target`, its target role) is, by ARN, by name, or by reference. */
   associationRoles(a, which = "role") {
@@ -25741,11 +25647,11 @@ var Index = class {
     }
     const name = arn ? roleNameFromArn(arn.value) : void 0;
     if (!name || looksTemplated(name)) return [];
-    return (this.rolesByName.get(name.toLowerCase()) ?? []).filter((r) => !r.arn || r.arn.unknown);
+    return this.readAs(`rname ${name.toLowerCase()}`).filter((r) => !r.arn || r.arn.unknown);
   }
   /** EKS Pod Identity associations for this ServiceAccount (in any cluster), in load order. */
   associationsFor(namespace, serviceAccount) {
-    return this.associationsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+    return this.readAs(`asa ${namespace}/${serviceAccount}`);
   }
   /**
    * Associations whose role is this role: by its ARN, by its name when the association's ARN has
@@ -25753,10 +25659,10 @@ var Index = class {
    */
   associationsForRole(role) {
     const out = /* @__PURE__ */ new Set();
-    if (role.arn && !role.arn.unknown) for (const a of this.associationsByRoleArn.get(role.arn.value) ?? []) out.add(a);
+    if (role.arn && !role.arn.unknown) for (const a of this.readAs(`aarn ${role.arn.value}`)) out.add(a);
     if (!role.arn || role.arn.unknown) {
       const name = role.name && !role.name.unknown ? role.name.value : void 0;
-      if (name) for (const a of this.associationsByRoleName.get(name.toLowerCase()) ?? []) out.add(a);
+      if (name) for (const a of this.readAs(`aname ${name.toLowerCase()}`)) out.add(a);
     }
     for (const a of this.ofKind("eks:PodIdentityAssociation")) {
       if (a.roleArn?.target === role.key) out.add(a);
@@ -25770,31 +25676,31 @@ var Index = class {
    * `rolesByArnOrName` of a static value. Empty for a value that is not static and names no resource.
    */
   rolesNamedBy(v) {
-    if (v.target) return (this.byKey.get(v.target) ?? []).filter((r) => r.kind === "iam:Role");
+    if (v.target) return this.read(`${RESOURCE_KEY}${v.target}`).filter((r) => r.kind === "iam:Role");
     if (unknownText(v) || v.value.trim() === "") return [];
     return this.rolesByArnOrName(v.value.trim());
   }
   /** Roles whose trust policy lists this exact `sub` value. */
   rolesListingSubject(subject) {
-    return this.rolesBySubject.get(subject) ?? [];
+    return this.readAs(`rsub ${subject}`);
   }
   /** Roles a tool made for this ServiceAccount (eksctl `iam.serviceAccounts`), keyed by namespace and name as written. */
   rolesMadeFor(namespace, name) {
-    return this.rolesByServiceAccount.get(`${namespace}/${name}`) ?? [];
+    return this.readAs(`rsa ${namespace}/${name}`);
   }
-  /** Roles made for a ServiceAccount, in load order. */
+  /** Roles made for a ServiceAccount, grouped by ServiceAccount in the order each first appears. */
   get rolesMadeForServiceAccounts() {
-    return [...this.rolesByServiceAccount.values()].flat();
+    return groupedInOrder(this.readAs("rsa*"), (r) => `${r.serviceAccount.namespace.value}/${r.serviceAccount.name.value}`);
   }
   /** Workloads that run as this ServiceAccount. */
   workloadsUsing(namespace, serviceAccount) {
-    return this.workloadsBySa.get(`${namespace}/${serviceAccount}`) ?? [];
+    return this.readAs(`wSa ${namespace}/${serviceAccount}`);
   }
   credentialsRequestsFor(secretNamespace, secretName) {
-    return this.crsBySecret.get(`${secretNamespace}/${secretName}`) ?? [];
+    return this.readAs(`cr ${secretNamespace}/${secretName}`);
   }
   providersFor(host) {
-    return this.providersByHost.get(host) ?? [];
+    return this.readAs(`host ${host}`);
   }
   get providers() {
     return this.ofKind("iam:OIDCProvider");
@@ -25878,6 +25784,10 @@ var UNUSED_RULE = "suppress/unused";
 var MISSING_REASON_RULE = "suppress/missing-reason";
 var EXPIRED_RULE = "suppress/expired";
 var BOOKKEEPING = /* @__PURE__ */ new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
+function suppressionSubject(r) {
+  const ann = r.annotations?.get(IGNORE_ANNOTATION);
+  return ann ? { key: r.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: ann.value }]]) } : { key: r.key };
+}
 function matchesRule(pattern, id2) {
   return pattern === id2 || pattern.endsWith("/*") && id2.startsWith(pattern.slice(0, -1));
 }
@@ -25891,10 +25801,10 @@ function applySuppressions(findings, opts) {
   const bySubject = /* @__PURE__ */ new Map();
   const external = [];
   for (const s of sups) {
-    if (s.form === "annotation") push2(bySubject, s.resourceKey, s);
+    if (s.form === "annotation") push(bySubject, s.resourceKey, s);
     else if (s.form === "config") {
       if (!s.expired) external.push(s);
-    } else push2(byFile, s.file, s);
+    } else push(byFile, s.file, s);
   }
   const relCache = /* @__PURE__ */ new Map();
   const rel = (file) => {
@@ -26061,13 +25971,493 @@ function bookkeeping(sups, opts, rel) {
   }
   return out;
 }
-function push2(m3, k, v) {
+function push(m3, k, v) {
   const l = m3.get(k);
   if (l) l.push(v);
   else m3.set(k, [v]);
 }
 function toPosix(p) {
   return p.split(import_node_path.default.sep).join("/");
+}
+
+// src/incremental.ts
+function runStateKey(levels, facts, strictMessages) {
+  let build = "";
+  try {
+    const st = import_node_fs.default.statSync((0, node_url_exports.fileURLToPath)(__irsaLintModuleUrl));
+    build = `${st.size}:${st.mtimeMs}`;
+  } catch {
+  }
+  return createHash("sha256").update(JSON.stringify({ levels: Object.entries(levels).sort(([a], [b]) => a < b ? -1 : 1), facts: facts ?? {}, strictMessages, build })).digest("hex").slice(0, 32);
+}
+function keepsRunState(files2) {
+  return files2.every((f) => f.abs !== void 0 && f.text === void 0 && !f.keepText);
+}
+function unitRecord(resources, problems, reads, findings) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const r of resources) for (const k of indexKeys(r)) keys.add(k);
+  const ignores = [];
+  for (const r of resources) {
+    const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
+    if (ann) ignores.push({ key: r.key, value: ann.value });
+  }
+  return { keys: [...keys], reads: [...reads ?? []], findings: findings ?? [], problems, ...ignores.length > 0 ? { ignores } : {} };
+}
+var StateRecorder = class {
+  startedAt = Date.now();
+  stats = /* @__PURE__ */ new Map();
+  inputs = /* @__PURE__ */ new Map();
+  unitOf = /* @__PURE__ */ new Map();
+  rendered = false;
+  tracking;
+  constructor(files2) {
+    for (const f of files2) {
+      try {
+        this.stats.set(f.path, statOf(import_node_fs.default.statSync(f.abs)));
+      } catch {
+      }
+    }
+    this.tracking = { unitOf: (r) => this.unitOf.get(r) ?? "", keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
+  }
+  /** For `ModelBuilder.onBuilt`. */
+  built(f, resources, problems) {
+    this.inputs.set(f.path, { hash: f.hash, comments: f.comments, resources, problems });
+    for (const r of resources) this.unitOf.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
+  }
+  /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
+  save(opts) {
+    if (this.rendered || opts.holds) return false;
+    const files2 = {};
+    const { keys, findings } = this.tracking;
+    for (const [p, x] of this.inputs) {
+      const st = this.stats.get(p);
+      if (!st || !x.hash) continue;
+      const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : void 0;
+      files2[p] = { hash: x.hash, ...st, comments: x.comments, ...unit ? { unit } : {} };
+    }
+    return writeRunState(opts.cacheDir, opts.version, opts.key, { startedAt: this.startedAt, files: files2 });
+  }
+};
+async function incrementalRun(files2, state, opts, key) {
+  const startedAt = Date.now();
+  const order = new Map(files2.map((f, i) => [f.path, i]));
+  const records = /* @__PURE__ */ new Map();
+  const changed = [];
+  const old = (p) => Object.prototype.hasOwnProperty.call(state.files, p) ? state.files[p] : void 0;
+  for (const f of files2) {
+    let st;
+    try {
+      st = statOf(import_node_fs.default.statSync(f.abs));
+    } catch {
+      return void 0;
+    }
+    const rec = old(f.path);
+    if (rec && !f.commentsOnly && unchangedByStat(rec, st, state.startedAt)) {
+      records.set(f.path, rec);
+      continue;
+    }
+    let text;
+    try {
+      text = import_node_fs.default.readFileSync(f.abs, "utf8");
+    } catch {
+      return void 0;
+    }
+    const hash = contentHash(text);
+    if (rec && !f.commentsOnly && rec.hash === hash) records.set(f.path, { ...rec, ...st });
+    else changed.push({ f, text, hash, st });
+  }
+  const removed = Object.keys(state.files).filter((p) => !order.has(p));
+  for (const p of [...changed.map((c) => c.f.path), ...removed]) if (isTerraformSource({ path: p }) || isKustomizationFile(p)) return void 0;
+  const builder = new ModelBuilder(files2, { defaultNamespace: opts.defaultNamespace });
+  if (builder.holds) return void 0;
+  const loaded3 = /* @__PURE__ */ new Map();
+  const unitOf = /* @__PURE__ */ new Map();
+  let rendered = false;
+  const builtProblems = /* @__PURE__ */ new Map();
+  builder.onBuilt = (f, resources, problems2) => {
+    loaded3.set(f.path, resources);
+    builtProblems.set(f.path, problems2);
+    for (const r of resources) unitOf.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) rendered = true;
+  };
+  const comments = /* @__PURE__ */ new Map();
+  for (const c of changed) {
+    const src = { path: c.f.path, abs: c.f.abs, text: c.text, ...c.f.commentsOnly ? { commentsOnly: true } : {} };
+    const input = { path: src.path, abs: src.abs, comments: commentsOf(src), ...c.f.commentsOnly ? { text: c.text } : {} };
+    comments.set(src.path, input.comments);
+    builder.add({ ...input, ...c.f.commentsOnly || c.text.trim() === "" ? {} : { extract: extractFile(src) } });
+  }
+  if (rendered) return void 0;
+  const dirty = /* @__PURE__ */ new Set();
+  for (const c of changed) {
+    for (const k of old(c.f.path)?.unit?.keys ?? []) dirty.add(k);
+    for (const r of loaded3.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
+  }
+  for (const p of removed) for (const k of old(p)?.unit?.keys ?? []) dirty.add(k);
+  const carriers = /* @__PURE__ */ new Map();
+  for (const [p, rec] of records) {
+    for (const k of rec.unit?.keys ?? []) {
+      const l = carriers.get(k);
+      if (l) l.push(p);
+      else carriers.set(k, [p]);
+    }
+  }
+  const recheck = /* @__PURE__ */ new Set();
+  for (const c of changed) if ((loaded3.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const [p, rec] of records) if (rec.unit && rec.unit.reads.some((k) => dirty.has(k))) recheck.add(p);
+  let terraformGroups;
+  const load3 = async (p) => {
+    const f = files2[order.get(p)];
+    const rec = records.get(p);
+    if (isTerraformSource(f)) {
+      if (!terraformGroups) {
+        const sources = [];
+        for (const t of files2) {
+          if (!isTerraformSource(t)) continue;
+          try {
+            sources.push({ path: t.path, abs: t.abs, text: import_node_fs.default.readFileSync(t.abs, "utf8") });
+          } catch {
+            return false;
+          }
+        }
+        terraformGroups = new Map(terraformConfigurations(sources).map((g) => [g[0].path, g]));
+      }
+      const group = terraformGroups.get(p);
+      if (!group) return false;
+      await initHcl();
+      builder.add({ path: p, abs: f.abs, comments: rec.comments, terraform: loadTerraformConfiguration(group) });
+      return true;
+    }
+    let text;
+    try {
+      text = import_node_fs.default.readFileSync(f.abs, "utf8");
+    } catch {
+      return false;
+    }
+    const src = { path: p, abs: f.abs, text };
+    builder.add({ path: p, abs: f.abs, comments: rec.comments, extract: extractFile(src) });
+    return true;
+  };
+  let need = [...recheck].filter((p) => !loaded3.has(p));
+  let tracking;
+  let index;
+  for (; ; ) {
+    for (const p of need) if (!await load3(p)) return void 0;
+    if (rendered) return void 0;
+    const resources = [...loaded3.keys()].sort((a, b) => order.get(a) - order.get(b)).flatMap((p) => loaded3.get(p));
+    index = new Index(resources);
+    tracking = { unitOf: (r) => unitOf.get(r) ?? "", only: recheck, keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
+    let failure2;
+    try {
+      runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: tracking });
+    } catch (e) {
+      failure2 = e;
+    }
+    const missing = /* @__PURE__ */ new Set();
+    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of carriers.get(k) ?? []) if (!loaded3.has(p)) missing.add(p);
+    if (missing.size === 0) {
+      if (failure2 !== void 0) throw failure2;
+      break;
+    }
+    need = [...missing];
+  }
+  const all = [];
+  const problems = [];
+  const subjects = [];
+  const loadedFiles = [];
+  const next = {};
+  const changedByPath = new Map(changed.map((c) => [c.f.path, c]));
+  for (const f of files2) {
+    const c = changedByPath.get(f.path);
+    let rec;
+    if (c) {
+      const resources = loaded3.get(f.path) ?? [];
+      const probs = builtProblems.get(f.path) ?? [];
+      const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking.keys.get(f.path), tracking.findings.get(f.path)) : void 0;
+      rec = { hash: c.hash, ...c.st, comments: comments.get(f.path) ?? [], ...unit ? { unit } : {} };
+      next[f.path] = rec;
+      all.push(...unit?.findings ?? []);
+    } else {
+      rec = records.get(f.path);
+      if (rec.unit && recheck.has(f.path)) {
+        const found = tracking.findings.get(f.path) ?? [];
+        next[f.path] = { ...rec, unit: { ...rec.unit, reads: [...tracking.keys.get(f.path) ?? []], findings: found } };
+        all.push(...found);
+      } else {
+        next[f.path] = rec;
+        all.push(...rec.unit?.findings ?? []);
+      }
+    }
+    loadedFiles.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: rec.comments, ...c && f.commentsOnly ? { text: c.text } : {} });
+    if (rec.unit) {
+      problems.push(...rec.unit.problems);
+      for (const k of rec.unit.keys) if (k.startsWith(RESOURCE_KEY)) subjects.push({ key: k.slice(RESOURCE_KEY.length) });
+      for (const i of rec.unit.ignores ?? []) subjects.push({ key: i.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
+    }
+  }
+  writeRunState(opts.cacheDir, opts.version, key, { startedAt, files: next });
+  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index, incremental: { changed: changed.length + removed.length, checked: recheck.size, built: loaded3.size } };
+}
+
+// src/load/read.ts
+init_node_fs();
+init_parse();
+init_loader();
+init_terraform_hcl();
+
+// src/load/workers.ts
+init_node_module2();
+function threads() {
+  return createRequire(__irsaLintModuleUrl)("node:worker_threads");
+}
+var WORKER_THRESHOLD = 2e6;
+var BATCH_BYTES = 256 * 1024;
+function workerCount(concurrency, cpus = availableCores()) {
+  if (concurrency === "off" || concurrency === 0) return 0;
+  if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
+  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
+}
+function availableCores() {
+  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
+}
+function startWorker() {
+  const { Worker } = threads();
+  const bundled2 = globalThis.__irsaLintWorker;
+  if (bundled2) return new Worker(new URL(bundled2), { stdout: false, stderr: false });
+  const self = __irsaLintModuleUrl;
+  if (!self.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", self), { stdout: false, stderr: false });
+  const tsx = (void 0)("tsx/esm/api");
+  const script = new URL("./parse-worker.ts", self).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, stdout: false, stderr: false });
+}
+var ParsePool = class {
+  workers = [];
+  pending = /* @__PURE__ */ new Map();
+  load = [];
+  nextId = 0;
+  batch = [];
+  batchBytes = 0;
+  batchResults = [];
+  batchErrors = [];
+  constructor(size) {
+    for (let i = 0; i < size; i++) {
+      const w = startWorker();
+      w.on("message", (m3) => {
+        const p = this.pending.get(m3.id);
+        if (!p) return;
+        this.pending.delete(m3.id);
+        this.load[i]--;
+        if (m3.error !== void 0) p.reject(new Error(m3.error));
+        else p.resolve(m3.results ?? []);
+      });
+      w.on("error", (e) => {
+        for (const [id2, p] of this.pending) {
+          this.pending.delete(id2);
+          p.reject(e);
+        }
+      });
+      this.workers.push(w);
+      this.load.push(0);
+    }
+  }
+  /** The extract of one file, parsed by a worker. */
+  parse(src) {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ path: src.path, text: src.text, ...src.abs ? { abs: src.abs } : {} });
+      this.batchResults.push(resolve);
+      this.batchErrors.push(reject);
+      this.batchBytes += src.text.length;
+      if (this.batchBytes >= BATCH_BYTES) this.flush();
+    });
+  }
+  /** Send what is queued. */
+  flush() {
+    if (this.batch.length === 0) return;
+    const sources = this.batch;
+    const results = this.batchResults;
+    const errors = this.batchErrors;
+    this.batch = [];
+    this.batchResults = [];
+    this.batchErrors = [];
+    this.batchBytes = 0;
+    let w = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
+    const id2 = this.nextId++;
+    this.load[w]++;
+    this.pending.set(id2, {
+      resolve: (r) => results.forEach((f, k) => f(r[k])),
+      reject: (e) => errors.forEach((f) => f(e))
+    });
+    this.workers[w].postMessage({ id: id2, sources });
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/load/read.ts
+var TERRAFORM_KEY = (first) => `terraform:${first}`;
+async function readFiles(files2, opts = {}) {
+  const cache = opts.cache;
+  const sink = opts.sink;
+  const problems = [];
+  const inputs = new Array(files2.length);
+  let next = 0;
+  const deliver = () => {
+    if (!sink) return;
+    for (; next < inputs.length && inputs[next] !== void 0; next++) {
+      const x = inputs[next];
+      inputs[next] = null;
+      if (x) sink(x);
+    }
+  };
+  const later = [];
+  const workers = workerCount(opts.concurrency);
+  const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
+  let pool;
+  let toParse = 0;
+  let cached = 0;
+  let parsed = 0;
+  let inWorkers = 0;
+  const readText2 = (f) => {
+    if (f.text !== void 0) return f.text;
+    try {
+      return import_node_fs.default.readFileSync(f.abs, "utf8");
+    } catch (e) {
+      const code2 = e.code ?? "EIO";
+      problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+      return void 0;
+    }
+  };
+  const baseOf = (f, src, hash) => ({
+    path: f.path,
+    ...f.abs ? { abs: f.abs } : {},
+    comments: commentsOf(src),
+    ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {},
+    ...hash ? { hash } : {}
+  });
+  const sourceOf2 = (f, text) => ({ path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} });
+  const terraform = [];
+  for (let index = 0; index < files2.length; index++) {
+    const f = files2[index];
+    if (!isTerraformSource(f)) continue;
+    const text = readText2(f);
+    if (text === void 0) {
+      inputs[index] = null;
+      continue;
+    }
+    const src = sourceOf2(f, text);
+    const hash = cache ? contentHash(text) : "";
+    terraform.push({ index, src, hash });
+    inputs[index] = baseOf(f, src, hash);
+  }
+  if (terraform.length > 0) {
+    const byPath = new Map(terraform.map((t) => [t.src.path, t]));
+    for (const group of terraformConfigurations(terraform.map((t) => t.src))) {
+      const first = byPath.get(group[0].path);
+      const hash = cache ? contentHash(group.map((s) => `${s.path}\0${byPath.get(s.path).hash}`).join("\n")) : "";
+      let result = cache?.get(TERRAFORM_KEY(first.src.path), hash);
+      if (result) cached++;
+      else {
+        await initHcl();
+        result = loadTerraformConfiguration(group);
+        parsed++;
+        cache?.set(TERRAFORM_KEY(first.src.path), hash, result);
+      }
+      inputs[first.index] = { ...inputs[first.index], terraform: result };
+    }
+  }
+  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+  let inFlight = 0;
+  const flight = [];
+  try {
+    for (let index = 0; index < files2.length; index++) {
+      const f = files2[index];
+      if (inputs[index] !== void 0) {
+        deliver();
+        continue;
+      }
+      const text = readText2(f);
+      if (text === void 0) {
+        inputs[index] = null;
+        deliver();
+        continue;
+      }
+      const src = sourceOf2(f, text);
+      const hash = cache ? contentHash(text) : "";
+      const base = baseOf(f, src, hash);
+      if (f.commentsOnly || text.trim() === "") {
+        inputs[index] = base;
+        deliver();
+        continue;
+      }
+      const hit2 = cache?.get(f.path, hash);
+      if (hit2 !== void 0) {
+        cached++;
+        inputs[index] = withExtract(base, hit2 ?? void 0, text);
+        deliver();
+        continue;
+      }
+      parsed++;
+      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
+      if (!inWorker) {
+        const x = extractFile(src);
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, text);
+        deliver();
+        continue;
+      }
+      pool ??= new ParsePool(workers);
+      inWorkers++;
+      const size = text.length;
+      inFlight += size;
+      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
+        inFlight -= size;
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, src.text);
+        deliver();
+      });
+      later.push(done);
+      flight.push(done);
+      if (inFlight > MAX_IN_FLIGHT) {
+        pool.flush();
+        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
+      }
+    }
+    pool?.flush();
+    await Promise.all(later);
+  } finally {
+    await pool?.close();
+  }
+  deliver();
+  return { inputs: inputs.filter((x) => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
+}
+function withExtract(base, x, text) {
+  if (!x) return base;
+  return { ...base, extract: x, ...x.rendered.length > 0 && base.text === void 0 ? { text } : {} };
+}
+
+// src/version.ts
+init_node_fs();
+init_node_path();
+function find() {
+  let dir = import_node_path.default.dirname((0, node_url_exports.fileURLToPath)(__irsaLintModuleUrl));
+  for (let i = 0; i < 4; i++) {
+    const p = import_node_path.default.join(dir, "package.json");
+    if (import_node_fs.default.existsSync(p)) {
+      const pkg = JSON.parse(import_node_fs.default.readFileSync(p, "utf8"));
+      if (pkg.name === "irsa-lint") return { version: pkg.version ?? "0.0.0", homepage: HOMEPAGE };
+    }
+    dir = import_node_path.default.dirname(dir);
+  }
+  return { version: "0.0.0", homepage: HOMEPAGE };
+}
+var HOMEPAGE = "https://github.com/irsa-lint/irsa-lint";
+var VERSION = find().version;
+var TOOL_NAME = "irsa-lint";
+function ruleDocUrl(id2) {
+  return `${HOMEPAGE}/blob/main/docs/rules/${id2}.md`;
 }
 
 // src/map/build.ts
@@ -26972,10 +27362,13 @@ function isEmptyDiff(d) {
 var PARSE_RULE = "parse/syntax";
 var STDIN = "<stdin>";
 async function lint(paths, options = {}) {
-  const a = await analyze(paths, options);
-  return { findings: a.shown, files: a.files, missing: a.missing, rules: a.rules };
+  const a = await analyzePaths(paths, options, true);
+  return { findings: a.shown, files: a.files, missing: a.missing, rules: a.rules, ...a.incremental ? { incremental: a.incremental } : {} };
 }
 async function analyze(paths, options = {}) {
+  return analyzePaths(paths, options, false);
+}
+async function analyzePaths(paths, options, incremental) {
   const cwd = options.cwd ?? process.cwd();
   const config = options.config ?? (options.configFile ? loadConfigFile(import_node_path.default.resolve(cwd, options.configFile), cwd, RULES) : void 0);
   const inputs = options.context !== void 0 ? [options.context, ...paths] : paths.length ? paths : ["."];
@@ -27003,38 +27396,39 @@ async function analyze(paths, options = {}) {
   }
   const stdin = readsStdin ? { name: stdinName, abs: options.stdinFilename ? import_node_path.default.resolve(cwd, options.stdinFilename) : void 0 } : void 0;
   const judgeUnused = inputs.some((p) => p !== "-" && isDirectory(import_node_path.default.resolve(cwd, p)));
-  return run2({ files: toRead, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused }, options, config, cwd);
+  return run2({ files: toRead, charts, chartDirs: discovered.charts.map((c) => c.dir), stdin, given, missing, judgeUnused, incremental }, options, config, cwd);
 }
 async function run2(input, options, config, cwd) {
   const { charts, stdin, given } = input;
   const facts = config?.facts || options.facts ? { ...config?.facts, ...options.facts } : void 0;
   const files2 = [...input.files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const cache = options.cache ? FileCache.open(typeof options.cache === "string" ? import_node_path.default.resolve(cwd, options.cache) : defaultCacheDir(cwd), VERSION, `node${process.versions.node.split(".")[0]}`) : void 0;
-  const builder = new ModelBuilder(files2, { defaultNamespace: facts?.defaultNamespace });
-  const read2 = await readFiles(files2, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
-  cache?.save((file) => import_node_fs.default.existsSync(import_node_path.default.resolve(cwd, file)));
-  const readProblems = [...read2.problems];
-  const loaded3 = builder.finish();
-  const absByPath = new Map(loaded3.files.map((f) => [f.path, f.abs]));
-  const rendered = new RenderedTemplates(loaded3.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : absByPath.get(file), (abs) => displayPath(abs, cwd));
-  const covered = rendered.coveredCharts();
-  const textOf3 = new Map(loaded3.files.map((f) => [f.path, f.text]));
-  for (const chart of charts) {
-    if (covered.has(chart.dir)) continue;
-    const chartFile = displayPath(import_node_path.default.join(chart.dir, CHART_FILE), cwd);
-    const text = textOf3.get(chartFile);
-    if (text !== void 0) readProblems.push(chartNote(chart, text, chartFile, dirDisplay(chart.dir, cwd)));
-  }
-  const index = new Index(loaded3.resources);
   const levels = { ...config ? resolveLevels(RULES, config) : {}, ...options.rules ?? {} };
   const only = options.only;
   const judging = !!only?.some((id2) => id2.startsWith("suppress/"));
   if (only && !judging) {
     for (const r of RULES) if (!only.includes(r.meta.id)) levels[r.meta.id] = "off";
   }
+  const effective = Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity]));
   const strict = !!options.strictMessages;
-  const findings = runRules(RULES, index, { levels, facts, strictMessages: strict });
-  for (const p of [...readProblems, ...loaded3.problems]) {
+  const cacheDir = options.cache ? typeof options.cache === "string" ? import_node_path.default.resolve(cwd, options.cache) : defaultCacheDir(cwd) : void 0;
+  const stateful = cacheDir !== void 0 && input.incremental === true && keepsRunState(files2);
+  const stateKey = stateful ? runStateKey(effective, facts, strict) : "";
+  const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? "" };
+  const state = stateful ? readRunState(cacheDir, VERSION, stateKey) : void 0;
+  const ran = state && await incrementalRun(files2, state, incrementalOptions, stateKey) || await fullRun(files2, options, cwd, cacheDir, stateful ? stateKey : void 0, incrementalOptions);
+  const readProblems = [...ran.problems];
+  const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));
+  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : absByPath.get(file), (abs) => displayPath(abs, cwd));
+  const covered = rendered.coveredCharts();
+  const textOf3 = new Map(ran.files.map((f) => [f.path, f.text]));
+  for (const chart of charts) {
+    if (covered.has(chart.dir)) continue;
+    const chartFile = displayPath(import_node_path.default.join(chart.dir, CHART_FILE), cwd);
+    const text = textOf3.get(chartFile);
+    if (text !== void 0) readProblems.push(chartNote(chart, text, chartFile, dirDisplay(chart.dir, cwd)));
+  }
+  const findings = ran.findings;
+  for (const p of readProblems) {
     const ruleId = p.rule?.id ?? PARSE_RULE;
     const rule = RULES.find((r) => r.meta.id === ruleId);
     const level = levels[ruleId] ?? rule.meta.severity;
@@ -27043,11 +27437,10 @@ async function run2(input, options, config, cwd) {
     const related = (p.related ?? []).map((r) => ({ at: r.span, label: r.label }));
     findings.push(createFinding(rule.meta, { ...message, severity: level, at: p.span, related, subject: `file:${p.span.file}` }, strict));
   }
-  const effective = Object.fromEntries(RULES.map((r) => [r.meta.id, levels[r.meta.id] ?? r.meta.severity]));
   const bookkeeping2 = applySuppressions(findings, {
     strictMessages: strict,
-    files: loaded3.files,
-    resources: loaded3.resources,
+    files: ran.files,
+    resources: ran.subjects,
     config,
     configDisplay: config?.file ? displayPath(config.file, cwd) : void 0,
     cwd,
@@ -27066,10 +27459,23 @@ async function run2(input, options, config, cwd) {
     }
     return l[line - 1];
   };
-  const all = [...findings, ...bookkeeping2].map((f) => loaded3.rendered.length ? rendered.withTemplate(f, lineText) : f);
+  const all = [...findings, ...bookkeeping2].map((f) => ran.rendered.length ? rendered.withTemplate(f, lineText) : f);
   const touches = (f) => !given || given.has(f.location.file) || f.related.some((r) => given.has(r.location.file));
   const shown2 = finalize(all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f)));
-  return { findings: shown2, shown: shown2, all, files: loaded3.files, missing: input.missing, rules: RULES, index, facts: facts ?? {}, given, levels: effective };
+  return { findings: shown2, shown: shown2, all, files: ran.files, missing: input.missing, rules: RULES, index: ran.index, facts: facts ?? {}, given, levels: effective, ...ran.incremental ? { incremental: ran.incremental } : {} };
+}
+async function fullRun(files2, options, cwd, cacheDir, stateKey, opts) {
+  const cache = cacheDir ? FileCache.open(cacheDir, VERSION, `node${process.versions.node.split(".")[0]}`) : void 0;
+  const recorder = stateKey !== void 0 ? new StateRecorder(files2) : void 0;
+  const builder = new ModelBuilder(files2, { defaultNamespace: opts.defaultNamespace });
+  if (recorder) builder.onBuilt = (f, resources, problems) => recorder.built(f, resources, problems);
+  const read2 = await readFiles(files2, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
+  cache?.save((file) => import_node_fs.default.existsSync(import_node_path.default.resolve(cwd, file)));
+  const loaded3 = builder.finish();
+  const index = new Index(loaded3.resources);
+  const findings = runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: recorder?.tracking });
+  recorder?.save({ version: VERSION, key: stateKey, cacheDir, holds: builder.holds });
+  return { findings, problems: [...read2.problems, ...loaded3.problems], files: loaded3.files, subjects: loaded3.resources, rendered: loaded3.rendered, index };
 }
 function ignoreRules(options, cwd) {
   if (options.ignore === false) return void 0;
