@@ -100,7 +100,17 @@ function unitRecord(resources: readonly Resource[], problems: readonly LoadProbl
     const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
     if (ann) ignores.push({ key: r.key, value: ann.value });
   }
-  return { keys: [...keys], reads: [...(reads ?? [])], findings: findings ?? [], problems, ...(ignores.length > 0 ? { ignores } : {}) };
+  return { keys: [...keys], reads: [...(reads ?? [])], findings: findings ?? [], problems, digest: digestOf(resources), ...(ignores.length > 0 ? { ignores } : {}) };
+}
+
+/**
+ * The digest of a file's resources: every value, position and order, with Maps, Sets, properties whose
+ * value is undefined, and functions (values computed on first use, from fields that are
+ * serialized too) written out.
+ */
+function digestOf(resources: readonly Resource[]): string {
+  const json = JSON.stringify(resources, (_k, v: unknown) => (v instanceof Map ? { '\0map': [...v] } : v instanceof Set ? { '\0set': [...v] } : v === undefined ? '\0undefined' : typeof v === 'function' ? `\0fn:${String(v)}` : typeof v === 'number' && !Number.isFinite(v) ? `\0${v}` : v));
+  return createHash('sha256').update(json).digest('hex').slice(0, 32);
 }
 
 /**
@@ -212,6 +222,17 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     builder.add({ ...input, ...(c.f.commentsOnly || c.text.trim() === '' ? {} : { extract: extractFile(src) }) });
   }
   if (rendered) return undefined;
+
+  // A changed file whose resources are what they were (a comment edited, say) changes no key: it
+  // counts as unchanged, with its new comments and problems.
+  const edited = changed.length + removed.length;
+  for (const c of [...changed]) {
+    const before = old(c.f.path)?.unit;
+    const now = loaded.get(c.f.path) ?? [];
+    if (!before || now.length === 0 || digestOf(now) !== before.digest) continue;
+    records.set(c.f.path, { hash: c.hash, ...c.st, comments: comments.get(c.f.path) ?? [], unit: { ...before, problems: builtProblems.get(c.f.path) ?? [] } });
+    changed.splice(changed.indexOf(c), 1);
+  }
 
   // The keys that changed, and the unchanged files that carry each key.
   const dirty = new Set<string>();
@@ -329,5 +350,5 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   }
   // Written before the findings go on: suppressions mark them.
   writeRunState(opts.cacheDir, opts.version, key, { startedAt, files: next });
-  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index: index!, incremental: { changed: changed.length + removed.length, checked: recheck.size, built: loaded.size } };
+  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index: index!, incremental: { changed: edited, checked: recheck.size, built: loaded.size } };
 }

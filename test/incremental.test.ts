@@ -226,6 +226,10 @@ test('a generated repository: a change reaches the files that refer to it, and o
     const edited = await both(['.']);
     assert.ok(edited.incremental && edited.incremental.checked <= 2 && edited.incremental.built < 10, JSON.stringify(edited.incremental));
 
+    // A comment appended: the file is read and built, its resources are what they were, nothing is checked.
+    fs.appendFileSync(path.join(dir, 'apps/app-9/config.yaml'), '# reviewed\n');
+    assert.equal((await both(['.'])).incremental, { changed: 1, checked: 0, built: 1 });
+
     // The state is not trusted when corrupted: a full run, the same report.
     const state = path.join(cache, STATE_FILE);
     const bytes = fs.readFileSync(state);

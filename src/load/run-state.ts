@@ -42,6 +42,8 @@ export interface UnitRecord<K = string> {
   readonly findings: readonly Finding[];
   /** Parse and load problems of the file. */
   readonly problems: readonly LoadProblem[];
+  /** A digest of the resources themselves: a change that leaves it equal (a comment, say) changes no finding. */
+  readonly digest: string;
   /** The ignore annotations of its resources, by resource key (for suppressions). */
   readonly ignores?: readonly { readonly key: string; readonly value: Located<string> }[];
 }
