@@ -18,7 +18,7 @@ import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { defaultCacheDir, FileCache } from './load/cache.js';
 import { ModelBuilder, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
 import { incrementalRun, keepsRunState, runStateKey, StateRecorder, type IncrementalOptions, type IncrementalStats, type RuleRun } from './incremental.js';
-import { readRunState } from './load/run-state.js';
+import { RunState } from './load/run-state.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
 import { Index } from './model/index.js';
@@ -214,7 +214,7 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
   const stateful = cacheDir !== undefined && input.incremental === true && keepsRunState(files);
   const stateKey = stateful ? runStateKey(effective, facts, strict) : '';
   const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? '' };
-  const state = stateful ? readRunState(cacheDir, VERSION, stateKey) : undefined;
+  const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : undefined;
   const ran = (state && (await incrementalRun(files, state, incrementalOptions, stateKey))) || (await fullRun(files, options, cwd, cacheDir, stateful ? stateKey : undefined, incrementalOptions));
   const readProblems: LoadProblem[] = [...ran.problems];
   const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));

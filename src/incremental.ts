@@ -29,7 +29,7 @@ import { initHcl } from './load/hcl/parse.js';
 import { isKustomizationFile } from './load/kustomize.js';
 import { commentsOf, extractFile, isTerraformSource, ModelBuilder, type LoadedFile, type LoadInput, type LoadProblem, type SourceFile } from './load/loader.js';
 import type { FileToRead } from './load/read.js';
-import { statOf, unchangedByStat, writeRunState, type FileRecord, type FileStat, type RunStateData, type UnitRecord } from './load/run-state.js';
+import { RunState, statOf, unchangedByStat, type FileHead, type FileStat, type UnitRecord } from './load/run-state.js';
 import { loadTerraformConfiguration, terraformConfigurations } from './load/terraform-hcl.js';
 import type { RenderedDoc } from './load/yaml.js';
 import { Index, indexKeys, RESOURCE_KEY, type Resource } from './model/index.js';
@@ -147,15 +147,15 @@ export class StateRecorder {
   /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
   save(opts: { readonly version: string; readonly key: string; readonly cacheDir: string; readonly holds: boolean }): boolean {
     if (this.rendered || opts.holds) return false;
-    const files: Record<string, FileRecord> = {};
+    const state = RunState.empty();
     const { keys, findings } = this.tracking;
     for (const [p, x] of this.inputs) {
       const st = this.stats.get(p);
       if (!st || !x.hash) continue;
       const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : undefined;
-      files[p] = { hash: x.hash, ...st, comments: x.comments, ...(unit ? { unit } : {}) };
+      state.set(p, { hash: x.hash, ...st }, { comments: x.comments, ...(unit ? { unit } : {}) });
     }
-    return writeRunState(opts.cacheDir, opts.version, opts.key, { startedAt: this.startedAt, files });
+    return state.write(opts.cacheDir, opts.version, opts.key, this.startedAt);
   }
 }
 
@@ -170,12 +170,11 @@ interface Changed {
  * The incremental run over `files` (sorted, on disk) from `state`; undefined when the change needs a
  * full run. Writes the new state.
  */
-export async function incrementalRun(files: readonly FileToRead[], state: RunStateData, opts: IncrementalOptions, key: string): Promise<RuleRun | undefined> {
+export async function incrementalRun(files: readonly FileToRead[], state: RunState, opts: IncrementalOptions, key: string): Promise<RuleRun | undefined> {
   const startedAt = Date.now();
   const order = new Map(files.map((f, i) => [f.path, i]));
-  const records = new Map<string, FileRecord>();
   const changed: Changed[] = [];
-  const old = (p: string): FileRecord | undefined => (Object.prototype.hasOwnProperty.call(state.files, p) ? state.files[p] : undefined);
+  const touched: [string, FileHead][] = [];
   for (const f of files) {
     let st: FileStat;
     try {
@@ -183,11 +182,8 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     } catch {
       return undefined;
     }
-    const rec = old(f.path);
-    if (rec && !f.commentsOnly && unchangedByStat(rec, st, state.startedAt)) {
-      records.set(f.path, rec);
-      continue;
-    }
+    const rec = f.commentsOnly ? undefined : state.head(f.path);
+    if (rec && unchangedByStat(rec, st, state.startedAt)) continue;
     let text: string;
     try {
       text = fs.readFileSync(f.abs!, 'utf8');
@@ -195,10 +191,10 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
       return undefined;
     }
     const hash = contentHash(text);
-    if (rec && !f.commentsOnly && rec.hash === hash) records.set(f.path, { ...rec, ...st });
+    if (rec && rec.hash === hash) touched.push([f.path, { hash, ...st }]);
     else changed.push({ f, text, hash, st });
   }
-  const removed = Object.keys(state.files).filter((p) => !order.has(p));
+  const removed = [...state.paths].filter((p) => !order.has(p));
   // Changes whose effect is not confined to the resources of their own file.
   for (const p of [...changed.map((c) => c.f.path), ...removed]) if (isTerraformSource({ path: p }) || isKustomizationFile(p)) return undefined;
 
@@ -224,40 +220,35 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   if (rendered) return undefined;
 
   // A changed file whose resources are what they were (a comment edited, say) changes no key: it
-  // counts as unchanged, with its new comments and problems.
+  // keeps its record, with its new comments and problems.
   const edited = changed.length + removed.length;
-  for (const c of [...changed]) {
-    const before = old(c.f.path)?.unit;
+  const same = new Set<string>();
+  for (const c of changed) {
+    const before = state.head(c.f.path) ? state.body(c.f.path).unit : undefined;
     const now = loaded.get(c.f.path) ?? [];
-    if (!before || now.length === 0 || digestOf(now) !== before.digest) continue;
-    records.set(c.f.path, { hash: c.hash, ...c.st, comments: comments.get(c.f.path) ?? [], unit: { ...before, problems: builtProblems.get(c.f.path) ?? [] } });
-    changed.splice(changed.indexOf(c), 1);
+    if (before && now.length > 0 && digestOf(now) === before.digest) same.add(c.f.path);
   }
 
-  // The keys that changed, and the unchanged files that carry each key.
+  // The keys that changed, and who read them.
   const dirty = new Set<string>();
   for (const c of changed) {
-    for (const k of old(c.f.path)?.unit?.keys ?? []) dirty.add(k);
+    if (same.has(c.f.path)) continue;
+    if (state.head(c.f.path)) for (const k of state.body(c.f.path).unit?.keys ?? []) dirty.add(k);
     for (const r of loaded.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
   }
-  for (const p of removed) for (const k of old(p)?.unit?.keys ?? []) dirty.add(k);
-  const carriers = new Map<string, string[]>();
-  for (const [p, rec] of records) {
-    for (const k of rec.unit?.keys ?? []) {
-      const l = carriers.get(k);
-      if (l) l.push(p);
-      else carriers.set(k, [p]);
-    }
-  }
+  for (const p of removed) for (const k of state.body(p).unit?.keys ?? []) dirty.add(k);
+  for (const p of removed) state.delete(p);
   const recheck = new Set<string>();
-  for (const c of changed) if ((loaded.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
-  for (const [p, rec] of records) if (rec.unit && rec.unit.reads.some((k) => dirty.has(k))) recheck.add(p);
+  for (const c of changed) if (!same.has(c.f.path) && (loaded.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const k of dirty) for (const p of state.readersOf(k)) recheck.add(p);
 
   // Unchanged files are built from disk when a check needs them.
   let terraformGroups: Map<string, SourceFile[]> | undefined;
   const load = async (p: string): Promise<boolean> => {
-    const f = files[order.get(p)!];
-    const rec = records.get(p)!;
+    const at = order.get(p);
+    if (at === undefined) return false;
+    const f = files[at];
+    const fileComments = state.body(p).comments;
     if (isTerraformSource(f)) {
       if (!terraformGroups) {
         const sources: SourceFile[] = [];
@@ -274,7 +265,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
       const group = terraformGroups.get(p);
       if (!group) return false;
       await initHcl();
-      builder.add({ path: p, abs: f.abs, comments: rec.comments, terraform: loadTerraformConfiguration(group) });
+      builder.add({ path: p, abs: f.abs, comments: fileComments, terraform: loadTerraformConfiguration(group) });
       return true;
     }
     let text: string;
@@ -283,8 +274,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     } catch {
       return false;
     }
-    const src: SourceFile = { path: p, abs: f.abs, text };
-    builder.add({ path: p, abs: f.abs, comments: rec.comments, extract: extractFile(src) });
+    builder.add({ path: p, abs: f.abs, comments: fileComments, extract: extractFile({ path: p, abs: f.abs, text }) });
     return true;
   };
 
@@ -304,7 +294,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
       failure = e; // on resources not all loaded yet, a rule may fail where it would not on all of them
     }
     const missing = new Set<string>();
-    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of carriers.get(k) ?? []) if (!loaded.has(p)) missing.add(p);
+    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of state.carriersOf(k)) if (!loaded.has(p)) missing.add(p);
     if (missing.size === 0) {
       if (failure !== undefined) throw failure;
       break;
@@ -312,43 +302,47 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     need = [...missing];
   }
 
-  // The whole repository: new findings of the files checked again, kept findings of the others.
+  // The new state: changed files, files checked again, and files read again with the same content.
+  for (const [p, head] of touched) state.touch(p, head);
+  for (const c of changed) {
+    const p = c.f.path;
+    const probs = builtProblems.get(p) ?? [];
+    const head = { hash: c.hash, ...c.st };
+    const body = { comments: comments.get(p) ?? [] };
+    if (same.has(p)) {
+      const before = state.body(p).unit!;
+      const unit = recheck.has(p) ? { ...before, reads: [...(tracking!.keys.get(p) ?? [])], findings: tracking!.findings.get(p) ?? [] } : before;
+      state.set(p, head, { ...body, unit: { ...unit, problems: probs } });
+      continue;
+    }
+    const resources = loaded.get(p) ?? [];
+    const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking!.keys.get(p), tracking!.findings.get(p)) : undefined;
+    state.set(p, head, { ...body, ...(unit ? { unit } : {}) });
+  }
+  const changedSet = new Set(changed.map((c) => c.f.path));
+  for (const p of recheck) {
+    if (changedSet.has(p)) continue;
+    const b = state.body(p);
+    if (b.unit) state.set(p, state.head(p)!, { ...b, unit: { ...b.unit, reads: [...(tracking!.keys.get(p) ?? [])], findings: tracking!.findings.get(p) ?? [] } });
+  }
+
+  // The whole repository: what the state holds of each file.
   const all: Finding[] = [];
   const problems: LoadProblem[] = [];
-  const subjects: SuppressionSubject[] = [];
+  const subjects: SuppressionSubject[] = state.resourceKeys(RESOURCE_KEY).map((k) => ({ key: k }));
   const loadedFiles: LoadedFile[] = [];
-  const next: Record<string, FileRecord> = {};
-  const changedByPath = new Map(changed.map((c) => [c.f.path, c]));
+  const texts = new Map(changed.filter((c) => c.f.commentsOnly).map((c) => [c.f.path, c.text]));
   for (const f of files) {
-    const c = changedByPath.get(f.path);
-    let rec: FileRecord;
-    if (c) {
-      const resources = loaded.get(f.path) ?? [];
-      const probs = builtProblems.get(f.path) ?? [];
-      const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking!.keys.get(f.path), tracking!.findings.get(f.path)) : undefined;
-      rec = { hash: c.hash, ...c.st, comments: comments.get(f.path) ?? [], ...(unit ? { unit } : {}) };
-      next[f.path] = rec;
-      all.push(...(unit?.findings ?? []));
-    } else {
-      rec = records.get(f.path)!;
-      if (rec.unit && recheck.has(f.path)) {
-        const found = tracking!.findings.get(f.path) ?? [];
-        next[f.path] = { ...rec, unit: { ...rec.unit, reads: [...(tracking!.keys.get(f.path) ?? [])], findings: found } };
-        all.push(...found);
-      } else {
-        next[f.path] = rec;
-        all.push(...(rec.unit?.findings ?? []));
-      }
-    }
-    loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: rec.comments, ...(c && f.commentsOnly ? { text: c.text } : {}) });
-    if (rec.unit) {
-      problems.push(...rec.unit.problems);
-      // Suppressions read a resource's key (configuration entries in scope) and its ignore annotation.
-      for (const k of rec.unit.keys) if (k.startsWith(RESOURCE_KEY)) subjects.push({ key: k.slice(RESOURCE_KEY.length) });
-      for (const i of rec.unit.ignores ?? []) subjects.push({ key: i.key, annotations: new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
-    }
+    const flags = state.flags(f.path);
+    const b = flags.findings || flags.problems || flags.comments || flags.ignores ? state.body(f.path) : undefined;
+    const text = texts.get(f.path);
+    loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: b?.comments ?? [], ...(text !== undefined ? { text } : {}) });
+    if (!b?.unit) continue;
+    all.push(...b.unit.findings);
+    problems.push(...b.unit.problems);
+    for (const i of b.unit.ignores ?? []) subjects.push({ key: i.key, annotations: new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
   }
   // Written before the findings go on: suppressions mark them.
-  writeRunState(opts.cacheDir, opts.version, key, { startedAt, files: next });
+  state.write(opts.cacheDir, opts.version, key, startedAt);
   return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index: index!, incremental: { changed: edited, checked: recheck.size, built: loaded.size } };
 }

@@ -178,6 +178,8 @@ export class IgnoreRules {
 /** The rules for the entries of one directory; shared by the directories below it that add none. */
 class Scope implements IgnoreScope {
   private matcher: Ignore | undefined;
+  /** For files: the rules without a trailing `/` (the others match directories only). */
+  private fileMatcher: Ignore | null | undefined;
 
   constructor(
     /** `.gitignore` files are read (the setting). */
@@ -206,9 +208,21 @@ class Scope implements IgnoreScope {
 
   ignored(abs: string, isDir: boolean): boolean {
     if (this.git.length === 0 && this.tail.length === 0) return false;
-    this.matcher ??= ignoreFactory()({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
+    let m: Ignore | null;
+    if (isDir) m = this.matcher ??= ignoreFactory()({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
+    else {
+      // A file of a walked directory: no directory above it is ignored (the walk did not enter
+      // those), and a rule ending in `/` matches directories only, so only the other rules can
+      // decide, in the same order. Fewer rules to test for each file.
+      if (this.fileMatcher === undefined) {
+        const rules = [...this.git, ...this.tail].filter((r) => !/\/\s*$/.test(r));
+        this.fileMatcher = rules.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add(rules);
+      }
+      m = this.fileMatcher;
+      if (!m) return false;
+    }
     try {
-      return this.matcher.ignores(`${keyOf(abs)}${isDir ? '/' : ''}`);
+      return m.ignores(`${keyOf(abs)}${isDir ? '/' : ''}`);
     } catch {
       return false;
     }
