@@ -71,8 +71,9 @@ Options:
                          leave matching files out of directories (gitignore syntax, relative to
                          the current directory; repeatable), after .gitignore and .irsa-lintignore
       --no-ignore        read no .gitignore or .irsa-lintignore (files named as PATHs are always read)
-      --cache            keep what was read from each file for the next run (default with --context);
-                         a changed file is read again
+      --cache            keep what was read from each file, and what was found, for the next run
+                         (default with --context): that run reads, builds and checks only what
+                         its changes reach
       --no-cache         do not read or write the cache
       --cache-location DIR
                          the cache's directory (default node_modules/.cache/irsa-lint, or the user

@@ -29,7 +29,7 @@ import { initHcl } from './load/hcl/parse.js';
 import { isKustomizationFile } from './load/kustomize.js';
 import { commentsOf, extractFile, isTerraformSource, ModelBuilder, type LoadedFile, type LoadInput, type LoadProblem, type SourceFile } from './load/loader.js';
 import type { FileToRead } from './load/read.js';
-import { RunState, statOf, unchangedByStat, type FileHead, type FileStat, type UnitRecord } from './load/run-state.js';
+import { RunState, statOf, type FileHead, type FileStat, type UnitRecord } from './load/run-state.js';
 import { loadTerraformConfiguration, terraformConfigurations } from './load/terraform-hcl.js';
 import type { RenderedDoc } from './load/yaml.js';
 import { Index, indexKeys, RESOURCE_KEY, type Resource } from './model/index.js';
@@ -182,8 +182,8 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     } catch {
       return undefined;
     }
+    if (!f.commentsOnly && state.unchanged(f.path, st)) continue;
     const rec = f.commentsOnly ? undefined : state.head(f.path);
-    if (rec && unchangedByStat(rec, st, state.startedAt)) continue;
     let text: string;
     try {
       text = fs.readFileSync(f.abs!, 'utf8');
@@ -333,8 +333,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   const loadedFiles: LoadedFile[] = [];
   const texts = new Map(changed.filter((c) => c.f.commentsOnly).map((c) => [c.f.path, c.text]));
   for (const f of files) {
-    const flags = state.flags(f.path);
-    const b = flags.findings || flags.problems || flags.comments || flags.ignores ? state.body(f.path) : undefined;
+    const b = state.flagged(f.path) ? state.body(f.path) : undefined;
     const text = texts.get(f.path);
     loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: b?.comments ?? [], ...(text !== undefined ? { text } : {}) });
     if (!b?.unit) continue;

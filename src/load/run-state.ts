@@ -5,20 +5,19 @@
  * checks read, a digest of the resources, their findings and problems. src/incremental.ts reads it
  * to check again only what a change can reach.
  *
- * A run after a one-file change reads and writes this file, so its cost is kept proportional to
- * the change: the index from each key to the files that read it and to the files that carry it is
- * stored as such, and each file is one line whose metadata comes first and whose body (JSON) is
- * parsed only when the run needs it (the file changed, is checked again, or has findings, problems,
- * comments or ignore annotations, which its flags say), and written back as it was read otherwise.
+ * A run after a one-file change reads and writes this file, so it is laid out for that: the
+ * index from each key to the files that read it and to the files that carry it is stored as
+ * such, the files are columns of plain values (JSON parses and writes those natively, with no
+ * loop per file here), and a file's body is decoded only when the run needs it (the file changed,
+ * is checked again, or its flags say it has findings, problems, comments or ignore annotations).
  *
  * Layout (`run-v1.state`: not an extension a walk reads, should the cache lie inside the
  * repository): a header line (JSON: format, tool version, the key of the options that affect
- * findings, the payload's SHA-256), then the payload: a line of JSON (when the run began, the
- * table of keys, readers and carriers by key number) and one line per file
- * (`id path hash size mtimeMs ctimeMs ino flags body`, tab-separated, the path as a JSON string).
- * A file that is missing, truncated, corrupt, of another format or version, or made with other
- * options is ignored (the run is a full one) and rewritten. It is written to a temporary file and
- * renamed, so concurrent runs never leave a torn file.
+ * findings, the payload's SHA-256), then the payload (JSON: when the run began, the table of keys,
+ * readers and carriers by key number, and the file columns). A file that is missing, truncated,
+ * corrupt, of another format or version, or made with other options is ignored (the run is a full
+ * one) and rewritten. It is written to a temporary file and renamed, so concurrent runs never
+ * leave a torn file.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -67,55 +66,56 @@ export interface FileBody {
   readonly unit?: UnitRecord;
 }
 
-/** What the flags of a file's line say its body holds. */
-export interface FileFlags {
-  readonly findings: boolean;
-  readonly problems: boolean;
-  readonly comments: boolean;
-  readonly ignores: boolean;
-}
-
 interface StoredBody {
   readonly c?: readonly CommentDirective[];
   readonly u?: { readonly k: readonly number[]; readonly r: readonly number[]; readonly f?: readonly Finding[]; readonly p?: readonly LoadProblem[]; readonly d: string; readonly i?: UnitRecord['ignores'] };
 }
 
+/** The files, one column per field, in path order (JSON parses and writes columns of plain values natively, without a loop per file here). */
+interface Columns {
+  readonly id: number[];
+  readonly path: string[];
+  readonly hash: string[];
+  readonly size: number[];
+  readonly mtimeMs: number[];
+  readonly ctimeMs: number[];
+  readonly ino: number[];
+  /** `f` findings, `p` problems, `c` comments, `i` ignore annotations; `-` none. */
+  readonly flags: string[];
+  readonly body: StoredBody[];
+}
+
+interface Stored {
+  readonly startedAt: number;
+  readonly nextId: number;
+  /** The size of the key table when it was last written from scratch (it is compacted when it doubles). */
+  readonly base: number;
+  readonly strings: string[];
+  /** By key number: the ids of the files that read it, and of those that carry it. */
+  readonly readers: number[][];
+  readonly carriers: number[][];
+  readonly files: Columns;
+}
+
+/** A file recorded by this run (replacing its row). */
 interface Entry extends FileHead {
   readonly id: number;
   readonly flags: string;
-  /** The body as stored (JSON, keys by number), or undefined once replaced by `body`. */
-  raw?: string;
-  body?: FileBody;
-}
-
-interface Meta {
-  readonly startedAt: number;
-  readonly nextId: number;
-  /** The size of the key table when it was last written from scratch (it is then compacted when it doubles). */
-  readonly base: number;
-  readonly strings: string[];
-  readonly readers: number[][];
-  readonly carriers: number[][];
+  readonly body: FileBody;
 }
 
 export function statOf(st: fs.Stats): FileStat {
   return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
 
-/**
- * Can the recorded head stand for the file without reading it? Its metadata must be unchanged,
- * and it must have been last modified well before the recorded run began: a file written in the
- * same instant as it was read (within the file system's timestamp granularity) is read again.
- */
-export function unchangedByStat(rec: FileHead, st: FileStat, startedAt: number): boolean {
-  return rec.size === st.size && rec.mtimeMs === st.mtimeMs && rec.ctimeMs === st.ctimeMs && rec.ino === st.ino && st.mtimeMs < startedAt - 2000;
-}
-
-const NO_FLAGS: FileFlags = { findings: false, problems: false, comments: false, ignores: false };
-
 export class RunState {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byId = new Map<number, string>();
+  /** The rows read, by path. */
+  private readonly rows = new Map<string, number>();
+  /** Files recorded or removed by this run (undefined: removed). */
+  private readonly changes = new Map<string, Entry | undefined>();
+  /** Bodies of rows, parsed on first use. */
+  private readonly parsed = new Map<number, FileBody>();
+  private readonly pathOfId = new Map<number, string>();
   private ids?: Map<string, number>;
 
   private constructor(
@@ -123,13 +123,20 @@ export class RunState {
     readonly startedAt: number,
     private nextId: number,
     private base: number,
-    private strings: string[],
-    private readers: number[][],
-    private carriers: number[][],
-  ) {}
+    private readonly strings: string[],
+    private readonly readers: number[][],
+    private readonly carriers: number[][],
+    private readonly columns: Columns,
+  ) {
+    const { path: paths, id } = columns;
+    for (let i = 0; i < paths.length; i++) {
+      this.rows.set(paths[i], i);
+      this.pathOfId.set(id[i], paths[i]);
+    }
+  }
 
   static empty(): RunState {
-    return new RunState(0, 0, 0, [], [], []);
+    return new RunState(0, 0, 0, [], [], [], { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] });
   }
 
   /** The state in `dir` for this version and options key; undefined when there is none usable. */
@@ -147,52 +154,75 @@ export class RunState {
       if (head.magic !== MAGIC || head.format !== STATE_FORMAT || head.version !== version || head.key !== key) return undefined;
       const payload = text.slice(nl + 1);
       if (createHash('sha256').update(payload).digest('hex') !== head.sha256) return undefined;
-      const lines = payload.split('\n');
-      const m = JSON.parse(lines[0]) as Meta;
-      if (typeof m.startedAt !== 'number' || !Array.isArray(m.strings) || !Array.isArray(m.readers) || !Array.isArray(m.carriers)) return undefined;
-      const s = new RunState(m.startedAt, m.nextId, m.base, m.strings, m.readers, m.carriers);
-      for (let i = 1; i < lines.length; i++) {
-        const l = lines[i];
-        if (l === '') continue;
-        const f = l.split('\t', 8);
-        if (f.length < 8) return undefined;
-        let offset = 0;
-        for (let t = 0; t < 8; t++) offset = l.indexOf('\t', offset) + 1;
-        const p = f[1].includes('\\') ? (JSON.parse(f[1]) as string) : f[1].slice(1, -1);
-        const id = Number(f[0]);
-        s.entries.set(p, { id, hash: f[2], size: Number(f[3]), mtimeMs: Number(f[4]), ctimeMs: Number(f[5]), ino: Number(f[6]), flags: f[7], raw: l.slice(offset) });
-        s.byId.set(id, p);
-      }
-      return s;
+      const m = JSON.parse(payload) as Stored;
+      const c = m.files;
+      if (typeof m.startedAt !== 'number' || !Array.isArray(m.strings) || !Array.isArray(m.readers) || !Array.isArray(m.carriers) || !c || !Array.isArray(c.path)) return undefined;
+      const n = c.path.length;
+      if (![c.id, c.hash, c.size, c.mtimeMs, c.ctimeMs, c.ino, c.flags, c.body].every((col) => Array.isArray(col) && col.length === n)) return undefined;
+      return new RunState(m.startedAt, m.nextId, m.base, m.strings, m.readers, m.carriers, c);
     } catch {
       return undefined;
     }
   }
 
-  get paths(): IterableIterator<string> {
-    return this.entries.keys();
+  /** Every recorded path. */
+  get paths(): string[] {
+    const out = [...this.rows.keys()].filter((p) => !this.changes.has(p));
+    for (const [p, e] of this.changes) if (e) out.push(p);
+    return out;
   }
 
   head(p: string): FileHead | undefined {
-    return this.entries.get(p);
+    if (this.changes.has(p)) return this.changes.get(p);
+    const i = this.rows.get(p);
+    if (i === undefined) return undefined;
+    const c = this.columns;
+    return { hash: c.hash[i], size: c.size[i], mtimeMs: c.mtimeMs[i], ctimeMs: c.ctimeMs[i], ino: c.ino[i] };
   }
 
-  flags(p: string): FileFlags {
-    const f = this.entries.get(p)?.flags;
-    if (!f || f === '-') return NO_FLAGS;
-    return { findings: f.includes('f'), problems: f.includes('p'), comments: f.includes('c'), ignores: f.includes('i') };
+  /**
+   * Can the record stand for the file without reading it? Its metadata must be unchanged, and it
+   * must have been last modified well before the recorded run began: a file written in the same
+   * instant as it was read (within the file system's timestamp granularity) is read again.
+   */
+  unchanged(p: string, st: FileStat): boolean {
+    if (this.changes.has(p)) return false;
+    const i = this.rows.get(p);
+    if (i === undefined) return false;
+    const c = this.columns;
+    return c.size[i] === st.size && c.mtimeMs[i] === st.mtimeMs && c.ctimeMs[i] === st.ctimeMs && c.ino[i] === st.ino && st.mtimeMs < this.startedAt - 2000;
+  }
+
+  /** Does the body hold findings, problems, comments or ignore annotations? */
+  flagged(p: string): boolean {
+    if (this.changes.has(p)) return this.changes.get(p)?.flags !== '-';
+    const i = this.rows.get(p);
+    return i !== undefined && this.columns.flags[i] !== '-';
   }
 
   /** The body of a file (parsed on first use). */
   body(p: string): FileBody {
-    const e = this.entries.get(p);
-    if (!e) return { comments: [] };
-    if (e.body) return e.body;
-    const b = JSON.parse(e.raw ?? '{}') as StoredBody;
+    if (this.changes.has(p)) return this.changes.get(p)?.body ?? { comments: [] };
+    const i = this.rows.get(p);
+    if (i === undefined) return { comments: [] };
+    let b = this.parsed.get(i);
+    if (!b) this.parsed.set(i, (b = this.decode(this.columns.body[i])));
+    return b;
+  }
+
+  private decode(b: StoredBody): FileBody {
     const s = this.strings;
     const u = b.u;
-    e.body = { comments: b.c ?? [], ...(u ? { unit: { keys: u.k.map((i) => s[i]), reads: u.r.map((i) => s[i]), findings: u.f ?? [], problems: u.p ?? [], digest: u.d, ...(u.i ? { ignores: u.i } : {}) } } : {}) };
-    return e.body;
+    return { comments: b.c ?? [], ...(u ? { unit: { keys: u.k.map((i) => s[i]), reads: u.r.map((i) => s[i]), findings: u.f ?? [], problems: u.p ?? [], digest: u.d, ...(u.i ? { ignores: u.i } : {}) } } : {}) };
+  }
+
+  private encode(b: FileBody): StoredBody {
+    const u = b.unit;
+    const id = (k: string) => this.idOf(k, true);
+    return {
+      ...(b.comments.length ? { c: b.comments } : {}),
+      ...(u ? { u: { k: u.keys.map(id), r: u.reads.map(id), ...(u.findings.length ? { f: u.findings } : {}), ...(u.problems.length ? { p: u.problems } : {}), d: u.digest, ...(u.ignores ? { i: u.ignores } : {}) } } : {}),
+    };
   }
 
   /** Files whose checks read `key`. */
@@ -205,19 +235,21 @@ export class RunState {
     return this.filesOf(this.carriers, key);
   }
 
-  /** The keys of every resource (from the keys resources carry for themselves). */
+  /** The keys of every resource (the keys with this prefix that resources carry for themselves), once per file carrying each. */
   resourceKeys(prefix: string): string[] {
     const out: string[] = [];
-    this.strings.forEach((k, i) => {
-      if (k.startsWith(prefix) && (this.carriers[i]?.length ?? 0) > 0) for (let n = this.carriers[i].length; n > 0; n--) out.push(k.slice(prefix.length));
-    });
+    const { strings, carriers } = this;
+    for (let i = 0; i < strings.length; i++) {
+      const n = carriers[i]?.length ?? 0;
+      if (n > 0 && strings[i].startsWith(prefix)) for (let j = 0; j < n; j++) out.push(strings[i].slice(prefix.length));
+    }
     return out;
   }
 
   private filesOf(table: number[][], key: string): string[] {
     const i = this.idOf(key, false);
     if (i === undefined) return [];
-    return (table[i] ?? []).map((id) => this.byId.get(id)!);
+    return (table[i] ?? []).map((id) => this.pathOfId.get(id)!);
   }
 
   private idOf(key: string, add: true): number;
@@ -235,15 +267,21 @@ export class RunState {
     return i;
   }
 
+  private idOfPath(p: string): number | undefined {
+    if (this.changes.has(p)) return this.changes.get(p)?.id;
+    const i = this.rows.get(p);
+    return i === undefined ? undefined : this.columns.id[i];
+  }
+
   /** Record a file (replacing what was recorded of it). */
   set(p: string, head: FileHead, body: FileBody): void {
-    const before = this.entries.get(p);
-    const id = before?.id ?? this.nextId++;
-    if (before) this.unlink(before, p);
+    const before = this.idOfPath(p);
+    if (before !== undefined) this.unlink(before, p);
+    const id = before ?? this.nextId++;
     const u = body.unit;
     const flags = `${u?.findings.length ? 'f' : ''}${u?.problems.length ? 'p' : ''}${body.comments.length ? 'c' : ''}${u?.ignores?.length ? 'i' : ''}` || '-';
-    this.entries.set(p, { id, hash: head.hash, size: head.size, mtimeMs: head.mtimeMs, ctimeMs: head.ctimeMs, ino: head.ino, flags, body });
-    this.byId.set(id, p);
+    this.changes.set(p, { id, hash: head.hash, size: head.size, mtimeMs: head.mtimeMs, ctimeMs: head.ctimeMs, ino: head.ino, flags, body });
+    this.pathOfId.set(id, p);
     if (u) {
       for (const k of u.keys) (this.carriers[this.idOf(k, true)] ??= []).push(id);
       for (const k of u.reads) (this.readers[this.idOf(k, true)] ??= []).push(id);
@@ -252,25 +290,33 @@ export class RunState {
 
   /** The same content under new metadata. */
   touch(p: string, head: FileHead): void {
-    const e = this.entries.get(p);
-    if (e) this.entries.set(p, { ...e, hash: head.hash, size: head.size, mtimeMs: head.mtimeMs, ctimeMs: head.ctimeMs, ino: head.ino });
+    const e = this.changes.get(p);
+    if (e) this.changes.set(p, { ...e, ...head });
+    const i = this.rows.get(p);
+    if (e || i === undefined) return;
+    const c = this.columns;
+    c.hash[i] = head.hash;
+    c.size[i] = head.size;
+    c.mtimeMs[i] = head.mtimeMs;
+    c.ctimeMs[i] = head.ctimeMs;
+    c.ino[i] = head.ino;
   }
 
   delete(p: string): void {
-    const e = this.entries.get(p);
-    if (!e) return;
-    this.unlink(e, p);
-    this.entries.delete(p);
-    this.byId.delete(e.id);
+    const id = this.idOfPath(p);
+    if (id === undefined) return;
+    this.unlink(id, p);
+    this.changes.set(p, undefined);
+    this.pathOfId.delete(id);
   }
 
-  private unlink(e: Entry, p: string): void {
+  private unlink(id: number, p: string): void {
     const u = this.body(p).unit;
     if (!u) return;
     const drop = (table: number[][], k: string) => {
       const i = this.idOf(k, false);
       const l = i === undefined ? undefined : table[i];
-      const at = l ? l.indexOf(e.id) : -1;
+      const at = l ? l.indexOf(id) : -1;
       if (at >= 0) l!.splice(at, 1);
     };
     for (const k of u.keys) drop(this.carriers, k);
@@ -279,39 +325,41 @@ export class RunState {
 
   /** Write the state (to a temporary file, then renamed). Failing to write is not an error: the next run is a full one. */
   write(dir: string, version: string, key: string, startedAt: number): boolean {
-    // The key table only grows between compactions: when it has doubled, everything is written afresh.
     if (this.base === 0) this.base = this.strings.length;
-    if (this.strings.length > 2 * this.base + 1000) return this.compacted().writeAs(dir, version, key, startedAt);
-    return this.writeAs(dir, version, key, startedAt);
-  }
-
-  private compacted(): RunState {
-    const s = RunState.empty();
-    for (const p of [...this.entries.keys()].sort()) s.set(p, this.entries.get(p)!, this.body(p));
-    s.base = s.strings.length;
-    return s;
-  }
-
-  private writeAs(dir: string, version: string, key: string, startedAt: number): boolean {
-    const meta: Meta = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: Array.from(this.readers, (l) => l ?? []), carriers: Array.from(this.carriers, (l) => l ?? []) };
-    const lines = [JSON.stringify(meta)];
-    const ids = this.ids;
-    for (const p of [...this.entries.keys()].sort()) {
-      const e = this.entries.get(p)!;
-      let raw = e.raw;
-      if (raw === undefined) {
-        const b = e.body ?? { comments: [] };
-        const u = b.unit;
-        const id = (k: string) => (ids ?? this.ids!).get(k)!;
-        const stored: StoredBody = {
-          ...(b.comments.length ? { c: b.comments } : {}),
-          ...(u ? { u: { k: u.keys.map(id), r: u.reads.map(id), ...(u.findings.length ? { f: u.findings } : {}), ...(u.problems.length ? { p: u.problems } : {}), d: u.digest, ...(u.ignores ? { i: u.ignores } : {}) } } : {}),
-        };
-        raw = JSON.stringify(stored);
-      }
-      lines.push(`${e.id}\t${JSON.stringify(p)}\t${e.hash}\t${e.size}\t${e.mtimeMs}\t${e.ctimeMs}\t${e.ino}\t${e.flags}\t${raw}`);
+    // The key table only grows between compactions: when it has doubled, everything is written afresh.
+    if (this.strings.length > 2 * this.base + 1000) {
+      const s = RunState.empty();
+      for (const p of this.paths.sort()) s.set(p, this.head(p)!, this.body(p));
+      return s.write(dir, version, key, startedAt);
     }
-    const payload = lines.join('\n');
+    const c = this.columns;
+    let files: Columns;
+    if ([...this.changes].every(([p, e]) => e !== undefined && this.rows.has(p))) {
+      // No file added or removed: the columns as read, with the changed rows replaced.
+      for (const [p, e] of this.changes) this.put(c, this.rows.get(p)!, e!);
+      files = c;
+    } else {
+      files = { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] };
+      for (const p of this.paths.sort()) {
+        const e = this.changes.get(p);
+        const i = this.rows.get(p)!;
+        const at = files.path.length;
+        if (e) this.put(files, at, e);
+        else {
+          files.id[at] = c.id[i];
+          files.hash[at] = c.hash[i];
+          files.size[at] = c.size[i];
+          files.mtimeMs[at] = c.mtimeMs[i];
+          files.ctimeMs[at] = c.ctimeMs[i];
+          files.ino[at] = c.ino[i];
+          files.flags[at] = c.flags[i];
+          files.body[at] = c.body[i];
+        }
+        files.path[at] = p;
+      }
+    }
+    const stored: Stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: Array.from(this.readers, (l) => l ?? []), carriers: Array.from(this.carriers, (l) => l ?? []), files };
+    const payload = JSON.stringify(stored);
     const head = JSON.stringify({ magic: MAGIC, format: STATE_FORMAT, version, key, sha256: createHash('sha256').update(payload).digest('hex') });
     const target = path.join(dir, STATE_FILE);
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -328,5 +376,16 @@ export class RunState {
       }
       return false;
     }
+  }
+
+  private put(c: Columns, at: number, e: Entry): void {
+    c.id[at] = e.id;
+    c.hash[at] = e.hash;
+    c.size[at] = e.size;
+    c.mtimeMs[at] = e.mtimeMs;
+    c.ctimeMs[at] = e.ctimeMs;
+    c.ino[at] = e.ino;
+    c.flags[at] = e.flags;
+    c.body[at] = this.encode(e.body);
   }
 }
