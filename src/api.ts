@@ -72,8 +72,10 @@ export interface LintOptions {
   /** `false`: read no `.gitignore` or `.irsa-lintignore` and use no `ignorePatterns` (`--no-ignore`). */
   readonly ignore?: boolean;
   /**
-   * Keep what was extracted from each file between runs, keyed by content (`--cache`): `true` for
-   * the default location (see `defaultCacheDir`), or the directory. Default: no cache.
+   * Keep what was extracted from each file between runs, keyed by content (`--cache`), and, for
+   * `lint()` over files on disk, what was found, so that the next run checks only what its changes
+   * reach (src/incremental.ts): `true` for the default location (see `defaultCacheDir`), or the
+   * directory. Default: no cache.
    */
   readonly cache?: boolean | string;
   /** Parse in worker threads: `auto` (default: when there is enough to parse), `off`, or how many. */

@@ -25116,6 +25116,8 @@ var Scope = class _Scope {
   tail;
   explicit;
   matcher;
+  /** For files: the rules without a trailing `/` (the others match directories only). */
+  fileMatcher;
   enter(dir, names) {
     if (!this.gitignore) return this;
     const top = names.has(".git");
@@ -25130,9 +25132,18 @@ var Scope = class _Scope {
   }
   ignored(abs, isDir) {
     if (this.git.length === 0 && this.tail.length === 0) return false;
-    this.matcher ??= ignoreFactory()({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
+    let m3;
+    if (isDir) m3 = this.matcher ??= ignoreFactory()({ ignorecase: false }).add([...this.git, ...this.tail, ...this.explicit]);
+    else {
+      if (this.fileMatcher === void 0) {
+        const rules2 = [...this.git, ...this.tail].filter((r) => !/\/\s*$/.test(r));
+        this.fileMatcher = rules2.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add(rules2);
+      }
+      m3 = this.fileMatcher;
+      if (!m3) return false;
+    }
     try {
-      return this.matcher.ignores(`${keyOf(abs)}${isDir ? "/" : ""}`);
+      return m3.ignores(`${keyOf(abs)}${isDir ? "/" : ""}`);
     } catch {
       return false;
     }
@@ -25358,74 +25369,315 @@ init_node_path();
 var STATE_FORMAT = 1;
 var MAGIC2 = "IRSALINTSTATE";
 var STATE_FILE = `run-v${STATE_FORMAT}.state`;
+var KeyLists = class {
+  changed = /* @__PURE__ */ new Map();
+  ids;
+  at;
+  constructor(stored) {
+    this.ids = stored?.ids ?? [];
+    this.at = stored?.at ?? [0];
+  }
+  static valid(f, keys) {
+    return !!f && Array.isArray(f.ids) && Array.isArray(f.at) && f.at.length === keys + 1 && f.at[keys] === f.ids.length;
+  }
+  get(i) {
+    const c = this.changed.get(i);
+    if (c) return c;
+    return i + 1 < this.at.length ? this.ids.slice(this.at[i], this.at[i + 1]) : [];
+  }
+  count(i) {
+    const c = this.changed.get(i);
+    if (c) return c.length;
+    return i + 1 < this.at.length ? this.at[i + 1] - this.at[i] : 0;
+  }
+  add(i, id2) {
+    this.list(i).push(id2);
+  }
+  remove(i, id2) {
+    const l = this.list(i);
+    const k = l.indexOf(id2);
+    if (k >= 0) l.splice(k, 1);
+  }
+  list(i) {
+    let c = this.changed.get(i);
+    if (!c) this.changed.set(i, c = this.get(i));
+    return c;
+  }
+  /** The lists of keys 0 to `keys - 1`, flat. */
+  flat(keys) {
+    if (this.changed.size === 0 && this.at.length === keys + 1) return { ids: this.ids, at: this.at };
+    const ids = [];
+    const at = [0];
+    for (let i = 0; i < keys; i++) {
+      const c = this.changed.get(i);
+      if (c) for (const id2 of c) ids.push(id2);
+      else if (i + 1 < this.at.length) for (let j = this.at[i]; j < this.at[i + 1]; j++) ids.push(this.ids[j]);
+      at.push(ids.length);
+    }
+    return { ids, at };
+  }
+};
 function statOf(st) {
   return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
-function unchangedByStat(rec, st, startedAt) {
-  return rec.size === st.size && rec.mtimeMs === st.mtimeMs && rec.ctimeMs === st.ctimeMs && rec.ino === st.ino && st.mtimeMs < startedAt - 2e3;
-}
-function readRunState(dir, version, key) {
-  let text;
-  try {
-    text = import_node_fs.default.readFileSync(import_node_path.default.join(dir, STATE_FILE), "utf8");
-  } catch {
-    return void 0;
-  }
-  const nl = text.indexOf("\n");
-  if (nl < 0) return void 0;
-  try {
-    const head = JSON.parse(text.slice(0, nl));
-    if (head.magic !== MAGIC2 || head.format !== STATE_FORMAT || head.version !== version || head.key !== key) return void 0;
-    const payload = text.slice(nl + 1);
-    if (createHash("sha256").update(payload).digest("hex") !== head.sha256) return void 0;
-    const data = JSON.parse(payload);
-    if (!data || typeof data.startedAt !== "number" || !data.files || typeof data.files !== "object" || !Array.isArray(data.strings)) return void 0;
-    const strings2 = data.strings;
-    const files2 = {};
-    for (const [p, rec] of Object.entries(data.files)) {
-      const u = rec.unit;
-      files2[p] = u ? { ...rec, unit: { ...u, keys: u.keys.map((i) => strings2[i]), reads: u.reads.map((i) => strings2[i]) } } : rec;
+var RunState = class _RunState {
+  constructor(startedAt, nextId, base, strings2, readers, carriers, columns) {
+    this.startedAt = startedAt;
+    this.nextId = nextId;
+    this.base = base;
+    this.strings = strings2;
+    this.readers = readers;
+    this.carriers = carriers;
+    this.columns = columns;
+    const { path: paths, id: id2 } = columns;
+    for (let i = 0; i < paths.length; i++) {
+      this.rows.set(paths[i], i);
+      this.pathOfId.set(id2[i], paths[i]);
     }
-    return { startedAt: data.startedAt, files: files2 };
-  } catch {
-    return void 0;
   }
-}
-function writeRunState(dir, version, key, data) {
-  const ids = /* @__PURE__ */ new Map();
-  const strings2 = [];
-  const id2 = (k) => {
-    let i = ids.get(k);
-    if (i === void 0) {
-      ids.set(k, i = strings2.length);
-      strings2.push(k);
+  startedAt;
+  nextId;
+  base;
+  strings;
+  readers;
+  carriers;
+  columns;
+  /** The rows read, by path. */
+  rows = /* @__PURE__ */ new Map();
+  /** Files recorded or removed by this run (undefined: removed). */
+  changes = /* @__PURE__ */ new Map();
+  /** Bodies of rows, parsed on first use. */
+  parsed = /* @__PURE__ */ new Map();
+  pathOfId = /* @__PURE__ */ new Map();
+  ids;
+  static empty() {
+    return new _RunState(0, 0, 0, [], new KeyLists(), new KeyLists(), { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] });
+  }
+  /** The state in `dir` for this version and options key; undefined when there is none usable. */
+  static read(dir, version, key) {
+    let text;
+    try {
+      text = import_node_fs.default.readFileSync(import_node_path.default.join(dir, STATE_FILE), "utf8");
+    } catch {
+      return void 0;
+    }
+    try {
+      const nl = text.indexOf("\n");
+      if (nl < 0) return void 0;
+      const head = JSON.parse(text.slice(0, nl));
+      if (head.magic !== MAGIC2 || head.format !== STATE_FORMAT || head.version !== version || head.key !== key) return void 0;
+      const payload = text.slice(nl + 1);
+      if (createHash("sha256").update(payload).digest("hex") !== head.sha256) return void 0;
+      const m3 = JSON.parse(payload);
+      const c = m3.files;
+      if (typeof m3.startedAt !== "number" || !Array.isArray(m3.strings) || !KeyLists.valid(m3.readers, m3.strings.length) || !KeyLists.valid(m3.carriers, m3.strings.length) || !c || !Array.isArray(c.path)) return void 0;
+      const n = c.path.length;
+      if (![c.id, c.hash, c.size, c.mtimeMs, c.ctimeMs, c.ino, c.flags, c.body].every((col) => Array.isArray(col) && col.length === n)) return void 0;
+      return new _RunState(m3.startedAt, m3.nextId, m3.base, m3.strings, new KeyLists(m3.readers), new KeyLists(m3.carriers), c);
+    } catch {
+      return void 0;
+    }
+  }
+  /** Every recorded path. */
+  get paths() {
+    const out = [...this.rows.keys()].filter((p) => !this.changes.has(p));
+    for (const [p, e] of this.changes) if (e) out.push(p);
+    return out;
+  }
+  head(p) {
+    if (this.changes.has(p)) return this.changes.get(p);
+    const i = this.rows.get(p);
+    if (i === void 0) return void 0;
+    const c = this.columns;
+    return { hash: c.hash[i], size: c.size[i], mtimeMs: c.mtimeMs[i], ctimeMs: c.ctimeMs[i], ino: c.ino[i] };
+  }
+  /**
+   * Can the record stand for the file without reading it? Its metadata must be unchanged, and it
+   * must have been last modified well before the recorded run began: a file written in the same
+   * instant as it was read (within the file system's timestamp granularity) is read again.
+   */
+  unchanged(p, st) {
+    if (this.changes.has(p)) return false;
+    const i = this.rows.get(p);
+    if (i === void 0) return false;
+    const c = this.columns;
+    return c.size[i] === st.size && c.mtimeMs[i] === st.mtimeMs && c.ctimeMs[i] === st.ctimeMs && c.ino[i] === st.ino && st.mtimeMs < this.startedAt - 2e3;
+  }
+  /** Does the body hold findings, problems, comments or ignore annotations? */
+  flagged(p) {
+    if (this.changes.has(p)) return this.changes.get(p)?.flags !== "-";
+    const i = this.rows.get(p);
+    return i !== void 0 && this.columns.flags[i] !== "-";
+  }
+  /** The body of a file (parsed on first use). */
+  body(p) {
+    if (this.changes.has(p)) return this.changes.get(p)?.body ?? { comments: [] };
+    const i = this.rows.get(p);
+    if (i === void 0) return { comments: [] };
+    let b = this.parsed.get(i);
+    if (!b) this.parsed.set(i, b = this.decode(this.columns.body[i]));
+    return b;
+  }
+  decode(b) {
+    const s = this.strings;
+    const u = b.u;
+    return { comments: b.c ?? [], ...u ? { unit: { keys: u.k.map((i) => s[i]), reads: u.r.map((i) => s[i]), findings: u.f ?? [], problems: u.p ?? [], digest: u.d, ...u.i ? { ignores: u.i } : {} } } : {} };
+  }
+  encode(b) {
+    const u = b.unit;
+    const id2 = (k) => this.idOf(k, true);
+    return {
+      ...b.comments.length ? { c: b.comments } : {},
+      ...u ? { u: { k: u.keys.map(id2), r: u.reads.map(id2), ...u.findings.length ? { f: u.findings } : {}, ...u.problems.length ? { p: u.problems } : {}, d: u.digest, ...u.ignores ? { i: u.ignores } : {} } } : {}
+    };
+  }
+  /** Files whose checks read `key`. */
+  readersOf(key) {
+    return this.filesOf(this.readers, key);
+  }
+  /** Files whose resources carry `key`. */
+  carriersOf(key) {
+    return this.filesOf(this.carriers, key);
+  }
+  /** The keys of every resource (the keys with this prefix that resources carry for themselves), once per file carrying each. */
+  resourceKeys(prefix) {
+    const out = [];
+    const { strings: strings2, carriers } = this;
+    for (let i = 0; i < strings2.length; i++) {
+      const n = carriers.count(i);
+      if (n > 0 && strings2[i].startsWith(prefix)) for (let j = 0; j < n; j++) out.push(strings2[i].slice(prefix.length));
+    }
+    return out;
+  }
+  filesOf(table, key) {
+    const i = this.idOf(key, false);
+    if (i === void 0) return [];
+    return table.get(i).map((id2) => this.pathOfId.get(id2));
+  }
+  idOf(key, add3) {
+    if (!this.ids) {
+      this.ids = /* @__PURE__ */ new Map();
+      this.strings.forEach((k, i2) => this.ids.set(k, i2));
+    }
+    let i = this.ids.get(key);
+    if (i === void 0 && add3) {
+      this.ids.set(key, i = this.strings.length);
+      this.strings.push(key);
     }
     return i;
-  };
-  const files2 = {};
-  for (const [p, rec] of Object.entries(data.files)) {
-    const u = rec.unit;
-    files2[p] = u ? { ...rec, unit: { ...u, keys: u.keys.map(id2), reads: u.reads.map(id2) } } : rec;
   }
-  const stored = { startedAt: data.startedAt, strings: strings2, files: files2 };
-  const payload = JSON.stringify(stored);
-  const head = JSON.stringify({ magic: MAGIC2, format: STATE_FORMAT, version, key, sha256: createHash("sha256").update(payload).digest("hex") });
-  const target = import_node_path.default.join(dir, STATE_FILE);
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    import_node_fs.default.mkdirSync(dir, { recursive: true });
-    import_node_fs.default.writeFileSync(tmp, `${head}
-${payload}`);
-    import_node_fs.default.renameSync(tmp, target);
-    return true;
-  } catch {
-    try {
-      import_node_fs.default.rmSync(tmp, { force: true });
-    } catch {
+  idOfPath(p) {
+    if (this.changes.has(p)) return this.changes.get(p)?.id;
+    const i = this.rows.get(p);
+    return i === void 0 ? void 0 : this.columns.id[i];
+  }
+  /** Record a file (replacing what was recorded of it). */
+  set(p, head, body) {
+    const before = this.idOfPath(p);
+    if (before !== void 0) this.unlink(before, p);
+    const id2 = before ?? this.nextId++;
+    const u = body.unit;
+    const flags = `${u?.findings.length ? "f" : ""}${u?.problems.length ? "p" : ""}${body.comments.length ? "c" : ""}${u?.ignores?.length ? "i" : ""}` || "-";
+    this.changes.set(p, { id: id2, hash: head.hash, size: head.size, mtimeMs: head.mtimeMs, ctimeMs: head.ctimeMs, ino: head.ino, flags, body });
+    this.pathOfId.set(id2, p);
+    if (u) {
+      for (const k of u.keys) this.carriers.add(this.idOf(k, true), id2);
+      for (const k of u.reads) this.readers.add(this.idOf(k, true), id2);
     }
-    return false;
   }
-}
+  /** The same content under new metadata. */
+  touch(p, head) {
+    const e = this.changes.get(p);
+    if (e) this.changes.set(p, { ...e, ...head });
+    const i = this.rows.get(p);
+    if (e || i === void 0) return;
+    const c = this.columns;
+    c.hash[i] = head.hash;
+    c.size[i] = head.size;
+    c.mtimeMs[i] = head.mtimeMs;
+    c.ctimeMs[i] = head.ctimeMs;
+    c.ino[i] = head.ino;
+  }
+  delete(p) {
+    const id2 = this.idOfPath(p);
+    if (id2 === void 0) return;
+    this.unlink(id2, p);
+    this.changes.set(p, void 0);
+    this.pathOfId.delete(id2);
+  }
+  unlink(id2, p) {
+    const u = this.body(p).unit;
+    if (!u) return;
+    const drop = (table, k) => {
+      const i = this.idOf(k, false);
+      if (i !== void 0) table.remove(i, id2);
+    };
+    for (const k of u.keys) drop(this.carriers, k);
+    for (const k of u.reads) drop(this.readers, k);
+  }
+  /** Write the state (to a temporary file, then renamed). Failing to write is not an error: the next run is a full one. */
+  write(dir, version, key, startedAt) {
+    if (this.base === 0) this.base = this.strings.length;
+    if (this.strings.length > 2 * this.base + 1e3) {
+      const s = _RunState.empty();
+      for (const p of this.paths.sort()) s.set(p, this.head(p), this.body(p));
+      return s.write(dir, version, key, startedAt);
+    }
+    const c = this.columns;
+    let files2;
+    if ([...this.changes].every(([p, e]) => e !== void 0 && this.rows.has(p))) {
+      for (const [p, e] of this.changes) this.put(c, this.rows.get(p), e);
+      files2 = c;
+    } else {
+      files2 = { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] };
+      for (const p of this.paths.sort()) {
+        const e = this.changes.get(p);
+        const i = this.rows.get(p);
+        const at = files2.path.length;
+        if (e) this.put(files2, at, e);
+        else {
+          files2.id[at] = c.id[i];
+          files2.hash[at] = c.hash[i];
+          files2.size[at] = c.size[i];
+          files2.mtimeMs[at] = c.mtimeMs[i];
+          files2.ctimeMs[at] = c.ctimeMs[i];
+          files2.ino[at] = c.ino[i];
+          files2.flags[at] = c.flags[i];
+          files2.body[at] = c.body[i];
+        }
+        files2.path[at] = p;
+      }
+    }
+    const stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: this.readers.flat(this.strings.length), carriers: this.carriers.flat(this.strings.length), files: files2 };
+    const payload = JSON.stringify(stored);
+    const head = JSON.stringify({ magic: MAGIC2, format: STATE_FORMAT, version, key, sha256: createHash("sha256").update(payload).digest("hex") });
+    const target = import_node_path.default.join(dir, STATE_FILE);
+    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      import_node_fs.default.mkdirSync(dir, { recursive: true });
+      import_node_fs.default.writeFileSync(tmp, `${head}
+${payload}`);
+      import_node_fs.default.renameSync(tmp, target);
+      return true;
+    } catch {
+      try {
+        import_node_fs.default.rmSync(tmp, { force: true });
+      } catch {
+      }
+      return false;
+    }
+  }
+  put(c, at, e) {
+    c.id[at] = e.id;
+    c.hash[at] = e.hash;
+    c.size[at] = e.size;
+    c.mtimeMs[at] = e.mtimeMs;
+    c.ctimeMs[at] = e.ctimeMs;
+    c.ino[at] = e.ino;
+    c.flags[at] = e.flags;
+    c.body[at] = this.encode(e.body);
+  }
+};
 
 // src/incremental.ts
 init_terraform_hcl();
@@ -26001,7 +26253,11 @@ function unitRecord(resources, problems, reads, findings) {
     const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
     if (ann) ignores.push({ key: r.key, value: ann.value });
   }
-  return { keys: [...keys], reads: [...reads ?? []], findings: findings ?? [], problems, ...ignores.length > 0 ? { ignores } : {} };
+  return { keys: [...keys], reads: [...reads ?? []], findings: findings ?? [], problems, digest: digestOf(resources), ...ignores.length > 0 ? { ignores } : {} };
+}
+function digestOf(resources) {
+  const json = JSON.stringify(resources, (_k, v) => v instanceof Map ? { "\0map": [...v] } : v instanceof Set ? { "\0set": [...v] } : v === void 0 ? "\0undefined" : typeof v === "function" ? `\0fn:${String(v)}` : typeof v === "number" && !Number.isFinite(v) ? `\0${v}` : v);
+  return createHash("sha256").update(json).digest("hex").slice(0, 32);
 }
 var StateRecorder = class {
   startedAt = Date.now();
@@ -26028,23 +26284,22 @@ var StateRecorder = class {
   /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
   save(opts) {
     if (this.rendered || opts.holds) return false;
-    const files2 = {};
+    const state = RunState.empty();
     const { keys, findings } = this.tracking;
     for (const [p, x] of this.inputs) {
       const st = this.stats.get(p);
       if (!st || !x.hash) continue;
       const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : void 0;
-      files2[p] = { hash: x.hash, ...st, comments: x.comments, ...unit ? { unit } : {} };
+      state.set(p, { hash: x.hash, ...st }, { comments: x.comments, ...unit ? { unit } : {} });
     }
-    return writeRunState(opts.cacheDir, opts.version, opts.key, { startedAt: this.startedAt, files: files2 });
+    return state.write(opts.cacheDir, opts.version, opts.key, this.startedAt);
   }
 };
 async function incrementalRun(files2, state, opts, key) {
   const startedAt = Date.now();
   const order = new Map(files2.map((f, i) => [f.path, i]));
-  const records = /* @__PURE__ */ new Map();
   const changed = [];
-  const old = (p) => Object.prototype.hasOwnProperty.call(state.files, p) ? state.files[p] : void 0;
+  const touched = [];
   for (const f of files2) {
     let st;
     try {
@@ -26052,11 +26307,8 @@ async function incrementalRun(files2, state, opts, key) {
     } catch {
       return void 0;
     }
-    const rec = old(f.path);
-    if (rec && !f.commentsOnly && unchangedByStat(rec, st, state.startedAt)) {
-      records.set(f.path, rec);
-      continue;
-    }
+    if (!f.commentsOnly && state.unchanged(f.path, st)) continue;
+    const rec = f.commentsOnly ? void 0 : state.head(f.path);
     let text;
     try {
       text = import_node_fs.default.readFileSync(f.abs, "utf8");
@@ -26064,10 +26316,10 @@ async function incrementalRun(files2, state, opts, key) {
       return void 0;
     }
     const hash = contentHash(text);
-    if (rec && !f.commentsOnly && rec.hash === hash) records.set(f.path, { ...rec, ...st });
+    if (rec && rec.hash === hash) touched.push([f.path, { hash, ...st }]);
     else changed.push({ f, text, hash, st });
   }
-  const removed = Object.keys(state.files).filter((p) => !order.has(p));
+  const removed = [...state.paths].filter((p) => !order.has(p));
   for (const p of [...changed.map((c) => c.f.path), ...removed]) if (isTerraformSource({ path: p }) || isKustomizationFile(p)) return void 0;
   const builder = new ModelBuilder(files2, { defaultNamespace: opts.defaultNamespace });
   if (builder.holds) return void 0;
@@ -26089,27 +26341,30 @@ async function incrementalRun(files2, state, opts, key) {
     builder.add({ ...input, ...c.f.commentsOnly || c.text.trim() === "" ? {} : { extract: extractFile(src) } });
   }
   if (rendered) return void 0;
+  const edited = changed.length + removed.length;
+  const same = /* @__PURE__ */ new Set();
+  for (const c of changed) {
+    const before = state.head(c.f.path) ? state.body(c.f.path).unit : void 0;
+    const now = loaded3.get(c.f.path) ?? [];
+    if (before && now.length > 0 && digestOf(now) === before.digest) same.add(c.f.path);
+  }
   const dirty = /* @__PURE__ */ new Set();
   for (const c of changed) {
-    for (const k of old(c.f.path)?.unit?.keys ?? []) dirty.add(k);
+    if (same.has(c.f.path)) continue;
+    if (state.head(c.f.path)) for (const k of state.body(c.f.path).unit?.keys ?? []) dirty.add(k);
     for (const r of loaded3.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
   }
-  for (const p of removed) for (const k of old(p)?.unit?.keys ?? []) dirty.add(k);
-  const carriers = /* @__PURE__ */ new Map();
-  for (const [p, rec] of records) {
-    for (const k of rec.unit?.keys ?? []) {
-      const l = carriers.get(k);
-      if (l) l.push(p);
-      else carriers.set(k, [p]);
-    }
-  }
+  for (const p of removed) for (const k of state.body(p).unit?.keys ?? []) dirty.add(k);
+  for (const p of removed) state.delete(p);
   const recheck = /* @__PURE__ */ new Set();
-  for (const c of changed) if ((loaded3.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
-  for (const [p, rec] of records) if (rec.unit && rec.unit.reads.some((k) => dirty.has(k))) recheck.add(p);
+  for (const c of changed) if (!same.has(c.f.path) && (loaded3.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const k of dirty) for (const p of state.readersOf(k)) recheck.add(p);
   let terraformGroups;
   const load3 = async (p) => {
-    const f = files2[order.get(p)];
-    const rec = records.get(p);
+    const at = order.get(p);
+    if (at === void 0) return false;
+    const f = files2[at];
+    const fileComments = state.body(p).comments;
     if (isTerraformSource(f)) {
       if (!terraformGroups) {
         const sources = [];
@@ -26126,7 +26381,7 @@ async function incrementalRun(files2, state, opts, key) {
       const group = terraformGroups.get(p);
       if (!group) return false;
       await initHcl();
-      builder.add({ path: p, abs: f.abs, comments: rec.comments, terraform: loadTerraformConfiguration(group) });
+      builder.add({ path: p, abs: f.abs, comments: fileComments, terraform: loadTerraformConfiguration(group) });
       return true;
     }
     let text;
@@ -26135,8 +26390,7 @@ async function incrementalRun(files2, state, opts, key) {
     } catch {
       return false;
     }
-    const src = { path: p, abs: f.abs, text };
-    builder.add({ path: p, abs: f.abs, comments: rec.comments, extract: extractFile(src) });
+    builder.add({ path: p, abs: f.abs, comments: fileComments, extract: extractFile({ path: p, abs: f.abs, text }) });
     return true;
   };
   let need = [...recheck].filter((p) => !loaded3.has(p));
@@ -26155,49 +26409,51 @@ async function incrementalRun(files2, state, opts, key) {
       failure2 = e;
     }
     const missing = /* @__PURE__ */ new Set();
-    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of carriers.get(k) ?? []) if (!loaded3.has(p)) missing.add(p);
+    for (const keys of tracking.keys.values()) for (const k of keys) for (const p of state.carriersOf(k)) if (!loaded3.has(p)) missing.add(p);
     if (missing.size === 0) {
       if (failure2 !== void 0) throw failure2;
       break;
     }
     need = [...missing];
   }
+  for (const [p, head] of touched) state.touch(p, head);
+  for (const c of changed) {
+    const p = c.f.path;
+    const probs = builtProblems.get(p) ?? [];
+    const head = { hash: c.hash, ...c.st };
+    const body = { comments: comments.get(p) ?? [] };
+    if (same.has(p)) {
+      const before = state.body(p).unit;
+      const unit2 = recheck.has(p) ? { ...before, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] } : before;
+      state.set(p, head, { ...body, unit: { ...unit2, problems: probs } });
+      continue;
+    }
+    const resources = loaded3.get(p) ?? [];
+    const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking.keys.get(p), tracking.findings.get(p)) : void 0;
+    state.set(p, head, { ...body, ...unit ? { unit } : {} });
+  }
+  const changedSet = new Set(changed.map((c) => c.f.path));
+  for (const p of recheck) {
+    if (changedSet.has(p)) continue;
+    const b = state.body(p);
+    if (b.unit) state.set(p, state.head(p), { ...b, unit: { ...b.unit, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] } });
+  }
   const all = [];
   const problems = [];
-  const subjects = [];
+  const subjects = state.resourceKeys(RESOURCE_KEY).map((k) => ({ key: k }));
   const loadedFiles = [];
-  const next = {};
-  const changedByPath = new Map(changed.map((c) => [c.f.path, c]));
+  const texts = new Map(changed.filter((c) => c.f.commentsOnly).map((c) => [c.f.path, c.text]));
   for (const f of files2) {
-    const c = changedByPath.get(f.path);
-    let rec;
-    if (c) {
-      const resources = loaded3.get(f.path) ?? [];
-      const probs = builtProblems.get(f.path) ?? [];
-      const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking.keys.get(f.path), tracking.findings.get(f.path)) : void 0;
-      rec = { hash: c.hash, ...c.st, comments: comments.get(f.path) ?? [], ...unit ? { unit } : {} };
-      next[f.path] = rec;
-      all.push(...unit?.findings ?? []);
-    } else {
-      rec = records.get(f.path);
-      if (rec.unit && recheck.has(f.path)) {
-        const found = tracking.findings.get(f.path) ?? [];
-        next[f.path] = { ...rec, unit: { ...rec.unit, reads: [...tracking.keys.get(f.path) ?? []], findings: found } };
-        all.push(...found);
-      } else {
-        next[f.path] = rec;
-        all.push(...rec.unit?.findings ?? []);
-      }
-    }
-    loadedFiles.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: rec.comments, ...c && f.commentsOnly ? { text: c.text } : {} });
-    if (rec.unit) {
-      problems.push(...rec.unit.problems);
-      for (const k of rec.unit.keys) if (k.startsWith(RESOURCE_KEY)) subjects.push({ key: k.slice(RESOURCE_KEY.length) });
-      for (const i of rec.unit.ignores ?? []) subjects.push({ key: i.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
-    }
+    const b = state.flagged(f.path) ? state.body(f.path) : void 0;
+    const text = texts.get(f.path);
+    loadedFiles.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: b?.comments ?? [], ...text !== void 0 ? { text } : {} });
+    if (!b?.unit) continue;
+    all.push(...b.unit.findings);
+    problems.push(...b.unit.problems);
+    for (const i of b.unit.ignores ?? []) subjects.push({ key: i.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
   }
-  writeRunState(opts.cacheDir, opts.version, key, { startedAt, files: next });
-  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index, incremental: { changed: changed.length + removed.length, checked: recheck.size, built: loaded3.size } };
+  state.write(opts.cacheDir, opts.version, key, startedAt);
+  return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index, incremental: { changed: edited, checked: recheck.size, built: loaded3.size } };
 }
 
 // src/load/read.ts
@@ -27414,7 +27670,7 @@ async function run2(input, options, config, cwd) {
   const stateful = cacheDir !== void 0 && input.incremental === true && keepsRunState(files2);
   const stateKey = stateful ? runStateKey(effective, facts, strict) : "";
   const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? "" };
-  const state = stateful ? readRunState(cacheDir, VERSION, stateKey) : void 0;
+  const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : void 0;
   const ran = state && await incrementalRun(files2, state, incrementalOptions, stateKey) || await fullRun(files2, options, cwd, cacheDir, stateful ? stateKey : void 0, incrementalOptions);
   const readProblems = [...ran.problems];
   const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));
@@ -29272,8 +29528,9 @@ Options:
                          leave matching files out of directories (gitignore syntax, relative to
                          the current directory; repeatable), after .gitignore and .irsa-lintignore
       --no-ignore        read no .gitignore or .irsa-lintignore (files named as PATHs are always read)
-      --cache            keep what was read from each file for the next run (default with --context);
-                         a changed file is read again
+      --cache            keep what was read from each file, and what was found, for the next run
+                         (default with --context): that run reads, builds and checks only what
+                         its changes reach
       --no-cache         do not read or write the cache
       --cache-location DIR
                          the cache's directory (default node_modules/.cache/irsa-lint, or the user

@@ -92,8 +92,8 @@ interface Stored {
   readonly base: number;
   readonly strings: string[];
   /** By key number: the ids of the files that read it, and of those that carry it. */
-  readonly readers: number[][];
-  readonly carriers: number[][];
+  readonly readers: FlatLists;
+  readonly carriers: FlatLists;
   readonly files: Columns;
 }
 
@@ -102,6 +102,70 @@ interface Entry extends FileHead {
   readonly id: number;
   readonly flags: string;
   readonly body: FileBody;
+}
+
+/** Lists of file ids by key number, flat: those of key `i` are `ids[at[i]]` to `ids[at[i + 1] - 1]`. */
+interface FlatLists {
+  readonly ids: number[];
+  readonly at: number[];
+}
+
+/** `FlatLists` as read, with the lists this run changed kept aside (one array per key would be tens of thousands of objects to parse). */
+class KeyLists {
+  private readonly changed = new Map<number, number[]>();
+  private readonly ids: number[];
+  private readonly at: number[];
+
+  constructor(stored?: FlatLists) {
+    this.ids = stored?.ids ?? [];
+    this.at = stored?.at ?? [0];
+  }
+
+  static valid(f: FlatLists | undefined, keys: number): boolean {
+    return !!f && Array.isArray(f.ids) && Array.isArray(f.at) && f.at.length === keys + 1 && f.at[keys] === f.ids.length;
+  }
+
+  get(i: number): number[] {
+    const c = this.changed.get(i);
+    if (c) return c;
+    return i + 1 < this.at.length ? this.ids.slice(this.at[i], this.at[i + 1]) : [];
+  }
+
+  count(i: number): number {
+    const c = this.changed.get(i);
+    if (c) return c.length;
+    return i + 1 < this.at.length ? this.at[i + 1] - this.at[i] : 0;
+  }
+
+  add(i: number, id: number): void {
+    this.list(i).push(id);
+  }
+
+  remove(i: number, id: number): void {
+    const l = this.list(i);
+    const k = l.indexOf(id);
+    if (k >= 0) l.splice(k, 1);
+  }
+
+  private list(i: number): number[] {
+    let c = this.changed.get(i);
+    if (!c) this.changed.set(i, (c = this.get(i)));
+    return c;
+  }
+
+  /** The lists of keys 0 to `keys - 1`, flat. */
+  flat(keys: number): FlatLists {
+    if (this.changed.size === 0 && this.at.length === keys + 1) return { ids: this.ids, at: this.at };
+    const ids: number[] = [];
+    const at: number[] = [0];
+    for (let i = 0; i < keys; i++) {
+      const c = this.changed.get(i);
+      if (c) for (const id of c) ids.push(id);
+      else if (i + 1 < this.at.length) for (let j = this.at[i]; j < this.at[i + 1]; j++) ids.push(this.ids[j]);
+      at.push(ids.length);
+    }
+    return { ids, at };
+  }
 }
 
 export function statOf(st: fs.Stats): FileStat {
@@ -124,8 +188,8 @@ export class RunState {
     private nextId: number,
     private base: number,
     private readonly strings: string[],
-    private readonly readers: number[][],
-    private readonly carriers: number[][],
+    private readonly readers: KeyLists,
+    private readonly carriers: KeyLists,
     private readonly columns: Columns,
   ) {
     const { path: paths, id } = columns;
@@ -136,7 +200,7 @@ export class RunState {
   }
 
   static empty(): RunState {
-    return new RunState(0, 0, 0, [], [], [], { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] });
+    return new RunState(0, 0, 0, [], new KeyLists(), new KeyLists(), { id: [], path: [], hash: [], size: [], mtimeMs: [], ctimeMs: [], ino: [], flags: [], body: [] });
   }
 
   /** The state in `dir` for this version and options key; undefined when there is none usable. */
@@ -156,10 +220,10 @@ export class RunState {
       if (createHash('sha256').update(payload).digest('hex') !== head.sha256) return undefined;
       const m = JSON.parse(payload) as Stored;
       const c = m.files;
-      if (typeof m.startedAt !== 'number' || !Array.isArray(m.strings) || !Array.isArray(m.readers) || !Array.isArray(m.carriers) || !c || !Array.isArray(c.path)) return undefined;
+      if (typeof m.startedAt !== 'number' || !Array.isArray(m.strings) || !KeyLists.valid(m.readers, m.strings.length) || !KeyLists.valid(m.carriers, m.strings.length) || !c || !Array.isArray(c.path)) return undefined;
       const n = c.path.length;
       if (![c.id, c.hash, c.size, c.mtimeMs, c.ctimeMs, c.ino, c.flags, c.body].every((col) => Array.isArray(col) && col.length === n)) return undefined;
-      return new RunState(m.startedAt, m.nextId, m.base, m.strings, m.readers, m.carriers, c);
+      return new RunState(m.startedAt, m.nextId, m.base, m.strings, new KeyLists(m.readers), new KeyLists(m.carriers), c);
     } catch {
       return undefined;
     }
@@ -240,16 +304,16 @@ export class RunState {
     const out: string[] = [];
     const { strings, carriers } = this;
     for (let i = 0; i < strings.length; i++) {
-      const n = carriers[i]?.length ?? 0;
+      const n = carriers.count(i);
       if (n > 0 && strings[i].startsWith(prefix)) for (let j = 0; j < n; j++) out.push(strings[i].slice(prefix.length));
     }
     return out;
   }
 
-  private filesOf(table: number[][], key: string): string[] {
+  private filesOf(table: KeyLists, key: string): string[] {
     const i = this.idOf(key, false);
     if (i === undefined) return [];
-    return (table[i] ?? []).map((id) => this.pathOfId.get(id)!);
+    return table.get(i).map((id) => this.pathOfId.get(id)!);
   }
 
   private idOf(key: string, add: true): number;
@@ -283,8 +347,8 @@ export class RunState {
     this.changes.set(p, { id, hash: head.hash, size: head.size, mtimeMs: head.mtimeMs, ctimeMs: head.ctimeMs, ino: head.ino, flags, body });
     this.pathOfId.set(id, p);
     if (u) {
-      for (const k of u.keys) (this.carriers[this.idOf(k, true)] ??= []).push(id);
-      for (const k of u.reads) (this.readers[this.idOf(k, true)] ??= []).push(id);
+      for (const k of u.keys) this.carriers.add(this.idOf(k, true), id);
+      for (const k of u.reads) this.readers.add(this.idOf(k, true), id);
     }
   }
 
@@ -313,11 +377,9 @@ export class RunState {
   private unlink(id: number, p: string): void {
     const u = this.body(p).unit;
     if (!u) return;
-    const drop = (table: number[][], k: string) => {
+    const drop = (table: KeyLists, k: string) => {
       const i = this.idOf(k, false);
-      const l = i === undefined ? undefined : table[i];
-      const at = l ? l.indexOf(id) : -1;
-      if (at >= 0) l!.splice(at, 1);
+      if (i !== undefined) table.remove(i, id);
     };
     for (const k of u.keys) drop(this.carriers, k);
     for (const k of u.reads) drop(this.readers, k);
@@ -358,7 +420,7 @@ export class RunState {
         files.path[at] = p;
       }
     }
-    const stored: Stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: Array.from(this.readers, (l) => l ?? []), carriers: Array.from(this.carriers, (l) => l ?? []), files };
+    const stored: Stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: this.readers.flat(this.strings.length), carriers: this.carriers.flat(this.strings.length), files };
     const payload = JSON.stringify(stored);
     const head = JSON.stringify({ magic: MAGIC, format: STATE_FORMAT, version, key, sha256: createHash('sha256').update(payload).digest('hex') });
     const target = path.join(dir, STATE_FILE);
