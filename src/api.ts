@@ -219,11 +219,12 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
   const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : undefined;
   const ran = (state && (await incrementalRun(files, state, incrementalOptions, stateKey))) || (await fullRun(files, options, cwd, cacheDir, stateful ? stateKey : undefined, incrementalOptions));
   const readProblems: LoadProblem[] = [...ran.problems];
-  const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));
-  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : absByPath.get(file)), (abs) => displayPath(abs, cwd));
+  let absByPath: Map<string, string | undefined> | undefined;
+  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : (absByPath ??= new Map(ran.files.map((f) => [f.path, f.abs]))).get(file)), (abs) => displayPath(abs, cwd));
   // One note per chart whose templates were not linted, unless its rendered output was (a `# Source:` names it).
   const covered = rendered.coveredCharts();
-  const textOf = new Map(ran.files.map((f) => [f.path, f.text]));
+  // The texts that were kept (charts' Chart.yaml, kustomizations, Helm output, standard input).
+  const textOf = new Map(ran.files.flatMap((f) => (f.text !== undefined ? [[f.path, f.text] as const] : [])));
   for (const chart of charts) {
     if (covered.has(chart.dir)) continue;
     const chartFile = displayPath(path.join(chart.dir, CHART_FILE), cwd);

@@ -26067,8 +26067,9 @@ function applySuppressions(findings, opts) {
     }
     return r;
   };
-  const files2 = new Map(opts.files.map((f) => [f.path, f]));
+  let files2;
   const textOf3 = (file) => {
+    files2 ??= new Map(opts.files.map((f2) => [f2.path, f2]));
     const f = files2.get(file);
     if (!f) return void 0;
     if (f.text !== void 0) return f.text;
@@ -26204,9 +26205,9 @@ function bookkeeping(sups, opts, rel) {
   };
   const ran = (pattern) => ids.some((id2) => matchesRule(pattern, id2) && (opts.levels[id2] ?? "off") !== "off" && !BOOKKEEPING.has(id2));
   const known2 = (pattern) => ids.some((id2) => matchesRule(pattern, id2));
-  const linted = opts.files.map((f) => rel(f.path));
-  const keys = opts.resources.map((r) => r.key);
-  const inScope = (e) => (e.file === void 0 || linted.some((p) => matchGlob(p, e.file))) && (e.resource === void 0 || keys.some((k) => resourceMatches(k, e.resource)));
+  let linted;
+  let keys;
+  const inScope = (e) => (e.file === void 0 || (linted ??= opts.files.map((f) => rel(f.path))).some((p) => matchGlob(p, e.file))) && (e.resource === void 0 || (keys ??= opts.resources.map((r) => r.key)).some((k) => resourceMatches(k, e.resource)));
   for (const s of sups) {
     const entry2 = s.entry;
     if (s.rules.length === 0) report2(UNUSED_RULE, "noRule", s.span, s.subject, {});
@@ -27673,10 +27674,10 @@ async function run2(input, options, config, cwd) {
   const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : void 0;
   const ran = state && await incrementalRun(files2, state, incrementalOptions, stateKey) || await fullRun(files2, options, cwd, cacheDir, stateful ? stateKey : void 0, incrementalOptions);
   const readProblems = [...ran.problems];
-  const absByPath = new Map(ran.files.map((f) => [f.path, f.abs]));
-  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : absByPath.get(file), (abs) => displayPath(abs, cwd));
+  let absByPath;
+  const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : (absByPath ??= new Map(ran.files.map((f) => [f.path, f.abs]))).get(file), (abs) => displayPath(abs, cwd));
   const covered = rendered.coveredCharts();
-  const textOf3 = new Map(ran.files.map((f) => [f.path, f.text]));
+  const textOf3 = new Map(ran.files.flatMap((f) => f.text !== void 0 ? [[f.path, f.text]] : []));
   for (const chart of charts) {
     if (covered.has(chart.dir)) continue;
     const chartFile = displayPath(import_node_path.default.join(chart.dir, CHART_FILE), cwd);

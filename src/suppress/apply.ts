@@ -124,8 +124,10 @@ export function applySuppressions(findings: Finding[], opts: SuppressionOptions)
     }
     return r;
   };
-  const files = new Map(opts.files.map((f) => [f.path, f]));
+  // Built on first use: only `ignore:` entries with a JSON pointer or a statement id read file texts.
+  let files: Map<string, LoadedFile> | undefined;
   const textOf = (file: string): string | undefined => {
+    files ??= new Map(opts.files.map((f) => [f.path, f]));
     const f = files.get(file);
     if (!f) return undefined;
     if (f.text !== undefined) return f.text;
@@ -270,10 +272,12 @@ function bookkeeping(sups: readonly Suppression[], opts: SuppressionOptions, rel
   const ran = (pattern: string) => ids.some((id) => matchesRule(pattern, id) && (opts.levels[id] ?? 'off') !== 'off' && !BOOKKEEPING.has(id));
   const known = (pattern: string) => ids.some((id) => matchesRule(pattern, id));
   // A configuration entry is judged only when its scope was part of this run.
-  const linted = opts.files.map((f) => rel(f.path));
-  const keys = opts.resources.map((r) => r.key);
+  // Computed on first use (configuration entries only).
+  let linted: string[] | undefined;
+  let keys: string[] | undefined;
   const inScope = (e: IgnoreEntry) =>
-    (e.file === undefined || linted.some((p) => matchGlob(p, e.file!))) && (e.resource === undefined || keys.some((k) => resourceMatches(k, e.resource!)));
+    (e.file === undefined || (linted ??= opts.files.map((f) => rel(f.path))).some((p) => matchGlob(p, e.file!))) &&
+    (e.resource === undefined || (keys ??= opts.resources.map((r) => r.key)).some((k) => resourceMatches(k, e.resource!)));
 
   for (const s of sups) {
     const entry = s.entry;
