@@ -25246,25 +25246,27 @@ var FileCache = class _FileCache {
     for (const f of stale) this.entries.delete(f);
     const payload = import_node_v8.default.serialize([...this.entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
     const header = encodeHeader(this.version, this.optionsKey, payload);
-    const target = import_node_path.default.join(this.dir, FILE_NAME);
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      import_node_fs.default.mkdirSync(this.dir, { recursive: true });
-      import_node_fs.default.writeFileSync(tmp, Buffer.concat([header, payload]));
-      import_node_fs.default.renameSync(tmp, target);
-      return true;
-    } catch {
-      try {
-        import_node_fs.default.rmSync(tmp, { force: true });
-      } catch {
-      }
-      return false;
-    }
+    return writeReplacing(import_node_path.default.join(this.dir, FILE_NAME), Buffer.concat([header, payload]));
   }
   get size() {
     return this.entries.size;
   }
 };
+function writeReplacing(file, data) {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    import_node_fs.default.mkdirSync(import_node_path.default.dirname(file), { recursive: true });
+    import_node_fs.default.writeFileSync(tmp, data);
+    import_node_fs.default.renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      import_node_fs.default.rmSync(tmp, { force: true });
+    } catch {
+    }
+    return false;
+  }
+}
 var JSON_TAG = 74;
 var V8_TAG = 86;
 function encodeData(data) {
@@ -25651,21 +25653,8 @@ var RunState = class _RunState {
     const stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: this.readers.flat(this.strings.length), carriers: this.carriers.flat(this.strings.length), files: files2 };
     const payload = JSON.stringify(stored);
     const head = JSON.stringify({ magic: MAGIC2, format: STATE_FORMAT, version, key, sha256: createHash("sha256").update(payload).digest("hex") });
-    const target = import_node_path.default.join(dir, STATE_FILE);
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      import_node_fs.default.mkdirSync(dir, { recursive: true });
-      import_node_fs.default.writeFileSync(tmp, `${head}
+    return writeReplacing(import_node_path.default.join(dir, STATE_FILE), `${head}
 ${payload}`);
-      import_node_fs.default.renameSync(tmp, target);
-      return true;
-    } catch {
-      try {
-        import_node_fs.default.rmSync(tmp, { force: true });
-      } catch {
-      }
-      return false;
-    }
   }
   put(c, at, e) {
     c.id[at] = e.id;

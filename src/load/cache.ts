@@ -122,25 +122,32 @@ export class FileCache {
     for (const f of stale) this.entries.delete(f);
     const payload = v8.serialize([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const header = encodeHeader(this.version, this.optionsKey, payload);
-    const target = path.join(this.dir, FILE_NAME);
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(tmp, Buffer.concat([header, payload]));
-      fs.renameSync(tmp, target);
-      return true;
-    } catch {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        /* nothing to clean */
-      }
-      return false;
-    }
+    return writeReplacing(path.join(this.dir, FILE_NAME), Buffer.concat([header, payload]));
   }
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * Write `file` whole: to a temporary file beside it, then renamed over it, so that a reader (or a
+ * concurrent writer) never sees a torn file; the last writer wins. False when it cannot be written.
+ */
+export function writeReplacing(file: string, data: string | Uint8Array): boolean {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* nothing to clean */
+    }
+    return false;
   }
 }
 

@@ -19,11 +19,12 @@
  * one) and rewritten. It is written to a temporary file and renamed, so concurrent runs never
  * leave a torn file.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../engine/types.js';
 import type { CommentDirective } from '../suppress/comments.js';
+import { writeReplacing } from './cache.js';
 import type { LoadProblem } from './loader.js';
 import type { Located } from '../model/span.js';
 
@@ -423,21 +424,7 @@ export class RunState {
     const stored: Stored = { startedAt, nextId: this.nextId, base: this.base, strings: this.strings, readers: this.readers.flat(this.strings.length), carriers: this.carriers.flat(this.strings.length), files };
     const payload = JSON.stringify(stored);
     const head = JSON.stringify({ magic: MAGIC, format: STATE_FORMAT, version, key, sha256: createHash('sha256').update(payload).digest('hex') });
-    const target = path.join(dir, STATE_FILE);
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(tmp, `${head}\n${payload}`);
-      fs.renameSync(tmp, target);
-      return true;
-    } catch {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        /* nothing to clean */
-      }
-      return false;
-    }
+    return writeReplacing(path.join(dir, STATE_FILE), `${head}\n${payload}`);
   }
 
   private put(c: Columns, at: number, e: Entry): void {
