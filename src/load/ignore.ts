@@ -175,11 +175,26 @@ export class IgnoreRules {
   }
 }
 
+/**
+ * The text a rebased rule (`rebase`) must start and end with: up to its first and from its last
+ * glob character (`*`, `?`, `[` or `]`, or an escape, counted as one to stay on the safe side).
+ */
+export function literalBounds(rule: string): { head: string; tail: string } {
+  const glob = /[*?[\]\\]/;
+  const first = rule.search(glob);
+  if (first < 0) return { head: rule, tail: '' };
+  let last = rule.length - 1;
+  while (last >= 0 && !glob.test(rule[last])) last--;
+  return { head: rule.slice(0, first), tail: rule.slice(last + 1) };
+}
+
 /** The rules for the entries of one directory; shared by the directories below it that add none. */
 class Scope implements IgnoreScope {
   private matcher: Ignore | undefined;
   /** For files: the rules without a trailing `/` (the others match directories only). */
   private fileMatcher: Ignore | null | undefined;
+  /** The literal start and end of each of those rules that ignores (not `!`): a file that fits none is not ignored. */
+  private fileBounds: readonly { readonly head: string; readonly tail: string }[] = [];
 
   constructor(
     /** `.gitignore` files are read (the setting). */
@@ -216,10 +231,22 @@ class Scope implements IgnoreScope {
       // decide, in the same order. Fewer rules to test for each file.
       if (this.fileMatcher === undefined) {
         const rules = [...this.git, ...this.tail].filter((r) => !/\/\s*$/.test(r));
-        this.fileMatcher = rules.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add(rules);
+        // The named inputs and their ancestors stay re-included: the matcher also judges a file's directories.
+        this.fileMatcher = rules.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add([...rules, ...this.explicit]);
+        this.fileBounds = rules.filter((r) => !r.startsWith('!')).map(literalBounds);
       }
       m = this.fileMatcher;
       if (!m) return false;
+      // A rule matches a whole path, so one that starts and ends with literal text matches only
+      // paths that do (a file's directories are not ignored: the walk entered them). Most files fit
+      // no rule, and need no matching.
+      const key = keyOf(abs);
+      if (!this.fileBounds.some((b) => key.startsWith(b.head) && key.endsWith(b.tail))) return false;
+      try {
+        return m.ignores(key);
+      } catch {
+        return false;
+      }
     }
     try {
       return m.ignores(`${keyOf(abs)}${isDir ? '/' : ''}`);

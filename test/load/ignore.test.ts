@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { lint } from '../../src/api.js';
 import { main } from '../../src/cli.js';
 import { discover, displayPath } from '../../src/load/discover.js';
-import { findIgnoreFile, IgnoreRules, rebase } from '../../src/load/ignore.js';
+import { findIgnoreFile, IgnoreRules, literalBounds, rebase } from '../../src/load/ignore.js';
 import { deployment, rmRepo, tmpRepo } from '../config/tmp.js';
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
@@ -156,6 +156,37 @@ test('inputs named on the command line are never ignored themselves', () => {
     assert.equal(found(dir, ['c.secret.yaml']), ['c.secret.yaml'], 'a named file is read');
     assert.equal(found(dir, ['rendered']), ['rendered/a.yaml'], 'a named directory is walked; its entries still follow the rules');
     assert.equal(found(path.join(dir, 'rendered'), ['.']), ['a.yaml'], 'also when it is the current directory');
+  } finally {
+    rmRepo(dir);
+  }
+});
+
+test('literalBounds: the text a rule must start and end with', () => {
+  assert.equal(literalBounds('repo/**/*.tgz'), { head: 'repo/', tail: '.tgz' });
+  assert.equal(literalBounds('repo/dist/*'), { head: 'repo/dist/', tail: '' });
+  assert.equal(literalBounds('repo/a.yaml'), { head: 'repo/a.yaml', tail: '' });
+  assert.equal(literalBounds('repo/x\\ '), { head: 'repo/x', tail: ' ' }, 'an escape counts as a glob character');
+  assert.equal(literalBounds('repo/[ab].yaml'), { head: 'repo/', tail: '.yaml' });
+});
+
+test('a named directory that a rule without a trailing slash covers is walked; its files follow the other rules', () => {
+  const dir = tmpRepo(
+    {
+      '.gitignore': 'build\ngen/**\n*.tmp.yaml\n!keep.tmp.yaml\n',
+      'build/manifests/a.yaml': CM,
+      'build/manifests/b.tmp.yaml': CM,
+      'build/manifests/keep.tmp.yaml': CM,
+      'gen/x/c.yaml': CM,
+      'ok/d.yaml': CM,
+      'ok/e.tmp.yaml': CM,
+    },
+    { git: true },
+  );
+  try {
+    assert.equal(found(dir), ['ok/d.yaml']);
+    assert.equal(found(dir, ['build/manifests']), ['build/manifests/a.yaml', 'build/manifests/keep.tmp.yaml']);
+    assert.equal(found(dir, ['gen/x']), [], 'the directory is walked, and gen/** matches its files');
+    assert.equal(found(path.join(dir, 'build'), ['.']), ['manifests/a.yaml', 'manifests/keep.tmp.yaml'], 'also as the current directory');
   } finally {
     rmRepo(dir);
   }
