@@ -25102,6 +25102,14 @@ var IgnoreRules = class {
     return new Scope(this.settings.gitignore, top !== void 0, git2, this.tail, explicit);
   }
 };
+function literalBounds(rule) {
+  const glob = /[*?[\]\\]/;
+  const first = rule.search(glob);
+  if (first < 0) return { head: rule, tail: "" };
+  let last = rule.length - 1;
+  while (last >= 0 && !glob.test(rule[last])) last--;
+  return { head: rule.slice(0, first), tail: rule.slice(last + 1) };
+}
 var Scope = class _Scope {
   constructor(gitignore, inRepo, git2, tail, explicit) {
     this.gitignore = gitignore;
@@ -25118,6 +25126,8 @@ var Scope = class _Scope {
   matcher;
   /** For files: the rules without a trailing `/` (the others match directories only). */
   fileMatcher;
+  /** The literal start and end of each of those rules that ignores (not `!`): a file that fits none is not ignored. */
+  fileBounds = [];
   enter(dir, names) {
     if (!this.gitignore) return this;
     const top = names.has(".git");
@@ -25137,10 +25147,18 @@ var Scope = class _Scope {
     else {
       if (this.fileMatcher === void 0) {
         const rules2 = [...this.git, ...this.tail].filter((r) => !/\/\s*$/.test(r));
-        this.fileMatcher = rules2.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add(rules2);
+        this.fileMatcher = rules2.length === 0 ? null : ignoreFactory()({ ignorecase: false }).add([...rules2, ...this.explicit]);
+        this.fileBounds = rules2.filter((r) => !r.startsWith("!")).map(literalBounds);
       }
       m3 = this.fileMatcher;
       if (!m3) return false;
+      const key = keyOf(abs);
+      if (!this.fileBounds.some((b) => key.startsWith(b.head) && key.endsWith(b.tail))) return false;
+      try {
+        return m3.ignores(key);
+      } catch {
+        return false;
+      }
     }
     try {
       return m3.ignores(`${keyOf(abs)}${isDir ? "/" : ""}`);
