@@ -18174,14 +18174,15 @@ var init_loader = __esm({
       /** The inputs held until `finish` (when a kustomization renames objects). */
       held;
       constructor(files2, opts = {}) {
-        const kustomize = new KustomizeBuilds(files2.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? void 0 : "") })));
+        const builds = files2.some((f) => isKustomizationFile(f.path)) ? files2 : [];
+        const kustomize = new KustomizeBuilds(builds.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? void 0 : "") })));
         this.kustomize = kustomize;
         this.ctx = {
           defaultNamespace: () => opts.defaultNamespace ?? "default",
           kustomize: (file) => kustomize.namespaceOf(file),
           writtenName: (name) => kustomize.writtenName(name)
         };
-        if (files2.some((f) => kustomize.rewrites(f.path))) this.held = [];
+        if (builds.some((f) => kustomize.rewrites(f.path))) this.held = [];
       }
       add(f) {
         this.files.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: f.comments, ...f.text !== void 0 ? { text: f.text } : {} });

@@ -161,14 +161,16 @@ export class ModelBuilder {
   private readonly held?: LoadInput[];
 
   constructor(files: readonly { readonly path: string; readonly abs?: string; readonly text?: string }[], opts: LoadOptions = {}) {
-    const kustomize = new KustomizeBuilds(files.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? undefined : '') })));
+    // Builds start from the run's kustomization files: without one, there is nothing to build.
+    const builds = files.some((f) => isKustomizationFile(f.path)) ? files : [];
+    const kustomize = new KustomizeBuilds(builds.map((f) => ({ path: f.path, abs: f.abs, text: f.text ?? (isKustomizationFile(f.path) ? undefined : '') })));
     this.kustomize = kustomize;
     this.ctx = {
       defaultNamespace: () => opts.defaultNamespace ?? 'default',
       kustomize: (file) => kustomize.namespaceOf(file),
       writtenName: (name) => kustomize.writtenName(name),
     };
-    if (files.some((f) => kustomize.rewrites(f.path))) this.held = [];
+    if (builds.some((f) => kustomize.rewrites(f.path))) this.held = [];
   }
 
   add(f: LoadInput): void {
