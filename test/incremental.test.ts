@@ -129,6 +129,16 @@ test('the examples and the map fixture: the same, also with --context on each fi
   }
 });
 
+test('the corpus (real manifests, trust policies, Terraform, eksctl and Helm charts): the same', async () => {
+  const trees = [path.join(ROOT, 'fixtures', '_corpus'), path.resolve(ROOT, '..', 'shared', 'corpus')].filter((d) => fs.existsSync(d));
+  let incremental = 0;
+  for (const src of trees) {
+    incremental += await compareThroughEdits(src);
+    for (const sub of fs.readdirSync(src, { withFileTypes: true }).filter((e) => e.isDirectory())) incremental += await compareThroughEdits(path.join(src, sub.name));
+  }
+  assert.ok(incremental > 0, 'some runs are incremental');
+});
+
 /** A repository of `n` apps: a ServiceAccount and a Deployment, a role's trust policy, a ConfigMap. */
 function apps(n: number): Record<string, string> {
   const files: Record<string, string> = {};
