@@ -29551,7 +29551,7 @@ Options:
       --write-baseline FILE
                          record every finding that is not suppressed in FILE
       --no-color         no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)
-      --debug            print stack traces of internal errors
+      --debug            print stack traces of internal errors, and how the cache was used
   -v, --version          print the version
   -h, --help             print this help
 
@@ -29619,6 +29619,11 @@ async function prepareLint(args, io) {
   const concurrency = concurrencyOf(values.concurrency);
   const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values["no-ignore"], cache, concurrency });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(", ")}`);
+  if (values.debug && cache !== false) {
+    const i = result.incremental;
+    io.stderr(i ? `irsa-lint: continued from the cache: ${i.changed} changed, ${i.checked} checked again, ${i.built} built
+` : "irsa-lint: full run (the cache had no run to continue from)\n");
+  }
   const { findings, notes } = baselineStep(result.findings, values, io.cwd);
   return {
     format,

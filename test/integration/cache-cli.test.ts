@@ -28,6 +28,21 @@ test('--cache-location writes the cache there; a second run gives the same repor
   }
 });
 
+test('--debug says whether a cached run continued from the previous one, and what it read again', async () => {
+  const dir = tmpRepo({ 'a.yaml': deployment('a', 300), 'b.yaml': deployment('b', 900) });
+  try {
+    const argv = ['lint', '--no-config', '--debug', '--cache-location', '.c', '.'];
+    assert.is((await cli(argv, dir)).err, 'irsa-lint: full run (the cache had no run to continue from)\n');
+    fs.writeFileSync(path.join(dir, 'b.yaml'), deployment('b', 300));
+    const second = await cli(argv, dir);
+    assert.is(second.err, 'irsa-lint: continued from the cache: 1 changed, 1 checked again, 1 built\n');
+    assert.is(second.out, (await cli(['lint', '--no-config', '--no-cache', '.'], dir)).out, 'the report of a run without the cache');
+    assert.is((await cli(['lint', '--no-config', '--no-cache', '--debug', '.'], dir)).err, '', 'nothing without a cache');
+  } finally {
+    rmRepo(dir);
+  }
+});
+
 test('--context caches by default (in node_modules/.cache/irsa-lint when there is node_modules); --no-cache does not', async () => {
   const dir = tmpRepo({ 'a.yaml': deployment('a', 300), 'node_modules/.keep': '' });
   const cacheDir = path.join(dir, 'node_modules', '.cache', 'irsa-lint');
