@@ -21,16 +21,15 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runRules, type Tracking } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
 import { contentHash } from './load/cache.js';
-import { initHcl } from './load/hcl/parse.js';
 import { isKustomizationFile } from './load/kustomize.js';
-import { commentsOf, extractFile, isTerraformSource, ModelBuilder, type LoadedFile, type LoadInput, type LoadProblem, type SourceFile } from './load/loader.js';
-import type { FileToRead } from './load/read.js';
+import { isTerraformSource, ModelBuilder, type LoadedFile, type LoadInput, type LoadProblem } from './load/loader.js';
+import { readFiles, type FileToRead } from './load/read.js';
 import { RunState, statOf, type FileHead, type FileStat, type UnitRecord } from './load/run-state.js';
-import { loadTerraformConfiguration, terraformConfigurations } from './load/terraform-hcl.js';
 import type { RenderedDoc } from './load/yaml.js';
 import { Index, indexKeys, RESOURCE_KEY, type Resource } from './model/index.js';
 import type { Located } from './model/span.js';
@@ -204,19 +203,20 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   const unitOf = new Map<Resource, string>();
   let rendered = false;
   const builtProblems = new Map<string, readonly LoadProblem[]>();
+  const comments = new Map<string, LoadInput['comments']>();
+  const texts = new Map<string, string>();
   builder.onBuilt = (f, resources, problems) => {
     loaded.set(f.path, resources);
     builtProblems.set(f.path, problems);
+    comments.set(f.path, f.comments);
+    if (f.text !== undefined) texts.set(f.path, f.text);
     for (const r of resources) unitOf.set(r, f.path);
     if (f.extract && f.extract.rendered.length > 0) rendered = true;
   };
-  const comments = new Map<string, LoadInput['comments']>();
-  for (const c of changed) {
-    const src: SourceFile = { path: c.f.path, abs: c.f.abs, text: c.text, ...(c.f.commentsOnly ? { commentsOnly: true } : {}) };
-    const input: LoadInput = { path: src.path, abs: src.abs, comments: commentsOf(src), ...(c.f.commentsOnly ? { text: c.text } : {}) };
-    comments.set(src.path, input.comments);
-    builder.add({ ...input, ...(c.f.commentsOnly || c.text.trim() === '' ? {} : { extract: extractFile(src) }) });
-  }
+  /** Read and build files as a full run does (`readFiles` into the builder); false when one cannot be read. */
+  const build = async (list: readonly FileToRead[]): Promise<boolean> => (await readFiles(list, { sink: (x) => builder.add(x) })).problems.length === 0;
+  // The texts of changed files are read already.
+  if (!(await build(changed.map((c) => ({ ...c.f, text: c.text }))))) return undefined;
   if (rendered) return undefined;
 
   // A changed file whose resources are what they were (a comment edited, say) changes no key: it
@@ -242,47 +242,20 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   for (const c of changed) if (!same.has(c.f.path) && (loaded.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
   for (const k of dirty) for (const p of state.readersOf(k)) recheck.add(p);
 
-  // Unchanged files are built from disk when a check needs them.
-  let terraformGroups: Map<string, SourceFile[]> | undefined;
-  const load = async (p: string): Promise<boolean> => {
-    const at = order.get(p);
-    if (at === undefined) return false;
-    const f = files[at];
-    const fileComments = state.body(p).comments;
-    if (isTerraformSource(f)) {
-      if (!terraformGroups) {
-        const sources: SourceFile[] = [];
-        for (const t of files) {
-          if (!isTerraformSource(t)) continue;
-          try {
-            sources.push({ path: t.path, abs: t.abs, text: fs.readFileSync(t.abs!, 'utf8') });
-          } catch {
-            return false;
-          }
-        }
-        terraformGroups = new Map(terraformConfigurations(sources).map((g) => [g[0].path, g]));
-      }
-      const group = terraformGroups.get(p);
-      if (!group) return false;
-      await initHcl();
-      builder.add({ path: p, abs: f.abs, comments: fileComments, terraform: loadTerraformConfiguration(group) });
-      return true;
-    }
-    let text: string;
-    try {
-      text = fs.readFileSync(f.abs!, 'utf8');
-    } catch {
-      return false;
-    }
-    builder.add({ path: p, abs: f.abs, comments: fileComments, extract: extractFile({ path: p, abs: f.abs, text }) });
-    return true;
+  // Unchanged files are built from disk when a check needs them: a Terraform configuration with
+  // every file of its directory.
+  const withConfiguration = (p: string): readonly FileToRead[] => {
+    const f = files[order.get(p)!];
+    if (!isTerraformSource(f)) return [f];
+    const dir = path.posix.dirname(f.path);
+    return files.filter((t) => isTerraformSource(t) && path.posix.dirname(t.path) === dir);
   };
 
   let need = [...recheck].filter((p) => !loaded.has(p));
   let tracking: Tracking;
   let index: Index;
   for (;;) {
-    for (const p of need) if (!(await load(p))) return undefined;
+    if (!(await build([...new Set(need.flatMap(withConfiguration))]))) return undefined;
     if (rendered) return undefined;
     const resources = [...loaded.keys()].sort((a, b) => order.get(a)! - order.get(b)!).flatMap((p) => loaded.get(p)!);
     index = new Index(resources);
@@ -331,10 +304,9 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   const problems: LoadProblem[] = [];
   const subjects: SuppressionSubject[] = state.resourceKeys(RESOURCE_KEY).map((k) => ({ key: k }));
   const loadedFiles: LoadedFile[] = [];
-  const texts = new Map(changed.filter((c) => c.f.commentsOnly).map((c) => [c.f.path, c.text]));
   for (const f of files) {
     const b = state.flagged(f.path) ? state.body(f.path) : undefined;
-    const text = texts.get(f.path);
+    const text = changedSet.has(f.path) ? texts.get(f.path) : undefined;
     loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: b?.comments ?? [], ...(text !== undefined ? { text } : {}) });
     if (!b?.unit) continue;
     all.push(...b.unit.findings);
