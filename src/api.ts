@@ -22,7 +22,7 @@ import { RunState } from './load/run-state.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
 import { Index } from './model/index.js';
-import { applySuppressions, todayUtc } from './suppress/apply.js';
+import { applySuppressions, suppressionSubject, todayUtc } from './suppress/apply.js';
 
 export type { Finding, Facts, Level, Rule, Severity, RuleMeta } from './engine/types.js';
 export { RULES };
@@ -284,7 +284,7 @@ async function fullRun(files: FileToRead[], options: LintOptions, cwd: string, c
   const findings = runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: recorder?.tracking });
   // Written before the findings go on: suppressions mark them.
   recorder?.save({ version: VERSION, key: stateKey!, cacheDir: cacheDir!, holds: builder.holds });
-  return { findings, problems: [...read.problems, ...loaded.problems], files: loaded.files, subjects: loaded.resources, rendered: loaded.rendered, index };
+  return { findings, problems: [...read.problems, ...loaded.problems], files: loaded.files, subjects: loaded.resources.map(suppressionSubject), rendered: loaded.rendered, index };
 }
 
 /** The ignore rules of this run: `.gitignore` files, `.irsa-lintignore` and `ignorePatterns`, unless `ignore: false`. */

@@ -32,8 +32,7 @@ import { readFiles, type FileToRead } from './load/read.js';
 import { RunState, statOf, type FileHead, type FileStat, type UnitRecord } from './load/run-state.js';
 import type { RenderedDoc } from './load/yaml.js';
 import { Index, indexKeys, RESOURCE_KEY, type Resource } from './model/index.js';
-import type { Located } from './model/span.js';
-import { IGNORE_ANNOTATION, suppressionSubject, type SuppressionSubject } from './suppress/apply.js';
+import { suppressionSubject, type SuppressionSubject } from './suppress/apply.js';
 
 /** What the rules gave for the whole repository, however it was computed. */
 export interface RuleRun {
@@ -94,11 +93,7 @@ export function keepsRunState(files: readonly FileToRead[]): boolean {
 function unitRecord(resources: readonly Resource[], problems: readonly LoadProblem[], reads: Iterable<string> | undefined, findings: readonly Finding[] | undefined): UnitRecord {
   const keys = new Set<string>();
   for (const r of resources) for (const k of indexKeys(r)) keys.add(k);
-  const ignores: { key: string; value: Located<string> }[] = [];
-  for (const r of resources) {
-    const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
-    if (ann) ignores.push({ key: r.key, value: ann.value });
-  }
+  const ignores = resources.map(suppressionSubject).filter((s) => s.ignore !== undefined);
   return { keys: [...keys], reads: [...(reads ?? [])], findings: findings ?? [], problems, digest: digestOf(resources), ...(ignores.length > 0 ? { ignores } : {}) };
 }
 
@@ -311,7 +306,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     if (!b?.unit) continue;
     all.push(...b.unit.findings);
     problems.push(...b.unit.problems);
-    for (const i of b.unit.ignores ?? []) subjects.push({ key: i.key, annotations: new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
+    subjects.push(...(b.unit.ignores ?? []));
   }
   // Written before the findings go on: suppressions mark them.
   state.write(opts.cacheDir, opts.version, key, startedAt);

@@ -26,7 +26,7 @@ import type { Finding } from '../engine/types.js';
 import type { CommentDirective } from '../suppress/comments.js';
 import { writeReplacing } from './cache.js';
 import type { LoadProblem } from './loader.js';
-import type { Located } from '../model/span.js';
+import type { SuppressionSubject } from '../suppress/apply.js';
 
 /** Bumped whenever the layout changes, or what a key means (`indexKeys`). */
 export const STATE_FORMAT = 1;
@@ -57,8 +57,8 @@ export interface UnitRecord {
   readonly problems: readonly LoadProblem[];
   /** A digest of the resources themselves: a change that leaves it equal (a comment, say) changes no finding. */
   readonly digest: string;
-  /** The ignore annotations of its resources, by resource key (for suppressions). */
-  readonly ignores?: readonly { readonly key: string; readonly value: Located<string> }[];
+  /** Its resources that have an ignore annotation, with its value (for suppressions). */
+  readonly ignores?: readonly SuppressionSubject[];
 }
 
 export interface FileBody {

@@ -23,8 +23,8 @@ import type { LoadedConfig, IgnoreEntry } from '../config/types.js';
 import { matchExact, matchGlob } from '../config/glob.js';
 import type { LoadedFile } from '../load/loader.js';
 import type { Resource } from '../model/index.js';
-import type { Annotation, K8sResource } from '../model/k8s.js';
-import { subSpan, type Span } from '../model/span.js';
+import type { K8sResource } from '../model/k8s.js';
+import { subSpan, type Located, type Span } from '../model/span.js';
 import type { CommentForm } from './comments.js';
 import { locate, parseTrees, pointerStartsWith, type TreePosition } from './pointer.js';
 import type { PNode } from '../model/pnode.js';
@@ -35,16 +35,16 @@ export const MISSING_REASON_RULE = 'suppress/missing-reason';
 export const EXPIRED_RULE = 'suppress/expired';
 const BOOKKEEPING = new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
 
-/** What suppressions read of a resource: its key, and its ignore annotation (`resourceIgnores`). */
+/** What suppressions read of a resource: its key, and the value of its ignore annotation (`IGNORE_ANNOTATION`). */
 export interface SuppressionSubject {
   readonly key: string;
-  readonly annotations?: ReadonlyMap<string, Pick<Annotation, 'value'>>;
+  readonly ignore?: Located<string>;
 }
 
 /** The part of a resource that suppressions read (what an incremental run keeps of resources it does not load). */
 export function suppressionSubject(r: Resource): SuppressionSubject {
   const ann = (r as Partial<K8sResource>).annotations?.get(IGNORE_ANNOTATION);
-  return ann ? { key: r.key, annotations: new Map([[IGNORE_ANNOTATION, { value: ann.value }]]) } : { key: r.key };
+  return ann ? { key: r.key, ignore: ann.value } : { key: r.key };
 }
 
 export interface SuppressionOptions {
@@ -204,16 +204,16 @@ function collect(opts: SuppressionOptions): Suppression[] {
     }
   }
   for (const r of opts.resources) {
-    const ann = r.annotations?.get(IGNORE_ANNOTATION);
-    if (!ann || ann.value.unknown) continue;
-    for (const e of splitAnnotation(ann.value.value)) {
+    const ann = r.ignore;
+    if (!ann || ann.unknown) continue;
+    for (const e of splitAnnotation(ann.value)) {
       out.push({
         kind: 'inSource',
         form: 'annotation',
         rules: e.rule ? [e.rule] : [],
         reason: e.reason,
-        span: subSpan(ann.value, e.start, e.end),
-        ruleSpans: e.rule ? [subSpan(ann.value, e.start, e.start + e.rule.length)] : [],
+        span: subSpan(ann, e.start, e.end),
+        ruleSpans: e.rule ? [subSpan(ann, e.start, e.start + e.rule.length)] : [],
         subject: r.key,
         resourceKey: r.key,
         used: new Set(),
