@@ -89,12 +89,42 @@ export function keepsRunState(files: readonly FileToRead[]): boolean {
   return files.every((f) => f.abs !== undefined && f.text === undefined && !f.keepText);
 }
 
-/** A unit's record from what was built from it and what its checks did. */
-function unitRecord(resources: readonly Resource[], problems: readonly LoadProblem[], reads: Iterable<string> | undefined, findings: readonly Finding[] | undefined): UnitRecord {
+/** What one input built (`ModelBuilder.onBuilt`), without its extract. */
+interface Built {
+  readonly hash?: string;
+  readonly comments: LoadInput['comments'];
+  readonly text?: string;
+  readonly resources: readonly Resource[];
+  readonly problems: readonly LoadProblem[];
+}
+
+/** The builder's observer: what each input built, the unit (input) of each resource, and whether any held rendered Helm output. */
+class BuiltUnits {
+  readonly byPath = new Map<string, Built>();
+  private readonly units = new Map<Resource, string>();
+  rendered = false;
+
+  readonly add = (f: LoadInput, resources: readonly Resource[], problems: readonly LoadProblem[]): void => {
+    this.byPath.set(f.path, { hash: f.hash, comments: f.comments, ...(f.text !== undefined ? { text: f.text } : {}), resources, problems });
+    for (const r of resources) this.units.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
+  };
+
+  readonly unitOf = (r: Resource): string => this.units.get(r) ?? '';
+}
+
+/** A unit's record from what was built from it and what its checks did; undefined when it built nothing and had no problem. */
+function unitRecord(b: Built, tracking: Tracking, p: string): UnitRecord | undefined {
+  if (b.resources.length === 0 && b.problems.length === 0) return undefined;
   const keys = new Set<string>();
-  for (const r of resources) for (const k of indexKeys(r)) keys.add(k);
-  const ignores = resources.map(suppressionSubject).filter((s) => s.ignore !== undefined);
-  return { keys: [...keys], reads: [...(reads ?? [])], findings: findings ?? [], problems, digest: digestOf(resources), ...(ignores.length > 0 ? { ignores } : {}) };
+  for (const r of b.resources) for (const k of indexKeys(r)) keys.add(k);
+  const ignores = b.resources.map(suppressionSubject).filter((s) => s.ignore !== undefined);
+  return checkedAgain({ keys: [...keys], reads: [], findings: [], problems: b.problems, digest: digestOf(b.resources), ...(ignores.length > 0 ? { ignores } : {}) }, tracking, p);
+}
+
+/** The record with what this run's checks of unit `p` read and found. */
+function checkedAgain(unit: UnitRecord, tracking: Tracking, p: string): UnitRecord {
+  return { ...unit, reads: [...(tracking.keys.get(p) ?? [])], findings: tracking.findings.get(p) ?? [] };
 }
 
 /**
@@ -114,9 +144,7 @@ function digestOf(resources: readonly Resource[]): string {
 export class StateRecorder {
   private readonly startedAt = Date.now();
   private readonly stats = new Map<string, FileStat>();
-  private readonly inputs = new Map<string, { readonly hash?: string; readonly comments: LoadInput['comments']; resources: readonly Resource[]; problems: readonly LoadProblem[] }>();
-  private readonly unitOf = new Map<Resource, string>();
-  private rendered = false;
+  private readonly units = new BuiltUnits();
   readonly tracking: Tracking;
 
   constructor(files: readonly FileToRead[]) {
@@ -128,26 +156,21 @@ export class StateRecorder {
         /* unreadable: not recorded, so read again next time */
       }
     }
-    this.tracking = { unitOf: (r) => this.unitOf.get(r) ?? '', keys: new Map(), findings: new Map() };
+    this.tracking = { unitOf: this.units.unitOf, keys: new Map(), findings: new Map() };
   }
 
   /** For `ModelBuilder.onBuilt`. */
-  built(f: LoadInput, resources: readonly Resource[], problems: readonly LoadProblem[]): void {
-    this.inputs.set(f.path, { hash: f.hash, comments: f.comments, resources, problems });
-    for (const r of resources) this.unitOf.set(r, f.path);
-    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
-  }
+  readonly built = this.units.add;
 
   /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
   save(opts: { readonly version: string; readonly key: string; readonly cacheDir: string; readonly holds: boolean }): boolean {
-    if (this.rendered || opts.holds) return false;
+    if (this.units.rendered || opts.holds) return false;
     const state = RunState.empty();
-    const { keys, findings } = this.tracking;
-    for (const [p, x] of this.inputs) {
+    for (const [p, b] of this.units.byPath) {
       const st = this.stats.get(p);
-      if (!st || !x.hash) continue;
-      const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : undefined;
-      state.set(p, { hash: x.hash, ...st }, { comments: x.comments, ...(unit ? { unit } : {}) });
+      if (!st || !b.hash) continue;
+      const unit = unitRecord(b, this.tracking, p);
+      state.set(p, { hash: b.hash, ...st }, { comments: b.comments, ...(unit ? { unit } : {}) });
     }
     return state.write(opts.cacheDir, opts.version, opts.key, this.startedAt);
   }
@@ -194,25 +217,14 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
 
   const builder = new ModelBuilder(files, { defaultNamespace: opts.defaultNamespace });
   if (builder.holds) return undefined;
-  const loaded = new Map<string, readonly Resource[]>();
-  const unitOf = new Map<Resource, string>();
-  let rendered = false;
-  const builtProblems = new Map<string, readonly LoadProblem[]>();
-  const comments = new Map<string, LoadInput['comments']>();
-  const texts = new Map<string, string>();
-  builder.onBuilt = (f, resources, problems) => {
-    loaded.set(f.path, resources);
-    builtProblems.set(f.path, problems);
-    comments.set(f.path, f.comments);
-    if (f.text !== undefined) texts.set(f.path, f.text);
-    for (const r of resources) unitOf.set(r, f.path);
-    if (f.extract && f.extract.rendered.length > 0) rendered = true;
-  };
+  const units = new BuiltUnits();
+  builder.onBuilt = units.add;
+  const loaded = units.byPath;
   /** Read and build files as a full run does (`readFiles` into the builder); false when one cannot be read. */
   const build = async (list: readonly FileToRead[]): Promise<boolean> => (await readFiles(list, { sink: (x) => builder.add(x) })).problems.length === 0;
   // The texts of changed files are read already.
   if (!(await build(changed.map((c) => ({ ...c.f, text: c.text }))))) return undefined;
-  if (rendered) return undefined;
+  if (units.rendered) return undefined;
 
   // A changed file whose resources are what they were (a comment edited, say) changes no key: it
   // keeps its record, with its new comments and problems.
@@ -220,7 +232,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   const same = new Set<string>();
   for (const c of changed) {
     const before = state.head(c.f.path) ? state.body(c.f.path).unit : undefined;
-    const now = loaded.get(c.f.path) ?? [];
+    const now = loaded.get(c.f.path)?.resources ?? [];
     if (before && now.length > 0 && digestOf(now) === before.digest) same.add(c.f.path);
   }
 
@@ -229,12 +241,12 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   for (const c of changed) {
     if (same.has(c.f.path)) continue;
     if (state.head(c.f.path)) for (const k of state.body(c.f.path).unit?.keys ?? []) dirty.add(k);
-    for (const r of loaded.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
+    for (const r of loaded.get(c.f.path)?.resources ?? []) for (const k of indexKeys(r)) dirty.add(k);
   }
   for (const p of removed) for (const k of state.body(p).unit?.keys ?? []) dirty.add(k);
   for (const p of removed) state.delete(p);
   const recheck = new Set<string>();
-  for (const c of changed) if (!same.has(c.f.path) && (loaded.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const c of changed) if (!same.has(c.f.path) && (loaded.get(c.f.path)?.resources.length ?? 0) > 0) recheck.add(c.f.path);
   for (const k of dirty) for (const p of state.readersOf(k)) recheck.add(p);
 
   // Unchanged files are built from disk when a check needs them: a Terraform configuration with
@@ -251,10 +263,10 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   let index: Index;
   for (;;) {
     if (!(await build([...new Set(need.flatMap(withConfiguration))]))) return undefined;
-    if (rendered) return undefined;
-    const resources = [...loaded.keys()].sort((a, b) => order.get(a)! - order.get(b)!).flatMap((p) => loaded.get(p)!);
+    if (units.rendered) return undefined;
+    const resources = [...loaded.keys()].sort((a, b) => order.get(a)! - order.get(b)!).flatMap((p) => loaded.get(p)!.resources);
     index = new Index(resources);
-    tracking = { unitOf: (r) => unitOf.get(r) ?? '', only: recheck, keys: new Map(), findings: new Map() };
+    tracking = { unitOf: units.unitOf, only: recheck, keys: new Map(), findings: new Map() };
     let failure: unknown;
     try {
       runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: tracking });
@@ -274,24 +286,22 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   for (const [p, head] of touched) state.touch(p, head);
   for (const c of changed) {
     const p = c.f.path;
-    const probs = builtProblems.get(p) ?? [];
+    const b = loaded.get(p)!;
     const head = { hash: c.hash, ...c.st };
-    const body = { comments: comments.get(p) ?? [] };
     if (same.has(p)) {
       const before = state.body(p).unit!;
-      const unit = recheck.has(p) ? { ...before, reads: [...(tracking!.keys.get(p) ?? [])], findings: tracking!.findings.get(p) ?? [] } : before;
-      state.set(p, head, { ...body, unit: { ...unit, problems: probs } });
+      const unit = recheck.has(p) ? checkedAgain(before, tracking!, p) : before;
+      state.set(p, head, { comments: b.comments, unit: { ...unit, problems: b.problems } });
       continue;
     }
-    const resources = loaded.get(p) ?? [];
-    const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking!.keys.get(p), tracking!.findings.get(p)) : undefined;
-    state.set(p, head, { ...body, ...(unit ? { unit } : {}) });
+    const unit = unitRecord(b, tracking!, p);
+    state.set(p, head, { comments: b.comments, ...(unit ? { unit } : {}) });
   }
   const changedSet = new Set(changed.map((c) => c.f.path));
   for (const p of recheck) {
     if (changedSet.has(p)) continue;
     const b = state.body(p);
-    if (b.unit) state.set(p, state.head(p)!, { ...b, unit: { ...b.unit, reads: [...(tracking!.keys.get(p) ?? [])], findings: tracking!.findings.get(p) ?? [] } });
+    if (b.unit) state.set(p, state.head(p)!, { ...b, unit: checkedAgain(b.unit, tracking!, p) });
   }
 
   // The whole repository: what the state holds of each file.
@@ -301,7 +311,7 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
   const loadedFiles: LoadedFile[] = [];
   for (const f of files) {
     const b = state.flagged(f.path) ? state.body(f.path) : undefined;
-    const text = changedSet.has(f.path) ? texts.get(f.path) : undefined;
+    const text = changedSet.has(f.path) ? loaded.get(f.path)?.text : undefined;
     loadedFiles.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: b?.comments ?? [], ...(text !== undefined ? { text } : {}) });
     if (!b?.unit) continue;
     all.push(...b.unit.findings);
