@@ -17,7 +17,7 @@ import { CHART_FILE, chartNote, RenderedTemplates, type HelmChart } from './load
 import { findIgnoreFile, IgnoreRules } from './load/ignore.js';
 import { defaultCacheDir, FileCache } from './load/cache.js';
 import { ModelBuilder, type LoadedFile, type LoadProblem, type SourceFile } from './load/loader.js';
-import { incrementalRun, keepsRunState, runStateKey, StateRecorder, type IncrementalOptions, type IncrementalStats, type RuleRun } from './incremental.js';
+import { incrementalRun, keepsRunState, runStateKey, StateRecorder, type CheckOptions, type IncrementalStats, type RuleRun } from './incremental.js';
 import { RunState } from './load/run-state.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
@@ -214,10 +214,10 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
   const cacheDir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(cwd)) : undefined;
   // With a cache, a run over files on disk continues from the previous run's findings (src/incremental.ts).
   const stateful = cacheDir !== undefined && input.incremental === true && keepsRunState(files);
-  const stateKey = stateful ? runStateKey(effective, facts, strict) : '';
-  const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? '' };
-  const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : undefined;
-  const ran = (state && (await incrementalRun(files, state, incrementalOptions, stateKey))) || (await fullRun(files, options, cwd, cacheDir, stateful ? stateKey : undefined, incrementalOptions));
+  const stateKey = stateful ? runStateKey(effective, facts, strict) : undefined;
+  const checking: CheckOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir, stateKey };
+  const state = cacheDir !== undefined && stateKey !== undefined ? RunState.read(cacheDir, VERSION, stateKey) : undefined;
+  const ran = (state && (await incrementalRun(files, state, checking))) || (await fullRun(files, options, cwd, checking));
   const readProblems: LoadProblem[] = [...ran.problems];
   let absByPath: Map<string, string | undefined> | undefined;
   const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => (stdin && file === stdin.name ? stdin.abs : (absByPath ??= new Map(ran.files.map((f) => [f.path, f.abs]))).get(file)), (abs) => displayPath(abs, cwd));
@@ -271,9 +271,9 @@ async function run(input: RunInput, options: LintOptions, config: LoadedConfig |
 }
 
 /** Read, build and check every file; with a state key, record what the next run continues from. */
-async function fullRun(files: FileToRead[], options: LintOptions, cwd: string, cacheDir: string | undefined, stateKey: string | undefined, opts: IncrementalOptions): Promise<RuleRun> {
-  const cache = cacheDir ? FileCache.open(cacheDir, VERSION, `node${process.versions.node.split('.')[0]}`) : undefined;
-  const recorder = stateKey !== undefined ? new StateRecorder(files) : undefined;
+async function fullRun(files: FileToRead[], options: LintOptions, cwd: string, opts: CheckOptions): Promise<RuleRun> {
+  const cache = opts.cacheDir !== undefined ? FileCache.open(opts.cacheDir, opts.version, `node${process.versions.node.split('.')[0]}`) : undefined;
+  const recorder = opts.stateKey !== undefined ? new StateRecorder(files) : undefined;
   // Each file's resources are built as soon as it is read, and its extract dropped.
   const builder = new ModelBuilder(files, { defaultNamespace: opts.defaultNamespace });
   if (recorder) builder.onBuilt = (f, resources, problems) => recorder.built(f, resources, problems);
@@ -283,7 +283,7 @@ async function fullRun(files: FileToRead[], options: LintOptions, cwd: string, c
   const index = new Index(loaded.resources);
   const findings = runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: recorder?.tracking });
   // Written before the findings go on: suppressions mark them.
-  recorder?.save({ version: VERSION, key: stateKey!, cacheDir: cacheDir!, holds: builder.holds });
+  recorder?.save(opts, builder.holds);
   return { findings, problems: [...read.problems, ...loaded.problems], files: loaded.files, subjects: loaded.resources.map(suppressionSubject), rendered: loaded.rendered, index };
 }
 

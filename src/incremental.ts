@@ -55,14 +55,18 @@ export interface IncrementalStats {
   readonly built: number;
 }
 
-export interface IncrementalOptions {
+/** How a run builds and checks, and where it keeps what it found. */
+export interface CheckOptions {
   readonly rules: readonly Rule[];
   readonly levels: Readonly<Record<string, Level>>;
   readonly facts?: Facts;
   readonly strictMessages: boolean;
   readonly defaultNamespace?: string;
   readonly version: string;
-  readonly cacheDir: string;
+  /** The cache's directory (undefined: no cache). */
+  readonly cacheDir?: string;
+  /** The run state's key (`runStateKey`; undefined: the run keeps no state). */
+  readonly stateKey?: string;
 }
 
 /**
@@ -163,8 +167,8 @@ export class StateRecorder {
   readonly built = this.units.add;
 
   /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
-  save(opts: { readonly version: string; readonly key: string; readonly cacheDir: string; readonly holds: boolean }): boolean {
-    if (this.units.rendered || opts.holds) return false;
+  save(opts: CheckOptions, holds: boolean): boolean {
+    if (this.units.rendered || holds || opts.cacheDir === undefined || opts.stateKey === undefined) return false;
     const state = RunState.empty();
     for (const [p, b] of this.units.byPath) {
       const st = this.stats.get(p);
@@ -172,7 +176,7 @@ export class StateRecorder {
       const unit = unitRecord(b, this.tracking, p);
       state.set(p, { hash: b.hash, ...st }, { comments: b.comments, ...(unit ? { unit } : {}) });
     }
-    return state.write(opts.cacheDir, opts.version, opts.key, this.startedAt);
+    return state.write(opts.cacheDir, opts.version, opts.stateKey, this.startedAt);
   }
 }
 
@@ -187,7 +191,9 @@ interface Changed {
  * The incremental run over `files` (sorted, on disk) from `state`; undefined when the change needs a
  * full run. Writes the new state.
  */
-export async function incrementalRun(files: readonly FileToRead[], state: RunState, opts: IncrementalOptions, key: string): Promise<RuleRun | undefined> {
+export async function incrementalRun(files: readonly FileToRead[], state: RunState, opts: CheckOptions): Promise<RuleRun | undefined> {
+  const { cacheDir, stateKey } = opts;
+  if (cacheDir === undefined || stateKey === undefined) return undefined;
   const startedAt = Date.now();
   const order = new Map(files.map((f, i) => [f.path, i]));
   const changed: Changed[] = [];
@@ -319,6 +325,6 @@ export async function incrementalRun(files: readonly FileToRead[], state: RunSta
     subjects.push(...(b.unit.ignores ?? []));
   }
   // Written before the findings go on: suppressions mark them.
-  state.write(opts.cacheDir, opts.version, key, startedAt);
+  state.write(cacheDir, opts.version, stateKey, startedAt);
   return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index: index!, incremental: { changed: edited, checked: recheck.size, built: loaded.size } };
 }
