@@ -25380,9 +25380,247 @@ init_loader();
 
 // src/incremental.ts
 init_node_fs();
-init_parse();
+init_node_path();
 init_kustomize();
 init_loader();
+
+// src/load/read.ts
+init_node_fs();
+init_parse();
+init_loader();
+init_terraform_hcl();
+
+// src/load/workers.ts
+init_node_module2();
+function threads() {
+  return createRequire(__irsaLintModuleUrl)("node:worker_threads");
+}
+var WORKER_THRESHOLD = 2e6;
+var BATCH_BYTES = 256 * 1024;
+function workerCount(concurrency, cpus = availableCores()) {
+  if (concurrency === "off" || concurrency === 0) return 0;
+  if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
+  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
+}
+function availableCores() {
+  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
+}
+function startWorker() {
+  const { Worker } = threads();
+  const bundled2 = globalThis.__irsaLintWorker;
+  if (bundled2) return new Worker(new URL(bundled2), { stdout: false, stderr: false });
+  const self = __irsaLintModuleUrl;
+  if (!self.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", self), { stdout: false, stderr: false });
+  const tsx = (void 0)("tsx/esm/api");
+  const script = new URL("./parse-worker.ts", self).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, stdout: false, stderr: false });
+}
+var ParsePool = class {
+  workers = [];
+  pending = /* @__PURE__ */ new Map();
+  load = [];
+  nextId = 0;
+  batch = [];
+  batchBytes = 0;
+  batchResults = [];
+  batchErrors = [];
+  constructor(size) {
+    for (let i = 0; i < size; i++) {
+      const w = startWorker();
+      w.on("message", (m3) => {
+        const p = this.pending.get(m3.id);
+        if (!p) return;
+        this.pending.delete(m3.id);
+        this.load[i]--;
+        if (m3.error !== void 0) p.reject(new Error(m3.error));
+        else p.resolve(m3.results ?? []);
+      });
+      w.on("error", (e) => {
+        for (const [id2, p] of this.pending) {
+          this.pending.delete(id2);
+          p.reject(e);
+        }
+      });
+      this.workers.push(w);
+      this.load.push(0);
+    }
+  }
+  /** The extract of one file, parsed by a worker. */
+  parse(src) {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ path: src.path, text: src.text, ...src.abs ? { abs: src.abs } : {} });
+      this.batchResults.push(resolve);
+      this.batchErrors.push(reject);
+      this.batchBytes += src.text.length;
+      if (this.batchBytes >= BATCH_BYTES) this.flush();
+    });
+  }
+  /** Send what is queued. */
+  flush() {
+    if (this.batch.length === 0) return;
+    const sources = this.batch;
+    const results = this.batchResults;
+    const errors = this.batchErrors;
+    this.batch = [];
+    this.batchResults = [];
+    this.batchErrors = [];
+    this.batchBytes = 0;
+    let w = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
+    const id2 = this.nextId++;
+    this.load[w]++;
+    this.pending.set(id2, {
+      resolve: (r) => results.forEach((f, k) => f(r[k])),
+      reject: (e) => errors.forEach((f) => f(e))
+    });
+    this.workers[w].postMessage({ id: id2, sources });
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/load/read.ts
+var TERRAFORM_KEY = (first) => `terraform:${first}`;
+async function readFiles(files2, opts = {}) {
+  const cache = opts.cache;
+  const sink = opts.sink;
+  const problems = [];
+  const inputs = new Array(files2.length);
+  let next = 0;
+  const deliver = () => {
+    if (!sink) return;
+    for (; next < inputs.length && inputs[next] !== void 0; next++) {
+      const x = inputs[next];
+      inputs[next] = null;
+      if (x) sink(x);
+    }
+  };
+  const later = [];
+  const workers = workerCount(opts.concurrency);
+  const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
+  let pool;
+  let toParse = 0;
+  let cached = 0;
+  let parsed = 0;
+  let inWorkers = 0;
+  const readText2 = (f) => {
+    if (f.text !== void 0) return f.text;
+    try {
+      return import_node_fs.default.readFileSync(f.abs, "utf8");
+    } catch (e) {
+      const code2 = e.code ?? "EIO";
+      problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+      return void 0;
+    }
+  };
+  const baseOf = (f, src, hash) => ({
+    path: f.path,
+    ...f.abs ? { abs: f.abs } : {},
+    comments: commentsOf(src),
+    ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {},
+    ...hash ? { hash } : {}
+  });
+  const sourceOf2 = (f, text) => ({ path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} });
+  const terraform = [];
+  for (let index = 0; index < files2.length; index++) {
+    const f = files2[index];
+    if (!isTerraformSource(f)) continue;
+    const text = readText2(f);
+    if (text === void 0) {
+      inputs[index] = null;
+      continue;
+    }
+    const src = sourceOf2(f, text);
+    const hash = cache ? contentHash(text) : "";
+    terraform.push({ index, src, hash });
+    inputs[index] = baseOf(f, src, hash);
+  }
+  if (terraform.length > 0) {
+    const byPath = new Map(terraform.map((t) => [t.src.path, t]));
+    for (const group of terraformConfigurations(terraform.map((t) => t.src))) {
+      const first = byPath.get(group[0].path);
+      const hash = cache ? contentHash(group.map((s) => `${s.path}\0${byPath.get(s.path).hash}`).join("\n")) : "";
+      let result = cache?.get(TERRAFORM_KEY(first.src.path), hash);
+      if (result) cached++;
+      else {
+        await initHcl();
+        result = loadTerraformConfiguration(group);
+        parsed++;
+        cache?.set(TERRAFORM_KEY(first.src.path), hash, result);
+      }
+      inputs[first.index] = { ...inputs[first.index], terraform: result };
+    }
+  }
+  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
+  let inFlight = 0;
+  const flight = [];
+  try {
+    for (let index = 0; index < files2.length; index++) {
+      const f = files2[index];
+      if (inputs[index] !== void 0) {
+        deliver();
+        continue;
+      }
+      const text = readText2(f);
+      if (text === void 0) {
+        inputs[index] = null;
+        deliver();
+        continue;
+      }
+      const src = sourceOf2(f, text);
+      const hash = cache ? contentHash(text) : "";
+      const base = baseOf(f, src, hash);
+      if (f.commentsOnly || text.trim() === "") {
+        inputs[index] = base;
+        deliver();
+        continue;
+      }
+      const hit2 = cache?.get(f.path, hash);
+      if (hit2 !== void 0) {
+        cached++;
+        inputs[index] = withExtract(base, hit2 ?? void 0, text);
+        deliver();
+        continue;
+      }
+      parsed++;
+      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
+      if (!inWorker) {
+        const x = extractFile(src);
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, text);
+        deliver();
+        continue;
+      }
+      pool ??= new ParsePool(workers);
+      inWorkers++;
+      const size = text.length;
+      inFlight += size;
+      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
+        inFlight -= size;
+        cache?.set(f.path, hash, x ?? null);
+        inputs[index] = withExtract(base, x, src.text);
+        deliver();
+      });
+      later.push(done);
+      flight.push(done);
+      if (inFlight > MAX_IN_FLIGHT) {
+        pool.flush();
+        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
+      }
+    }
+    pool?.flush();
+    await Promise.all(later);
+  } finally {
+    await pool?.close();
+  }
+  deliver();
+  return { inputs: inputs.filter((x) => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
+}
+function withExtract(base, x, text) {
+  if (!x) return base;
+  return { ...base, extract: x, ...x.rendered.length > 0 && base.text === void 0 ? { text } : {} };
+}
 
 // src/load/run-state.ts
 init_node_fs();
@@ -25686,9 +25924,6 @@ ${payload}`);
     c.body[at] = this.encode(e.body);
   }
 };
-
-// src/incremental.ts
-init_terraform_hcl();
 
 // src/model/index.ts
 init_eks();
@@ -26046,7 +26281,7 @@ var EXPIRED_RULE = "suppress/expired";
 var BOOKKEEPING = /* @__PURE__ */ new Set([UNUSED_RULE, MISSING_REASON_RULE, EXPIRED_RULE]);
 function suppressionSubject(r) {
   const ann = r.annotations?.get(IGNORE_ANNOTATION);
-  return ann ? { key: r.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: ann.value }]]) } : { key: r.key };
+  return ann ? { key: r.key, ignore: ann.value } : { key: r.key };
 }
 function matchesRule(pattern, id2) {
   return pattern === id2 || pattern.endsWith("/*") && id2.startsWith(pattern.slice(0, -1));
@@ -26149,16 +26384,16 @@ function collect2(opts) {
     }
   }
   for (const r of opts.resources) {
-    const ann = r.annotations?.get(IGNORE_ANNOTATION);
-    if (!ann || ann.value.unknown) continue;
-    for (const e of splitAnnotation(ann.value.value)) {
+    const ann = r.ignore;
+    if (!ann || ann.unknown) continue;
+    for (const e of splitAnnotation(ann.value)) {
       out.push({
         kind: "inSource",
         form: "annotation",
         rules: e.rule ? [e.rule] : [],
         reason: e.reason,
-        span: subSpan(ann.value, e.start, e.end),
-        ruleSpans: e.rule ? [subSpan(ann.value, e.start, e.start + e.rule.length)] : [],
+        span: subSpan(ann, e.start, e.end),
+        ruleSpans: e.rule ? [subSpan(ann, e.start, e.start + e.rule.length)] : [],
         subject: r.key,
         resourceKey: r.key,
         used: /* @__PURE__ */ new Set()
@@ -26254,15 +26489,26 @@ function runStateKey(levels, facts, strictMessages) {
 function keepsRunState(files2) {
   return files2.every((f) => f.abs !== void 0 && f.text === void 0 && !f.keepText);
 }
-function unitRecord(resources, problems, reads, findings) {
+var BuiltUnits = class {
+  byPath = /* @__PURE__ */ new Map();
+  units = /* @__PURE__ */ new Map();
+  rendered = false;
+  add = (f, resources, problems) => {
+    this.byPath.set(f.path, { hash: f.hash, comments: f.comments, ...f.text !== void 0 ? { text: f.text } : {}, resources, problems });
+    for (const r of resources) this.units.set(r, f.path);
+    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
+  };
+  unitOf = (r) => this.units.get(r) ?? "";
+};
+function unitRecord(b, tracking, p) {
+  if (b.resources.length === 0 && b.problems.length === 0) return void 0;
   const keys = /* @__PURE__ */ new Set();
-  for (const r of resources) for (const k of indexKeys(r)) keys.add(k);
-  const ignores = [];
-  for (const r of resources) {
-    const ann = suppressionSubject(r).annotations?.get(IGNORE_ANNOTATION);
-    if (ann) ignores.push({ key: r.key, value: ann.value });
-  }
-  return { keys: [...keys], reads: [...reads ?? []], findings: findings ?? [], problems, digest: digestOf(resources), ...ignores.length > 0 ? { ignores } : {} };
+  for (const r of b.resources) for (const k of indexKeys(r)) keys.add(k);
+  const ignores = b.resources.map(suppressionSubject).filter((s) => s.ignore !== void 0);
+  return checkedAgain({ keys: [...keys], reads: [], findings: [], problems: b.problems, digest: digestOf(b.resources), ...ignores.length > 0 ? { ignores } : {} }, tracking, p);
+}
+function checkedAgain(unit, tracking, p) {
+  return { ...unit, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] };
 }
 function digestOf(resources) {
   const json = JSON.stringify(resources, (_k, v) => v instanceof Map ? { "\0map": [...v] } : v instanceof Set ? { "\0set": [...v] } : v === void 0 ? "\0undefined" : typeof v === "function" ? `\0fn:${String(v)}` : typeof v === "number" && !Number.isFinite(v) ? `\0${v}` : v);
@@ -26271,9 +26517,7 @@ function digestOf(resources) {
 var StateRecorder = class {
   startedAt = Date.now();
   stats = /* @__PURE__ */ new Map();
-  inputs = /* @__PURE__ */ new Map();
-  unitOf = /* @__PURE__ */ new Map();
-  rendered = false;
+  units = new BuiltUnits();
   tracking;
   constructor(files2) {
     for (const f of files2) {
@@ -26282,29 +26526,26 @@ var StateRecorder = class {
       } catch {
       }
     }
-    this.tracking = { unitOf: (r) => this.unitOf.get(r) ?? "", keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
+    this.tracking = { unitOf: this.units.unitOf, keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
   }
   /** For `ModelBuilder.onBuilt`. */
-  built(f, resources, problems) {
-    this.inputs.set(f.path, { hash: f.hash, comments: f.comments, resources, problems });
-    for (const r of resources) this.unitOf.set(r, f.path);
-    if (f.extract && f.extract.rendered.length > 0) this.rendered = true;
-  }
+  built = this.units.add;
   /** Write the state, unless the run is one that an incremental run would not continue (rendered Helm output, a renaming kustomization). */
-  save(opts) {
-    if (this.rendered || opts.holds) return false;
+  save(opts, holds) {
+    if (this.units.rendered || holds || opts.cacheDir === void 0 || opts.stateKey === void 0) return false;
     const state = RunState.empty();
-    const { keys, findings } = this.tracking;
-    for (const [p, x] of this.inputs) {
+    for (const [p, b] of this.units.byPath) {
       const st = this.stats.get(p);
-      if (!st || !x.hash) continue;
-      const unit = x.resources.length > 0 || x.problems.length > 0 ? unitRecord(x.resources, x.problems, keys.get(p), findings.get(p)) : void 0;
-      state.set(p, { hash: x.hash, ...st }, { comments: x.comments, ...unit ? { unit } : {} });
+      if (!st || !b.hash) continue;
+      const unit = unitRecord(b, this.tracking, p);
+      state.set(p, { hash: b.hash, ...st }, { comments: b.comments, ...unit ? { unit } : {} });
     }
-    return state.write(opts.cacheDir, opts.version, opts.key, this.startedAt);
+    return state.write(opts.cacheDir, opts.version, opts.stateKey, this.startedAt);
   }
 };
-async function incrementalRun(files2, state, opts, key) {
+async function incrementalRun(files2, state, opts) {
+  const { cacheDir, stateKey } = opts;
+  if (cacheDir === void 0 || stateKey === void 0) return void 0;
   const startedAt = Date.now();
   const order = new Map(files2.map((f, i) => [f.path, i]));
   const changed = [];
@@ -26332,85 +26573,45 @@ async function incrementalRun(files2, state, opts, key) {
   for (const p of [...changed.map((c) => c.f.path), ...removed]) if (isTerraformSource({ path: p }) || isKustomizationFile(p)) return void 0;
   const builder = new ModelBuilder(files2, { defaultNamespace: opts.defaultNamespace });
   if (builder.holds) return void 0;
-  const loaded3 = /* @__PURE__ */ new Map();
-  const unitOf = /* @__PURE__ */ new Map();
-  let rendered = false;
-  const builtProblems = /* @__PURE__ */ new Map();
-  builder.onBuilt = (f, resources, problems2) => {
-    loaded3.set(f.path, resources);
-    builtProblems.set(f.path, problems2);
-    for (const r of resources) unitOf.set(r, f.path);
-    if (f.extract && f.extract.rendered.length > 0) rendered = true;
-  };
-  const comments = /* @__PURE__ */ new Map();
-  for (const c of changed) {
-    const src = { path: c.f.path, abs: c.f.abs, text: c.text, ...c.f.commentsOnly ? { commentsOnly: true } : {} };
-    const input = { path: src.path, abs: src.abs, comments: commentsOf(src), ...c.f.commentsOnly ? { text: c.text } : {} };
-    comments.set(src.path, input.comments);
-    builder.add({ ...input, ...c.f.commentsOnly || c.text.trim() === "" ? {} : { extract: extractFile(src) } });
-  }
-  if (rendered) return void 0;
+  const units = new BuiltUnits();
+  builder.onBuilt = units.add;
+  const loaded3 = units.byPath;
+  const build = async (list) => (await readFiles(list, { sink: (x) => builder.add(x) })).problems.length === 0;
+  if (!await build(changed.map((c) => ({ ...c.f, text: c.text })))) return void 0;
+  if (units.rendered) return void 0;
   const edited = changed.length + removed.length;
   const same = /* @__PURE__ */ new Set();
   for (const c of changed) {
     const before = state.head(c.f.path) ? state.body(c.f.path).unit : void 0;
-    const now = loaded3.get(c.f.path) ?? [];
+    const now = loaded3.get(c.f.path)?.resources ?? [];
     if (before && now.length > 0 && digestOf(now) === before.digest) same.add(c.f.path);
   }
   const dirty = /* @__PURE__ */ new Set();
   for (const c of changed) {
     if (same.has(c.f.path)) continue;
     if (state.head(c.f.path)) for (const k of state.body(c.f.path).unit?.keys ?? []) dirty.add(k);
-    for (const r of loaded3.get(c.f.path) ?? []) for (const k of indexKeys(r)) dirty.add(k);
+    for (const r of loaded3.get(c.f.path)?.resources ?? []) for (const k of indexKeys(r)) dirty.add(k);
   }
   for (const p of removed) for (const k of state.body(p).unit?.keys ?? []) dirty.add(k);
   for (const p of removed) state.delete(p);
   const recheck = /* @__PURE__ */ new Set();
-  for (const c of changed) if (!same.has(c.f.path) && (loaded3.get(c.f.path) ?? []).length > 0) recheck.add(c.f.path);
+  for (const c of changed) if (!same.has(c.f.path) && (loaded3.get(c.f.path)?.resources.length ?? 0) > 0) recheck.add(c.f.path);
   for (const k of dirty) for (const p of state.readersOf(k)) recheck.add(p);
-  let terraformGroups;
-  const load3 = async (p) => {
-    const at = order.get(p);
-    if (at === void 0) return false;
-    const f = files2[at];
-    const fileComments = state.body(p).comments;
-    if (isTerraformSource(f)) {
-      if (!terraformGroups) {
-        const sources = [];
-        for (const t of files2) {
-          if (!isTerraformSource(t)) continue;
-          try {
-            sources.push({ path: t.path, abs: t.abs, text: import_node_fs.default.readFileSync(t.abs, "utf8") });
-          } catch {
-            return false;
-          }
-        }
-        terraformGroups = new Map(terraformConfigurations(sources).map((g) => [g[0].path, g]));
-      }
-      const group = terraformGroups.get(p);
-      if (!group) return false;
-      await initHcl();
-      builder.add({ path: p, abs: f.abs, comments: fileComments, terraform: loadTerraformConfiguration(group) });
-      return true;
-    }
-    let text;
-    try {
-      text = import_node_fs.default.readFileSync(f.abs, "utf8");
-    } catch {
-      return false;
-    }
-    builder.add({ path: p, abs: f.abs, comments: fileComments, extract: extractFile({ path: p, abs: f.abs, text }) });
-    return true;
+  const withConfiguration = (p) => {
+    const f = files2[order.get(p)];
+    if (!isTerraformSource(f)) return [f];
+    const dir = import_node_path.default.posix.dirname(f.path);
+    return files2.filter((t) => isTerraformSource(t) && import_node_path.default.posix.dirname(t.path) === dir);
   };
   let need = [...recheck].filter((p) => !loaded3.has(p));
   let tracking;
   let index;
   for (; ; ) {
-    for (const p of need) if (!await load3(p)) return void 0;
-    if (rendered) return void 0;
-    const resources = [...loaded3.keys()].sort((a, b) => order.get(a) - order.get(b)).flatMap((p) => loaded3.get(p));
+    if (!await build([...new Set(need.flatMap(withConfiguration))])) return void 0;
+    if (units.rendered) return void 0;
+    const resources = [...loaded3.keys()].sort((a, b) => order.get(a) - order.get(b)).flatMap((p) => loaded3.get(p).resources);
     index = new Index(resources);
-    tracking = { unitOf: (r) => unitOf.get(r) ?? "", only: recheck, keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
+    tracking = { unitOf: units.unitOf, only: recheck, keys: /* @__PURE__ */ new Map(), findings: /* @__PURE__ */ new Map() };
     let failure2;
     try {
       runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: tracking });
@@ -26428,279 +26629,38 @@ async function incrementalRun(files2, state, opts, key) {
   for (const [p, head] of touched) state.touch(p, head);
   for (const c of changed) {
     const p = c.f.path;
-    const probs = builtProblems.get(p) ?? [];
+    const b = loaded3.get(p);
     const head = { hash: c.hash, ...c.st };
-    const body = { comments: comments.get(p) ?? [] };
     if (same.has(p)) {
       const before = state.body(p).unit;
-      const unit2 = recheck.has(p) ? { ...before, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] } : before;
-      state.set(p, head, { ...body, unit: { ...unit2, problems: probs } });
+      const unit2 = recheck.has(p) ? checkedAgain(before, tracking, p) : before;
+      state.set(p, head, { comments: b.comments, unit: { ...unit2, problems: b.problems } });
       continue;
     }
-    const resources = loaded3.get(p) ?? [];
-    const unit = resources.length > 0 || probs.length > 0 ? unitRecord(resources, probs, tracking.keys.get(p), tracking.findings.get(p)) : void 0;
-    state.set(p, head, { ...body, ...unit ? { unit } : {} });
+    const unit = unitRecord(b, tracking, p);
+    state.set(p, head, { comments: b.comments, ...unit ? { unit } : {} });
   }
   const changedSet = new Set(changed.map((c) => c.f.path));
   for (const p of recheck) {
     if (changedSet.has(p)) continue;
     const b = state.body(p);
-    if (b.unit) state.set(p, state.head(p), { ...b, unit: { ...b.unit, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] } });
+    if (b.unit) state.set(p, state.head(p), { ...b, unit: checkedAgain(b.unit, tracking, p) });
   }
   const all = [];
   const problems = [];
   const subjects = state.resourceKeys(RESOURCE_KEY).map((k) => ({ key: k }));
   const loadedFiles = [];
-  const texts = new Map(changed.filter((c) => c.f.commentsOnly).map((c) => [c.f.path, c.text]));
   for (const f of files2) {
     const b = state.flagged(f.path) ? state.body(f.path) : void 0;
-    const text = texts.get(f.path);
+    const text = changedSet.has(f.path) ? loaded3.get(f.path)?.text : void 0;
     loadedFiles.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: b?.comments ?? [], ...text !== void 0 ? { text } : {} });
     if (!b?.unit) continue;
     all.push(...b.unit.findings);
     problems.push(...b.unit.problems);
-    for (const i of b.unit.ignores ?? []) subjects.push({ key: i.key, annotations: /* @__PURE__ */ new Map([[IGNORE_ANNOTATION, { value: i.value }]]) });
+    subjects.push(...b.unit.ignores ?? []);
   }
-  state.write(opts.cacheDir, opts.version, key, startedAt);
+  state.write(cacheDir, opts.version, stateKey, startedAt);
   return { findings: all, problems, files: loadedFiles, subjects, rendered: [], index, incremental: { changed: edited, checked: recheck.size, built: loaded3.size } };
-}
-
-// src/load/read.ts
-init_node_fs();
-init_parse();
-init_loader();
-init_terraform_hcl();
-
-// src/load/workers.ts
-init_node_module2();
-function threads() {
-  return createRequire(__irsaLintModuleUrl)("node:worker_threads");
-}
-var WORKER_THRESHOLD = 2e6;
-var BATCH_BYTES = 256 * 1024;
-function workerCount(concurrency, cpus = availableCores()) {
-  if (concurrency === "off" || concurrency === 0) return 0;
-  if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
-  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
-}
-function availableCores() {
-  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
-}
-function startWorker() {
-  const { Worker } = threads();
-  const bundled2 = globalThis.__irsaLintWorker;
-  if (bundled2) return new Worker(new URL(bundled2), { stdout: false, stderr: false });
-  const self = __irsaLintModuleUrl;
-  if (!self.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", self), { stdout: false, stderr: false });
-  const tsx = (void 0)("tsx/esm/api");
-  const script = new URL("./parse-worker.ts", self).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, stdout: false, stderr: false });
-}
-var ParsePool = class {
-  workers = [];
-  pending = /* @__PURE__ */ new Map();
-  load = [];
-  nextId = 0;
-  batch = [];
-  batchBytes = 0;
-  batchResults = [];
-  batchErrors = [];
-  constructor(size) {
-    for (let i = 0; i < size; i++) {
-      const w = startWorker();
-      w.on("message", (m3) => {
-        const p = this.pending.get(m3.id);
-        if (!p) return;
-        this.pending.delete(m3.id);
-        this.load[i]--;
-        if (m3.error !== void 0) p.reject(new Error(m3.error));
-        else p.resolve(m3.results ?? []);
-      });
-      w.on("error", (e) => {
-        for (const [id2, p] of this.pending) {
-          this.pending.delete(id2);
-          p.reject(e);
-        }
-      });
-      this.workers.push(w);
-      this.load.push(0);
-    }
-  }
-  /** The extract of one file, parsed by a worker. */
-  parse(src) {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ path: src.path, text: src.text, ...src.abs ? { abs: src.abs } : {} });
-      this.batchResults.push(resolve);
-      this.batchErrors.push(reject);
-      this.batchBytes += src.text.length;
-      if (this.batchBytes >= BATCH_BYTES) this.flush();
-    });
-  }
-  /** Send what is queued. */
-  flush() {
-    if (this.batch.length === 0) return;
-    const sources = this.batch;
-    const results = this.batchResults;
-    const errors = this.batchErrors;
-    this.batch = [];
-    this.batchResults = [];
-    this.batchErrors = [];
-    this.batchBytes = 0;
-    let w = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
-    const id2 = this.nextId++;
-    this.load[w]++;
-    this.pending.set(id2, {
-      resolve: (r) => results.forEach((f, k) => f(r[k])),
-      reject: (e) => errors.forEach((f) => f(e))
-    });
-    this.workers[w].postMessage({ id: id2, sources });
-  }
-  async close() {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-};
-
-// src/load/read.ts
-var TERRAFORM_KEY = (first) => `terraform:${first}`;
-async function readFiles(files2, opts = {}) {
-  const cache = opts.cache;
-  const sink = opts.sink;
-  const problems = [];
-  const inputs = new Array(files2.length);
-  let next = 0;
-  const deliver = () => {
-    if (!sink) return;
-    for (; next < inputs.length && inputs[next] !== void 0; next++) {
-      const x = inputs[next];
-      inputs[next] = null;
-      if (x) sink(x);
-    }
-  };
-  const later = [];
-  const workers = workerCount(opts.concurrency);
-  const threshold = opts.workerThreshold ?? WORKER_THRESHOLD;
-  let pool;
-  let toParse = 0;
-  let cached = 0;
-  let parsed = 0;
-  let inWorkers = 0;
-  const readText2 = (f) => {
-    if (f.text !== void 0) return f.text;
-    try {
-      return import_node_fs.default.readFileSync(f.abs, "utf8");
-    } catch (e) {
-      const code2 = e.code ?? "EIO";
-      problems.push({ message: `cannot read file (${code2})`, code: "READ_ERROR", span: { file: f.path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-      return void 0;
-    }
-  };
-  const baseOf = (f, src, hash) => ({
-    path: f.path,
-    ...f.abs ? { abs: f.abs } : {},
-    comments: commentsOf(src),
-    ...f.keepText || f.commentsOnly || keepsText(f.path) ? { text: src.text } : {},
-    ...hash ? { hash } : {}
-  });
-  const sourceOf2 = (f, text) => ({ path: f.path, text, ...f.abs ? { abs: f.abs } : {}, ...f.commentsOnly ? { commentsOnly: true } : {} });
-  const terraform = [];
-  for (let index = 0; index < files2.length; index++) {
-    const f = files2[index];
-    if (!isTerraformSource(f)) continue;
-    const text = readText2(f);
-    if (text === void 0) {
-      inputs[index] = null;
-      continue;
-    }
-    const src = sourceOf2(f, text);
-    const hash = cache ? contentHash(text) : "";
-    terraform.push({ index, src, hash });
-    inputs[index] = baseOf(f, src, hash);
-  }
-  if (terraform.length > 0) {
-    const byPath = new Map(terraform.map((t) => [t.src.path, t]));
-    for (const group of terraformConfigurations(terraform.map((t) => t.src))) {
-      const first = byPath.get(group[0].path);
-      const hash = cache ? contentHash(group.map((s) => `${s.path}\0${byPath.get(s.path).hash}`).join("\n")) : "";
-      let result = cache?.get(TERRAFORM_KEY(first.src.path), hash);
-      if (result) cached++;
-      else {
-        await initHcl();
-        result = loadTerraformConfiguration(group);
-        parsed++;
-        cache?.set(TERRAFORM_KEY(first.src.path), hash, result);
-      }
-      inputs[first.index] = { ...inputs[first.index], terraform: result };
-    }
-  }
-  const MAX_IN_FLIGHT = 16 * 1024 * 1024;
-  let inFlight = 0;
-  const flight = [];
-  try {
-    for (let index = 0; index < files2.length; index++) {
-      const f = files2[index];
-      if (inputs[index] !== void 0) {
-        deliver();
-        continue;
-      }
-      const text = readText2(f);
-      if (text === void 0) {
-        inputs[index] = null;
-        deliver();
-        continue;
-      }
-      const src = sourceOf2(f, text);
-      const hash = cache ? contentHash(text) : "";
-      const base = baseOf(f, src, hash);
-      if (f.commentsOnly || text.trim() === "") {
-        inputs[index] = base;
-        deliver();
-        continue;
-      }
-      const hit2 = cache?.get(f.path, hash);
-      if (hit2 !== void 0) {
-        cached++;
-        inputs[index] = withExtract(base, hit2 ?? void 0, text);
-        deliver();
-        continue;
-      }
-      parsed++;
-      const inWorker = !/\.ts$/i.test(f.path) && workers > 0 && (pool !== void 0 || (toParse += text.length) > threshold);
-      if (!inWorker) {
-        const x = extractFile(src);
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, text);
-        deliver();
-        continue;
-      }
-      pool ??= new ParsePool(workers);
-      inWorkers++;
-      const size = text.length;
-      inFlight += size;
-      const done = pool.parse(src).catch(() => extractFile(src)).then((x) => {
-        inFlight -= size;
-        cache?.set(f.path, hash, x ?? null);
-        inputs[index] = withExtract(base, x, src.text);
-        deliver();
-      });
-      later.push(done);
-      flight.push(done);
-      if (inFlight > MAX_IN_FLIGHT) {
-        pool.flush();
-        while (inFlight > MAX_IN_FLIGHT / 2 && flight.length > 0) await flight.shift();
-      }
-    }
-    pool?.flush();
-    await Promise.all(later);
-  } finally {
-    await pool?.close();
-  }
-  deliver();
-  return { inputs: inputs.filter((x) => !!x), problems, stats: { cached, parsed, inWorkers, workers: pool ? workers : 0 } };
-}
-function withExtract(base, x, text) {
-  if (!x) return base;
-  return { ...base, extract: x, ...x.rendered.length > 0 && base.text === void 0 ? { text } : {} };
 }
 
 // src/version.ts
@@ -27677,10 +27637,10 @@ async function run2(input, options, config, cwd) {
   const strict = !!options.strictMessages;
   const cacheDir = options.cache ? typeof options.cache === "string" ? import_node_path.default.resolve(cwd, options.cache) : defaultCacheDir(cwd) : void 0;
   const stateful = cacheDir !== void 0 && input.incremental === true && keepsRunState(files2);
-  const stateKey = stateful ? runStateKey(effective, facts, strict) : "";
-  const incrementalOptions = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir: cacheDir ?? "" };
-  const state = stateful ? RunState.read(cacheDir, VERSION, stateKey) : void 0;
-  const ran = state && await incrementalRun(files2, state, incrementalOptions, stateKey) || await fullRun(files2, options, cwd, cacheDir, stateful ? stateKey : void 0, incrementalOptions);
+  const stateKey = stateful ? runStateKey(effective, facts, strict) : void 0;
+  const checking = { rules: RULES, levels, facts, strictMessages: strict, defaultNamespace: facts?.defaultNamespace, version: VERSION, cacheDir, stateKey };
+  const state = cacheDir !== void 0 && stateKey !== void 0 ? RunState.read(cacheDir, VERSION, stateKey) : void 0;
+  const ran = state && await incrementalRun(files2, state, checking) || await fullRun(files2, options, cwd, checking);
   const readProblems = [...ran.problems];
   let absByPath;
   const rendered = new RenderedTemplates(ran.rendered, input.chartDirs, (file) => stdin && file === stdin.name ? stdin.abs : (absByPath ??= new Map(ran.files.map((f) => [f.path, f.abs]))).get(file), (abs) => displayPath(abs, cwd));
@@ -27729,9 +27689,9 @@ async function run2(input, options, config, cwd) {
   const shown2 = finalize(all.filter((f) => (!only || only.includes(f.ruleId)) && touches(f)));
   return { findings: shown2, shown: shown2, all, files: ran.files, missing: input.missing, rules: RULES, index: ran.index, facts: facts ?? {}, given, levels: effective, ...ran.incremental ? { incremental: ran.incremental } : {} };
 }
-async function fullRun(files2, options, cwd, cacheDir, stateKey, opts) {
-  const cache = cacheDir ? FileCache.open(cacheDir, VERSION, `node${process.versions.node.split(".")[0]}`) : void 0;
-  const recorder = stateKey !== void 0 ? new StateRecorder(files2) : void 0;
+async function fullRun(files2, options, cwd, opts) {
+  const cache = opts.cacheDir !== void 0 ? FileCache.open(opts.cacheDir, opts.version, `node${process.versions.node.split(".")[0]}`) : void 0;
+  const recorder = opts.stateKey !== void 0 ? new StateRecorder(files2) : void 0;
   const builder = new ModelBuilder(files2, { defaultNamespace: opts.defaultNamespace });
   if (recorder) builder.onBuilt = (f, resources, problems) => recorder.built(f, resources, problems);
   const read2 = await readFiles(files2, { cache, concurrency: options.concurrency, workerThreshold: options.workerThreshold, sink: (x) => builder.add(x) });
@@ -27739,8 +27699,8 @@ async function fullRun(files2, options, cwd, cacheDir, stateKey, opts) {
   const loaded3 = builder.finish();
   const index = new Index(loaded3.resources);
   const findings = runRules(opts.rules, index, { levels: opts.levels, facts: opts.facts, strictMessages: opts.strictMessages, track: recorder?.tracking });
-  recorder?.save({ version: VERSION, key: stateKey, cacheDir, holds: builder.holds });
-  return { findings, problems: [...read2.problems, ...loaded3.problems], files: loaded3.files, subjects: loaded3.resources, rendered: loaded3.rendered, index };
+  recorder?.save(opts, builder.holds);
+  return { findings, problems: [...read2.problems, ...loaded3.problems], files: loaded3.files, subjects: loaded3.resources.map(suppressionSubject), rendered: loaded3.rendered, index };
 }
 function ignoreRules(options, cwd) {
   if (options.ignore === false) return void 0;
