@@ -99,7 +99,8 @@ export class Index {
   /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
   private readonly table = new Map<string, Resource[]>();
   private readonly memos = new Map<string, { readonly value: unknown; readonly keys: readonly string[] }>();
-  private readonly kindLists = new Map<string, readonly Resource[]>();
+  /** `ofKind` by its arguments: the keys it reads, and its answer. */
+  private readonly kindLists = new Map<string, { readonly keys: readonly string[]; readonly list: readonly Resource[] }>();
   private observer?: KeyObserver;
 
   constructor(readonly resources: readonly Resource[]) {
@@ -158,12 +159,14 @@ export class Index {
 
   /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
   ofKind<T extends ResourceBase = Resource>(...kinds: string[]): readonly T[] {
-    const expanded = expandKinds(kinds);
-    if (this.observer) for (const k of expanded) this.observer(`K ${k}`);
     const key = kinds.join('\0');
-    let list = this.kindLists.get(key);
-    if (!list) this.kindLists.set(key, (list = expanded.flatMap((k) => this.table.get(`K ${k}`) ?? [])));
-    return list as unknown as T[];
+    let entry = this.kindLists.get(key);
+    if (!entry) {
+      const keys = expandKinds(kinds).map((k) => `K ${k}`);
+      this.kindLists.set(key, (entry = { keys, list: keys.flatMap((k) => this.table.get(k) ?? []) }));
+    }
+    if (this.observer) for (const k of entry.keys) this.observer(k);
+    return entry.list as unknown as T[];
   }
 
   /**
