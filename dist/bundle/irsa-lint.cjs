@@ -26014,6 +26014,7 @@ var Index = class {
   /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
   table = /* @__PURE__ */ new Map();
   memos = /* @__PURE__ */ new Map();
+  /** `ofKind` by its arguments: the keys it reads, and its answer. */
   kindLists = /* @__PURE__ */ new Map();
   observer;
   /** Report every key that lookups read to `observer` (undefined: stop); returns the previous observer. */
@@ -26055,12 +26056,14 @@ var Index = class {
   }
   /** Resources of the given kinds or groups, in load order (files sorted, documents in order). */
   ofKind(...kinds) {
-    const expanded = expandKinds(kinds);
-    if (this.observer) for (const k of expanded) this.observer(`K ${k}`);
     const key = kinds.join("\0");
-    let list = this.kindLists.get(key);
-    if (!list) this.kindLists.set(key, list = expanded.flatMap((k) => this.table.get(`K ${k}`) ?? []));
-    return list;
+    let entry2 = this.kindLists.get(key);
+    if (!entry2) {
+      const keys = expandKinds(kinds).map((k) => `K ${k}`);
+      this.kindLists.set(key, entry2 = { keys, list: keys.flatMap((k) => this.table.get(k) ?? []) });
+    }
+    if (this.observer) for (const k of entry2.keys) this.observer(k);
+    return entry2.list;
   }
   /**
    * A value computed once per index (the index and its resources are read-only): for derived
