@@ -43,13 +43,13 @@ export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0):
   if (!base) return;
   if ((POD_SPEC_OWNER_KINDS as readonly string[]).includes(kind)) {
     const podSpec = podSpecOf(doc, kind);
-    if (podSpec) out.push({ ...base, kind: `k8s:${kind}`, podSpec } as Workload);
+    if (podSpec) out.push(Object.assign(base, { kind: `k8s:${kind}`, podSpec }) as Workload);
     return;
   }
   switch (kind) {
     case 'ServiceAccount': {
       const automount = automountOf(get(doc, 'automountServiceAccountToken'));
-      out.push({ ...base, kind: 'k8s:ServiceAccount', ...(automount ? { automountServiceAccountToken: automount } : {}) });
+      out.push(Object.assign(base, { kind: 'k8s:ServiceAccount' as const }, automount ? { automountServiceAccountToken: automount } : {}));
       return;
     }
     case 'Secret':
@@ -61,7 +61,7 @@ export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0):
       return;
     case 'Authentication':
       if (String(str(get(doc, 'apiVersion')) ?? '').startsWith('config.openshift.io/')) {
-        out.push({ ...base, kind: 'k8s:Authentication', serviceAccountIssuer: loc(get(doc, 'spec', 'serviceAccountIssuer')) });
+        out.push(Object.assign(base, { kind: 'k8s:Authentication' as const, serviceAccountIssuer: loc(get(doc, 'spec', 'serviceAccountIssuer')) }));
       }
       return;
     case 'PodIdentityAssociation': {
@@ -449,7 +449,7 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return { ...base, kind: `k8s:${kind}`, entries, awsProfiles };
+  return Object.assign(base, { kind: `k8s:${kind}` as const, entries, awsProfiles });
 }
 
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {
@@ -469,7 +469,9 @@ function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringDat
 /** The entry with its INI reading: parsed once, when first asked for (most data is never read as INI). */
 function withIni(d: Omit<DataEntry, 'iniSections'>): DataEntry {
   let sections: readonly AwsProfile[] | undefined;
-  return { ...d, iniSections: () => (sections ??= profilesOf(d)) };
+  // Added to the object, not spread into a copy: a copy made by spread at a site that sees many
+  // shapes gets a hidden class of its own, kept as long as the model.
+  return Object.assign(d, { iniSections: () => (sections ??= profilesOf(d)) });
 }
 
 function profilesOf(d: Omit<DataEntry, 'iniSections'>): AwsProfile[] {
@@ -499,9 +501,8 @@ function credentialsRequest(doc: PMap, base: Base): CredentialsRequest {
   const san = entry(spec, 'serviceAccountNames');
   const ps = get(spec, 'providerSpec');
   const providerKind = loc(get(ps, 'kind'));
-  return {
-    ...base,
-    kind: 'k8s:CredentialsRequest',
+  return Object.assign(base, {
+    kind: 'k8s:CredentialsRequest' as const,
     specSpan,
     secretRef: isMap(sr) ? { name: loc(get(sr, 'name')), namespace: loc(get(sr, 'namespace')), span: entry(spec, 'secretRef')!.key.span } : undefined,
     serviceAccountNames: san
@@ -517,5 +518,5 @@ function credentialsRequest(doc: PMap, base: Base): CredentialsRequest {
     providerSpec: ps,
     stsIAMRoleARN: loc(get(ps, 'stsIAMRoleARN')),
     cloudTokenPath: loc(get(spec, 'cloudTokenPath')),
-  };
+  });
 }
