@@ -11,6 +11,7 @@ import { sourceOf } from './helm-source.js';
 import type { ParseProblem, RenderedDoc } from './problem.js';
 export type { ParseProblem, RenderedDoc } from './problem.js';
 import { templateProblem } from './template.js';
+import { readBlockYaml } from './yaml-block.js';
 
 export interface YamlDoc {
   readonly node: PNode;
@@ -32,7 +33,14 @@ const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 const MAX_ALIAS_EXPANSIONS = 10_000;
 
 /** Parse a YAML stream. Never throws; syntax errors come back as problems with positions. */
-export function parseYaml(text: string, file: string, want?: ChunkFilter, opts: { readonly blankInert?: boolean } = {}): YamlResult {
+export interface ParseYamlOptions {
+  /** Blank inert ConfigMap data before parsing (`blankInertData`; default true). */
+  readonly blankInert?: boolean;
+  /** Read plain block documents with the direct reader (`readBlockYaml`; default true). */
+  readonly blockReader?: boolean;
+}
+
+export function parseYaml(text: string, file: string, want?: ChunkFilter, opts: ParseYamlOptions = {}): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
   const rendered: RenderedDoc[] = [];
@@ -44,7 +52,7 @@ export function parseYaml(text: string, file: string, want?: ChunkFilter, opts: 
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
     if (!want || want(chunk)) {
-      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false);
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false, opts.blockReader !== false);
       const source = sourceOf(chunk, lineOffset + 1);
       if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith('\n') ? 0 : 1), source });
     }
@@ -183,7 +191,7 @@ export function blankInertData(chunk: string): { text: string; omitted: Set<numb
   return changed ? { text: lines.join('\n'), omitted } : undefined;
 }
 
-function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[], blank: boolean): void {
+function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[], blank: boolean, direct: boolean): void {
   const blanked = blank ? blankInertData(chunk) : undefined;
   if (blanked) chunk = blanked.text;
   const lc = new LineCounter();
@@ -193,6 +201,16 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
     for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     problems.push({ message: 'document is nested too deeply', code: 'TOO_DEEP', span: new Converter(chunk, file, lc, lineOffset).span(deep, deep + 1) });
     return;
+  }
+  if (direct) {
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const node = readBlockYaml(chunk, new Converter(chunk, file, lines, lineOffset, blanked?.omitted));
+    if (node) {
+      out.push({ node, index: docIndex });
+      return;
+    }
   }
   const parsed = parseAllDocuments(chunk, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
   const ctx = new Converter(chunk, file, lc, lineOffset, blanked?.omitted);
@@ -243,7 +261,7 @@ function firstLine(msg: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-class Converter {
+export class Converter {
   private aliasBudget = MAX_ALIAS_EXPANSIONS;
   constructor(
     private readonly src: string,
@@ -257,9 +275,35 @@ class Converter {
   span(start: number, end: number): Span {
     // Exclude a trailing newline (block scalars end at the start of the next line).
     while (end > start + 1 && (this.src[end - 1] === '\n' || this.src[end - 1] === '\r')) end--;
-    const a = this.lc.linePos(start);
-    const b = this.lc.linePos(end);
-    return { file: this.file, line: a.line + this.lineOffset, column: a.col, endLine: b.line + this.lineOffset, endColumn: b.col };
+    const line = this.lineOf(start);
+    const column = this.col;
+    const endLine = this.lineOf(end);
+    return { file: this.file, line: line + this.lineOffset, column, endLine: endLine + this.lineOffset, endColumn: this.col };
+  }
+
+  /** Column of the last `lineOf` (1-based). */
+  private col = 0;
+
+  /** LineCounter.linePos without its result object: the line, with the column left in `col`. */
+  private lineOf(offset: number): number {
+    const starts = this.lc.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) {
+      this.col = 1;
+      return low + 1;
+    }
+    if (low === 0) {
+      this.col = offset;
+      return 0;
+    }
+    this.col = offset - starts[low - 1] + 1;
+    return low;
   }
 
   private nodeSpan(n: YNode): Span {
@@ -318,35 +362,44 @@ class Converter {
   private keyScalar(doc: Document, k: YNode | null): PScalar {
     const action = k ? this.templateAction(k) : undefined;
     if (action) return action;
-    if (k && isScalar(k)) {
-      const v = k.value;
-      return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : typeof v === 'string' ? own(v) : (v as number | boolean), span: this.nodeSpan(k) };
-    }
+    if (k && isScalar(k)) return this.keyOf(k.value, k.range ?? [0, 0, 0]);
     const span = k ? this.nodeSpan(k) : this.span(0, 0);
     return { type: 'scalar', value: k ? String(k) : null, span };
   }
 
+  /** A key scalar, from its resolved value and range. */
+  keyOf(v: unknown, range: readonly number[]): PScalar {
+    return { type: 'scalar', value: v === null || v === undefined ? null : typeof v === 'object' ? String(v) : typeof v === 'string' ? own(v) : (v as number | boolean), span: this.span(range[0], range[1]) };
+  }
+
   private scalar(n: Scalar, tag: string | undefined): PScalar {
-    if (this.omitted && n.range && this.omitted.has(n.range[0])) return { type: 'scalar', value: '', span: this.nodeSpan(n), unknown: true };
-    const raw = n.value;
+    return this.scalarOf(n.value, n.range ?? [0, 0, 0], n.type, tag);
+  }
+
+  /** A value scalar, from its resolved value, range and YAML scalar type (`Scalar.BLOCK_LITERAL`...). */
+  scalarOf(raw: unknown, range: readonly number[], type: Scalar['type'], tag: string | undefined): PScalar {
+    if (this.omitted && this.omitted.has(range[0])) return { type: 'scalar', value: '', span: this.span(range[0], range[1]), unknown: true };
     let value: string | number | boolean | null;
     if (raw === null || raw === undefined) value = null;
     else if (typeof raw === 'string') value = own(raw);
     else if (typeof raw === 'number' || typeof raw === 'boolean') value = raw;
     else if (typeof raw === 'bigint') value = Number(raw);
     else value = String(raw);
-    const span = this.nodeSpan(n);
+    const span = this.span(range[0], range[1]);
     const unknown = typeof value === 'string' && looksTemplated(value);
-    const inner = typeof value === 'string' ? this.innerMap(n, value, span) : undefined;
-    return { type: 'scalar', value, span, ...(tag ? { tag } : {}), ...(unknown ? { unknown } : {}), ...(inner ? { inner } : {}) };
+    const inner = typeof value === 'string' ? this.innerMap(range, type, value, span) : undefined;
+    // Set one by one rather than spread: a spread at a site this busy costs more than the scalar.
+    const node: { -readonly [K in keyof PScalar]: PScalar[K] } = { type: 'scalar', value, span };
+    if (tag) node.tag = tag;
+    if (unknown) node.unknown = unknown;
+    if (inner) node.inner = inner;
+    return node;
   }
 
   /** Position mapping for literal block scalars and single-line plain/quoted strings. */
-  private innerMap(n: Scalar, value: string, whole: Span): InnerMap | undefined {
-    const r = n.range;
-    if (!r) return undefined;
+  private innerMap(r: readonly number[], type: Scalar['type'], value: string, whole: Span): InnerMap | undefined {
     const fallback = posFixed(whole, value.length);
-    if (n.type === Scalar.BLOCK_LITERAL) {
+    if (type === Scalar.BLOCK_LITERAL) {
       // Content starts on the line after the header; each decoded line is one source line.
       const headerEnd = this.src.indexOf('\n', r[0]);
       if (headerEnd === -1) return fallback;
@@ -378,7 +431,7 @@ class Converter {
       return posMap(whole.file, value.length, runs, whole);
     }
     if (whole.line !== whole.endLine) return fallback;
-    const quote = n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE ? 1 : 0;
+    const quote = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE ? 1 : 0;
     const rawLen = whole.endColumn - whole.column - 2 * quote;
     if (rawLen !== value.length) return fallback; // escapes changed the length
     // One undecoded line: the columns give every position (`subSpan`, `positionsOf`); no map kept.
