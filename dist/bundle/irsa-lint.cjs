@@ -2749,7 +2749,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY2 = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -2883,7 +2883,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH2 && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -2929,8 +2929,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run3, space) => space ? run3.slice(0, run3.length - run3.length % 2) + SPACE : run3,
-        ESCAPE + SPACE
+        (_, run3, space) => space ? run3.slice(0, run3.length - run3.length % 2) + SPACE2 : run3,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -3321,7 +3321,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -3336,7 +3336,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -3349,7 +3349,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -3656,7 +3656,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR2;
-    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -3678,7 +3678,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -3693,7 +3693,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap4;
     exports2.isNode = isNode;
     exports2.isPair = isPair3;
-    exports2.isScalar = isScalar4;
+    exports2.isScalar = isScalar5;
     exports2.isSeq = isSeq4;
   }
 });
@@ -4344,7 +4344,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS2 = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -4356,12 +4356,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar3;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -4372,7 +4372,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -4397,7 +4397,7 @@ var require_createNode = __commonJS({
       if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
         value = value.valueOf();
       }
-      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema: schema2, sourceObjects } = ctx;
       let ref = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
         ref = sourceObjects.get(value);
@@ -4411,24 +4411,24 @@ var require_createNode = __commonJS({
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value, tagName, schema2.tags);
       if (!tagObj) {
         if (value && typeof value.toJSON === "function") {
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value) ? schema2[identity.SEQ] : schema2[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -4448,7 +4448,7 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
+    function collectionFromPath(schema2, path, value) {
       let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
         const k = path[i];
@@ -4466,16 +4466,16 @@ var require_Collection = __commonJS({
         onAnchor: () => {
           throw new Error("This should not happen, please report a bug.");
         },
-        schema,
+        schema: schema2,
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
-      constructor(type, schema) {
+      constructor(type, schema2) {
         super(type);
         Object.defineProperty(this, "schema", {
-          value: schema,
+          value: schema2,
           configurable: true,
           enumerable: false,
           writable: true
@@ -4486,11 +4486,11 @@ var require_Collection = __commonJS({
        *
        * @param schema - If defined, overwrites the original's schema
        */
-      clone(schema) {
+      clone(schema2) {
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
-        if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (schema2)
+          copy.schema = schema2;
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -4741,7 +4741,7 @@ ${indent2}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -4884,7 +4884,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal3 ? "|\n" : ">\n";
       let chomp;
@@ -4939,7 +4939,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -4962,7 +4962,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -4987,20 +4987,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -5149,7 +5149,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -5164,7 +5164,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -5304,19 +5304,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map3, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -5442,12 +5442,12 @@ var require_Pair = __commonJS({
         this.key = key;
         this.value = value;
       }
-      clone(schema) {
+      clone(schema2) {
         let { key, value } = this;
         if (identity.isNode(key))
-          key = key.clone(schema);
+          key = key.clone(schema2);
         if (identity.isNode(value))
-          value = value.clone(schema);
+          value = value.clone(schema2);
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
@@ -5623,7 +5623,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -5640,17 +5640,17 @@ var require_YAMLMap = __commonJS({
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
-      constructor(schema) {
-        super(identity.MAP, schema);
+      constructor(schema2) {
+        super(identity.MAP, schema2);
         this.items = [];
       }
       /**
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
-        const map3 = new this(schema);
+        const map3 = new this(schema2);
         const add3 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
@@ -5666,8 +5666,8 @@ var require_YAMLMap = __commonJS({
           for (const key of Object.keys(obj))
             add3(key, obj[key]);
         }
-        if (typeof schema.sortMapEntries === "function") {
-          map3.items.sort(schema.sortMapEntries);
+        if (typeof schema2.sortMapEntries === "function") {
+          map3.items.sort(schema2.sortMapEntries);
         }
         return map3;
       }
@@ -5690,7 +5690,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -5774,7 +5774,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map4;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLMap.YAMLMap.from(schema2, obj, ctx)
     };
     exports2.map = map3;
   }
@@ -5788,14 +5788,14 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS2 = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
-      constructor(schema) {
-        super(identity.SEQ, schema);
+      constructor(schema2) {
+        super(identity.SEQ, schema2);
         this.items = [];
       }
       add(value) {
@@ -5845,7 +5845,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -5870,9 +5870,9 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { replacer } = ctx;
-        const seq = new this(schema);
+        const seq = new this(schema2);
         if (obj && Symbol.iterator in Object(obj)) {
           let i = 0;
           for (let it of obj) {
@@ -5912,7 +5912,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLSeq.YAMLSeq.from(schema2, obj, ctx)
     };
     exports2.seq = seq;
   }
@@ -5941,14 +5941,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -5959,13 +5959,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar3.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -6010,7 +6010,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -6038,7 +6038,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2));
+        const node = new Scalar3.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -6108,7 +6108,7 @@ var require_schema = __commonJS({
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
-    var schema = [
+    var schema2 = [
       map3.map,
       seq.seq,
       string.string,
@@ -6121,7 +6121,7 @@ var require_schema = __commonJS({
       float.floatExp,
       float.float
     ];
-    exports2.schema = schema;
+    exports2.schema = schema2;
   }
 });
 
@@ -6129,7 +6129,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map3 = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -6146,7 +6146,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -6187,8 +6187,8 @@ var require_schema2 = __commonJS({
         return str2;
       }
     };
-    var schema = [map3.map, seq.seq].concat(jsonScalars, jsonError);
-    exports2.schema = schema;
+    var schema2 = [map3.map, seq.seq].concat(jsonScalars, jsonError);
+    exports2.schema = schema2;
   }
 });
 
@@ -6197,7 +6197,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -6241,15 +6241,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -6264,7 +6264,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -6275,7 +6275,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -6292,9 +6292,9 @@ ${cn.comment}` : item.comment;
         onError("Expected a sequence for this tag");
       return seq;
     }
-    function createPairs(schema, iterable, ctx) {
+    function createPairs(schema2, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq.YAMLSeq(schema2);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -6379,8 +6379,8 @@ var require_omap = __commonJS({
         }
         return map3;
       }
-      static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+      static from(schema2, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema2, iterable, ctx);
         const omap2 = new this();
         omap2.items = pairs$1.items;
         return omap2;
@@ -6407,7 +6407,7 @@ var require_omap = __commonJS({
         }
         return Object.assign(new YAMLOMap(), pairs$1);
       },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+      createNode: (schema2, iterable, ctx) => YAMLOMap.from(schema2, iterable, ctx)
     };
     exports2.YAMLOMap = YAMLOMap;
     exports2.omap = omap;
@@ -6418,7 +6418,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -6430,7 +6430,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -6438,7 +6438,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -6450,7 +6450,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -6478,7 +6478,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -6582,8 +6582,8 @@ var require_set = __commonJS({
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
-      constructor(schema) {
-        super(schema);
+      constructor(schema2) {
+        super(schema2);
         this.tag = _YAMLSet.tag;
       }
       add(key) {
@@ -6627,9 +6627,9 @@ var require_set = __commonJS({
         else
           throw new Error("Set items must all have null values");
       }
-      static from(schema, iterable, ctx) {
+      static from(schema2, iterable, ctx) {
         const { replacer } = ctx;
-        const set2 = new this(schema);
+        const set2 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
@@ -6646,7 +6646,7 @@ var require_set = __commonJS({
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      createNode: (schema2, iterable, ctx) => YAMLSet.from(schema2, iterable, ctx),
       resolve(map3, onError) {
         if (identity.isMap(map3)) {
           if (map3.hasAllNullValues(true))
@@ -6768,7 +6768,7 @@ var require_schema3 = __commonJS({
     var pairs = require_pairs();
     var set = require_set();
     var timestamp = require_timestamp();
-    var schema = [
+    var schema2 = [
       map3.map,
       seq.seq,
       string.string,
@@ -6791,7 +6791,7 @@ var require_schema3 = __commonJS({
       timestamp.floatTime,
       timestamp.timestamp
     ];
-    exports2.schema = schema;
+    exports2.schema = schema2;
   }
 });
 
@@ -6806,7 +6806,7 @@ var require_tags = __commonJS({
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
-    var schema = require_schema();
+    var schema2 = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
     var merge2 = require_merge();
@@ -6816,7 +6816,7 @@ var require_tags = __commonJS({
     var set = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
-      ["core", schema.schema],
+      ["core", schema2.schema],
       ["failsafe", [map3.map, seq.seq, string.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
@@ -6900,9 +6900,9 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
-        this.name = typeof schema === "string" && schema || "core";
+        this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
@@ -7016,7 +7016,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document3 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -7306,7 +7306,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports2.Document = Document2;
+    exports2.Document = Document3;
   }
 });
 
@@ -7986,7 +7986,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -8035,7 +8035,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token2, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -8050,13 +8050,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
       const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines2(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -8118,7 +8118,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep + indent2.slice(trimIndent) + content;
           sep = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
@@ -8233,7 +8233,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar2, strict, onError) {
       const { offset, type, source, end } = scalar2;
@@ -8242,15 +8242,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -8455,7 +8455,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token2, tagToken, onError) {
@@ -8473,11 +8473,11 @@ var require_compose_scalar = __commonJS({
       let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token2, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar2.Scalar(value);
+        scalar2 = new Scalar3.Scalar(value);
       }
       scalar2.range = range3;
       scalar2.source = value;
@@ -8491,11 +8491,11 @@ var require_compose_scalar = __commonJS({
         scalar2.comment = comment;
       return scalar2;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema2[identity.SCALAR];
       const matchWithTest = [];
-      for (const tag of schema.tags) {
+      for (const tag of schema2.tags) {
         if (!tag.collection && tag.tag === tagName) {
           if (tag.default && tag.test)
             matchWithTest.push(tag);
@@ -8506,18 +8506,18 @@ var require_compose_scalar = __commonJS({
       for (const tag of matchWithTest)
         if (tag.test?.test(value))
           return tag;
-      const kt = schema.knownTags[tagName];
+      const kt = schema2.knownTags[tagName];
       if (kt && !kt.collection) {
-        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        schema2.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema2[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token2, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
-      if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token2, onError) {
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity.SCALAR];
+      if (schema2.compat) {
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -8671,13 +8671,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document3.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -8716,7 +8716,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
@@ -8905,7 +8905,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document3.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -9238,7 +9238,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token2) => !!token2 && "items" in token2;
-    var isScalar4 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
+    var isScalar5 = (token2) => !!token2 && (token2.type === "scalar" || token2.type === "single-quoted-scalar" || token2.type === "double-quoted-scalar" || token2.type === "block-scalar");
     function prettyToken(token2) {
       switch (token2) {
         case BOM:
@@ -9322,7 +9322,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar4;
+    exports2.isScalar = isScalar5;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -10827,7 +10827,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var errors = require_errors();
     var log = require_log();
     var identity = require_identity();
@@ -10910,7 +10910,7 @@ var require_public_api = __commonJS({
       }
       if (identity.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document3.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse;
     exports2.parseAllDocuments = parseAllDocuments3;
@@ -10924,13 +10924,13 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document3 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -10940,7 +10940,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit = require_visit();
     exports2.Composer = composer.Composer;
-    exports2.Document = Document2.Document;
+    exports2.Document = Document3.Document;
     exports2.Schema = Schema.Schema;
     exports2.YAMLError = errors.YAMLError;
     exports2.YAMLParseError = errors.YAMLParseError;
@@ -10955,7 +10955,7 @@ var require_dist = __commonJS({
     exports2.isScalar = identity.isScalar;
     exports2.isSeq = identity.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar2.Scalar;
+    exports2.Scalar = Scalar3.Scalar;
     exports2.YAMLMap = YAMLMap.YAMLMap;
     exports2.YAMLSeq = YAMLSeq.YAMLSeq;
     exports2.CST = cst;
@@ -12191,13 +12191,13 @@ function buildK8s(doc, ctx, out, depth = 0) {
   if (!base) return;
   if (POD_SPEC_OWNER_KINDS.includes(kind)) {
     const podSpec2 = podSpecOf(doc, kind);
-    if (podSpec2) out.push({ ...base, kind: `k8s:${kind}`, podSpec: podSpec2 });
+    if (podSpec2) out.push(Object.assign(base, { kind: `k8s:${kind}`, podSpec: podSpec2 }));
     return;
   }
   switch (kind) {
     case "ServiceAccount": {
       const automount = automountOf(get(doc, "automountServiceAccountToken"));
-      out.push({ ...base, kind: "k8s:ServiceAccount", ...automount ? { automountServiceAccountToken: automount } : {} });
+      out.push(Object.assign(base, { kind: "k8s:ServiceAccount" }, automount ? { automountServiceAccountToken: automount } : {}));
       return;
     }
     case "Secret":
@@ -12209,7 +12209,7 @@ function buildK8s(doc, ctx, out, depth = 0) {
       return;
     case "Authentication":
       if (String(str(get(doc, "apiVersion")) ?? "").startsWith("config.openshift.io/")) {
-        out.push({ ...base, kind: "k8s:Authentication", serviceAccountIssuer: loc(get(doc, "spec", "serviceAccountIssuer")) });
+        out.push(Object.assign(base, { kind: "k8s:Authentication", serviceAccountIssuer: loc(get(doc, "spec", "serviceAccountIssuer")) }));
       }
       return;
     case "PodIdentityAssociation": {
@@ -12552,7 +12552,7 @@ function secretLike(doc, base, kind) {
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return { ...base, kind: `k8s:${kind}`, entries, awsProfiles };
+  return Object.assign(base, { kind: `k8s:${kind}`, entries, awsProfiles });
 }
 function dataEntry(key, value, encoded, fromStringData) {
   const valueSpan = value.span;
@@ -12569,7 +12569,7 @@ function dataEntry(key, value, encoded, fromStringData) {
 }
 function withIni(d) {
   let sections;
-  return { ...d, iniSections: () => sections ??= profilesOf(d) };
+  return Object.assign(d, { iniSections: () => sections ??= profilesOf(d) });
 }
 function profilesOf(d) {
   const text = d.text ?? "";
@@ -12597,8 +12597,7 @@ function credentialsRequest(doc, base) {
   const san = entry(spec, "serviceAccountNames");
   const ps = get(spec, "providerSpec");
   const providerKind = loc(get(ps, "kind"));
-  return {
-    ...base,
+  return Object.assign(base, {
     kind: "k8s:CredentialsRequest",
     specSpan,
     secretRef: isMap(sr) ? { name: loc(get(sr, "name")), namespace: loc(get(sr, "namespace")), span: entry(spec, "secretRef").key.span } : void 0,
@@ -12613,7 +12612,7 @@ function credentialsRequest(doc, base) {
     providerSpec: ps,
     stsIAMRoleARN: loc(get(ps, "stsIAMRoleARN")),
     cloudTokenPath: loc(get(spec, "cloudTokenPath"))
-  };
+  });
 }
 var K8S_KINDS, VOLUME_META_KEYS, AWS_INI_KEYS;
 var init_k8s = __esm({
@@ -16307,8 +16306,8 @@ var init_json_syntax = __esm({
       topLevel(type, key, value, depth, labels, schemaFor2, out) {
         if (depth === 0) {
           for (const body of objects(value)) {
-            const schema = schemaFor2(type, labels.map((l) => l.value));
-            out.push(this.block(type, key, labels, body, schema));
+            const schema2 = schemaFor2(type, labels.map((l) => l.value));
+            out.push(this.block(type, key, labels, body, schema2));
           }
           return;
         }
@@ -16320,26 +16319,26 @@ var init_json_syntax = __esm({
           }
         }
       }
-      block(type, key, labels, body, schema) {
+      block(type, key, labels, body, schema2) {
         const k = this.range(key);
-        return { ...this.range(body), type, typeFrom: k.from, typeTo: k.to, labels, body: this.body(body, schema), broken: false };
+        return { ...this.range(body), type, typeFrom: k.from, typeTo: k.to, labels, body: this.body(body, schema2), broken: false };
       }
-      body(n, schema) {
+      body(n, schema2) {
         const attributes = [];
         const blocks = [];
         for (const e of n.entries) {
           const name = String(e.key.value);
           if (name === "//") continue;
           const k = this.range(e.key);
-          const nested = schema.blocks?.[name];
+          const nested = schema2.blocks?.[name];
           if (nested) {
             for (const b of objects(e.value)) blocks.push(this.block(name, e.key, [], b, nested));
             continue;
           }
-          if (name === "dynamic" && schema.blocks) {
+          if (name === "dynamic" && schema2.blocks) {
             for (const o of objects(e.value)) {
               for (const d of o.entries) {
-                const inner = schema.blocks[String(d.key.value)];
+                const inner = schema2.blocks[String(d.key.value)];
                 if (!inner) continue;
                 const label = { value: String(d.key.value), from: this.offset(d.key.span), to: this.offset(d.key.span, true) };
                 for (const b of objects(d.value)) blocks.push(this.block("dynamic", d.key, [label], b, { blocks: { content: inner } }));
@@ -16347,7 +16346,7 @@ var init_json_syntax = __esm({
             }
             continue;
           }
-          const literal3 = schema.literal?.includes(name) ?? false;
+          const literal3 = schema2.literal?.includes(name) ?? false;
           attributes.push({ ...this.range(e.value), from: k.from, name, nameFrom: k.from, nameTo: k.to, expr: this.expr(e.value, literal3, 0), broken: false });
         }
         return { attributes, blocks };
@@ -17268,6 +17267,494 @@ var init_template = __esm({
   }
 });
 
+// src/load/yaml-block.ts
+function yaml11() {
+  if (!schema) {
+    const doc = new import_yaml2.Document(null, { version: "1.1" });
+    const tags = doc.schema.tags;
+    const str2 = tags.find((t) => t.tag === "tag:yaml.org,2002:str");
+    schema = { tags: tags.filter((t) => t.test !== void 0 && t.collection === void 0), str: str2, options: doc.options };
+  }
+  return schema;
+}
+function resolvePlain(text, atKey) {
+  if (!MAY_RESOLVE.test(text)) return text;
+  const s = yaml11();
+  const tag = s.tags.find((t) => (t.default === true || atKey && t.default === "key") && t.test.test(text)) ?? s.str;
+  if (tag.default === "key") throw GIVE_UP;
+  let failed = false;
+  const res = tag.resolve(text, () => failed = true, s.options);
+  const value = (0, import_yaml2.isScalar)(res) ? res.value : res;
+  if (failed || value !== null && typeof value === "object" && !(value instanceof Date)) throw GIVE_UP;
+  return value;
+}
+function readBlockYaml(src, ctx) {
+  if (/[\t\r\uFEFF]|\{\{|^(?:%|\.\.\.(?:[ \n]|$))/m.test(src)) return void 0;
+  try {
+    return new BlockReader(src, ctx).document();
+  } catch (e) {
+    if (e === GIVE_UP) return void 0;
+    throw e;
+  }
+}
+var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, SPACE, HASH, COLON, DASH, BlockReader;
+var init_yaml_block = __esm({
+  "src/load/yaml-block.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    GIVE_UP = /* @__PURE__ */ Symbol("give up");
+    MAY_RESOLVE = /^(?:$|[-+.0-9~<YyNnTtFfOo])/;
+    SPACE = 32;
+    HASH = 35;
+    COLON = 58;
+    DASH = 45;
+    BlockReader = class {
+      constructor(src, ctx) {
+        this.src = src;
+        this.ctx = ctx;
+        for (let start = 0; start <= src.length; ) {
+          let end = src.indexOf("\n", start);
+          if (end === -1) end = src.length;
+          let i = start;
+          while (i < end && src.charCodeAt(i) === SPACE) i++;
+          this.starts.push(start);
+          this.ends.push(end);
+          this.indents.push(i - start);
+          this.kinds.push(i === end ? 0 /* Blank */ : src.charCodeAt(i) === HASH ? 1 /* Comment */ : 2 /* Content */);
+          if (end === src.length) break;
+          start = end + 1;
+        }
+      }
+      src;
+      ctx;
+      starts = [];
+      ends = [];
+      indents = [];
+      kinds = [];
+      depth = 0;
+      /** Comment lines before this one are kept by a collection (see `trailing`). */
+      taken = 0;
+      document() {
+        let first = 0;
+        if (this.src.startsWith("---")) {
+          const rest = this.src.slice(3, this.ends[0]).trimStart();
+          if (rest !== "" && !rest.startsWith("#")) throw GIVE_UP;
+          first = 1;
+        }
+        const j = this.nextContent(first);
+        if (j === -1) throw GIVE_UP;
+        const root = this.block(j, this.indents[j]);
+        if (this.nextContent(root.next) !== -1) throw GIVE_UP;
+        return root.node;
+      }
+      // ---- lines -----------------------------------------------------------------------------------
+      /** The first content line at or after `i` (-1: none). */
+      nextContent(i) {
+        for (; i < this.kinds.length; i++) if (this.kinds[i] === 2 /* Content */) return i;
+        return -1;
+      }
+      /** After the end of a line: the offset after its newline, or the end of the text. */
+      afterLine(i) {
+        return Math.min(this.ends[i] + 1, this.src.length);
+      }
+      /**
+       * Comment lines between a collection's last line and the next content line `j` (-1: the end of
+       * the document), when the collection at column `col` ends there. `yaml` hands such comments from
+       * the innermost collection outwards while all of them are indented less than the collection, and
+       * never keeps them in one at column 0; the collection that keeps them extends its range (its
+       * `range[2]`, so its parent's span) to their end. Returns that end, or undefined.
+       */
+      trailing(from, j, col) {
+        const to = j === -1 ? this.kinds.length : j;
+        from = Math.max(from, this.taken);
+        let last = -1;
+        let keep = false;
+        for (let k = from; k < to; k++) {
+          if (this.kinds[k] === 1 /* Comment */) {
+            last = k;
+            if (this.indents[k] >= col) keep = true;
+          } else if (this.ends[k] > this.starts[k]) throw GIVE_UP;
+        }
+        if (last === -1 || col === 0 || !keep) return void 0;
+        this.taken = to;
+        return j === -1 ? this.src.length : this.starts[j] + this.indents[j];
+      }
+      /** Are there comment lines in [from, to)? */
+      commentsIn(from, to) {
+        for (let k = from; k < to; k++) if (this.kinds[k] === 1 /* Comment */) return true;
+        return false;
+      }
+      isSeqEntry(at) {
+        const c = this.src.charCodeAt(at + 1);
+        return this.src.charCodeAt(at) === DASH && (c === SPACE || c === 10 || at + 1 >= this.src.length);
+      }
+      // ---- block nodes -------------------------------------------------------------------------------
+      /** The block collection whose first entry is on line `i` at column `col` (0-based). */
+      block(i, col) {
+        if (++this.depth > 100) throw GIVE_UP;
+        const at = this.starts[i] + col;
+        const r = this.isSeqEntry(at) ? this.seq(i, col) : this.map(i, col, at);
+        this.depth--;
+        return r;
+      }
+      /** A block map at column `col`; its first key starts at `at` on line `i`. */
+      map(i, col, at) {
+        const entries = [];
+        const seen = /* @__PURE__ */ new Set();
+        const start = at;
+        let end = at;
+        let line = i;
+        for (; ; ) {
+          const key = this.key(at, line);
+          if (!key) throw GIVE_UP;
+          if (seen.has(key.value)) throw GIVE_UP;
+          seen.add(key.value);
+          const v = this.value(key.after, line, col, true);
+          entries.push({ key: this.ctx.keyOf(key.value, [at, key.end]), value: v.node });
+          end = v.end;
+          const j = this.nextContent(v.next);
+          if (j === -1 || this.indents[j] < col) {
+            const node = { type: "map", entries, span: this.ctx.span(start, end) };
+            return { node, end: this.trailing(v.next, j, col) ?? end, next: v.next };
+          }
+          if (this.indents[j] > col) throw GIVE_UP;
+          line = j;
+          at = this.starts[j] + col;
+          if (this.isSeqEntry(at)) throw GIVE_UP;
+        }
+      }
+      /** A block sequence whose dashes are at column `col`, from line `i`. */
+      seq(i, col) {
+        const items = [];
+        const start = this.starts[i] + col;
+        let end = start;
+        let line = i;
+        for (; ; ) {
+          const dash = this.starts[line] + col;
+          let p = dash + 1;
+          while (p < this.ends[line] && this.src.charCodeAt(p) === SPACE) p++;
+          let v;
+          if (p < this.ends[line] && this.src.charCodeAt(p) !== HASH) {
+            if (this.isSeqEntry(p)) throw GIVE_UP;
+            const key = this.key(p, line);
+            if (key) {
+              if (++this.depth > 100) throw GIVE_UP;
+              v = this.map(line, p - this.starts[line], p);
+              this.depth--;
+            } else v = this.value(p, line, col, false);
+          } else v = this.value(dash + 1, line, col, false);
+          items.push(v.node);
+          end = v.end;
+          const j = this.nextContent(v.next);
+          if (j === -1 || this.indents[j] < col || !this.isSeqEntry(this.starts[j] + col)) {
+            if (j !== -1 && this.indents[j] > col) throw GIVE_UP;
+            const node = { type: "seq", items, span: this.ctx.span(start, end) };
+            return { node, end: this.trailing(v.next, j, col) ?? end, next: v.next };
+          }
+          line = j;
+        }
+      }
+      /**
+       * The value that starts after a key's `:` (or a sequence entry's `-`) at `p` on line `line`, in a
+       * collection at column `col`. `inMap`: a map value (a sequence at the key's own column is its value).
+       */
+      value(p, line, col, inMap) {
+        const src = this.src;
+        const eol = this.ends[line];
+        while (p < eol && src.charCodeAt(p) === SPACE) p++;
+        if (p >= eol || src.charCodeAt(p) === HASH) {
+          const j = this.nextContent(line + 1);
+          if (j !== -1 && (this.indents[j] > col || inMap && this.indents[j] === col && this.isSeqEntry(this.starts[j] + col))) {
+            const inner = this.block(j, this.indents[j]);
+            return inner;
+          }
+          if (p < eol || this.commentsIn(line + 1, j === -1 ? this.kinds.length : j)) throw GIVE_UP;
+          const node2 = this.ctx.scalarOf(null, [p, p], import_yaml2.Scalar.PLAIN, void 0);
+          return { node: node2, end: p, next: line + 1 };
+        }
+        const c = src.charCodeAt(p);
+        let node;
+        let after;
+        switch (c) {
+          case 124:
+          // |
+          case 62:
+            return this.blockScalar(p, line, col);
+          case 34:
+          // "
+          case 39: {
+            const q = this.quoted(p, eol);
+            node = this.ctx.scalarOf(q.value, [p, q.end], c === 34 ? import_yaml2.Scalar.QUOTE_DOUBLE : import_yaml2.Scalar.QUOTE_SINGLE, void 0);
+            after = q.end;
+            break;
+          }
+          case 123:
+          // {
+          case 91: {
+            const f = this.flow(p, eol, 0);
+            node = f.node;
+            after = f.end;
+            break;
+          }
+          default: {
+            const end = this.plainEnd(p, eol);
+            const text = src.slice(p, end);
+            node = this.ctx.scalarOf(resolvePlain(text, false), [p, end], import_yaml2.Scalar.PLAIN, void 0);
+            after = end;
+          }
+        }
+        this.lineRest(after, eol);
+        for (let k = line + 1; k < this.kinds.length; k++) {
+          if (this.kinds[k] === 0 /* Blank */) continue;
+          if (this.indents[k] > col) throw GIVE_UP;
+          break;
+        }
+        return { node, end: this.afterLine(line), next: line + 1 };
+      }
+      /** Only spaces and a comment may follow a value on its line. */
+      lineRest(p, eol) {
+        const src = this.src;
+        if (p < eol && src.charCodeAt(p) !== SPACE) throw GIVE_UP;
+        while (p < eol && src.charCodeAt(p) === SPACE) p++;
+        if (p < eol && src.charCodeAt(p) !== HASH) throw GIVE_UP;
+      }
+      /**
+       * A key at `p` on line `line`: its resolved value, its end and the offset after its `:`, or
+       * undefined when the line holds no `key:` there.
+       */
+      key(p, line) {
+        const src = this.src;
+        const eol = this.ends[line];
+        const c = src.charCodeAt(p);
+        if (c === 34 || c === 39) {
+          const q = this.quoted(p, eol);
+          let k = q.end;
+          while (k < eol && src.charCodeAt(k) === SPACE) k++;
+          if (src.charCodeAt(k) !== COLON || !(k + 1 >= eol || src.charCodeAt(k + 1) === SPACE)) return void 0;
+          if (q.end - p > 1024) throw GIVE_UP;
+          return { value: q.value, end: q.end, after: k + 1 };
+        }
+        if (!this.plainStart(p, eol)) return void 0;
+        for (let k = p; k < eol; k++) {
+          const ch = src.charCodeAt(k);
+          if (ch === COLON && (k + 1 >= eol || src.charCodeAt(k + 1) === SPACE)) {
+            let e = k;
+            while (src.charCodeAt(e - 1) === SPACE) e--;
+            if (e - p > 1024) throw GIVE_UP;
+            const text = src.slice(p, e);
+            if (text === "<<") throw GIVE_UP;
+            return { value: resolvePlain(text, true), end: e, after: k + 1 };
+          }
+          if (ch === HASH && src.charCodeAt(k - 1) === SPACE) return void 0;
+        }
+        return void 0;
+      }
+      /** Can a plain scalar start at `p`? Indicators that cannot start one, or that this reader leaves to yaml, say no. */
+      plainStart(p, eol) {
+        const c = this.src[p];
+        if ("[]{},#&*!|>'\"%@`?:".includes(c)) return false;
+        if (c === "-") return p + 1 < eol && this.src.charCodeAt(p + 1) !== SPACE;
+        return true;
+      }
+      /** The end of a block plain scalar starting at `p` (trailing spaces excluded). */
+      plainEnd(p, eol) {
+        const src = this.src;
+        if (!this.plainStart(p, eol)) throw GIVE_UP;
+        let end = eol;
+        for (let k = p; k < eol; k++) {
+          const ch = src.charCodeAt(k);
+          if (ch === COLON && (k + 1 >= eol || src.charCodeAt(k + 1) === SPACE)) throw GIVE_UP;
+          if (ch === HASH && src.charCodeAt(k - 1) === SPACE) {
+            end = k;
+            break;
+          }
+        }
+        while (end > p && src.charCodeAt(end - 1) === SPACE) end--;
+        return end;
+      }
+      /** A one-line quoted scalar at `p`: its value and the offset after its closing quote. */
+      quoted(p, eol) {
+        const src = this.src;
+        const q = src[p];
+        if (q === '"') {
+          const close = src.indexOf('"', p + 1);
+          if (close === -1 || close >= eol) throw GIVE_UP;
+          const value2 = src.slice(p + 1, close);
+          if (value2.includes("\\")) throw GIVE_UP;
+          return { value: value2, end: close + 1 };
+        }
+        let value = "";
+        let k = p + 1;
+        for (; ; ) {
+          const close = src.indexOf("'", k);
+          if (close === -1 || close >= eol) throw GIVE_UP;
+          value += src.slice(k, close);
+          if (src[close + 1] === "'") {
+            value += "'";
+            k = close + 2;
+            continue;
+          }
+          return { value, end: close + 1 };
+        }
+      }
+      /** A literal (`|`) or folded (`>`) block scalar whose header is at `p` on line `line`. */
+      blockScalar(p, line, col) {
+        const src = this.src;
+        const eol = this.ends[line];
+        const folded = src[p] === ">";
+        let h = p + 1;
+        let chomp = "clip";
+        if (src[h] === "-") {
+          chomp = "strip";
+          h++;
+        } else if (src[h] === "+") throw GIVE_UP;
+        this.lineRest(h, eol);
+        let first = -1;
+        for (let k = line + 1; k < this.kinds.length; k++) {
+          if (this.ends[k] === this.starts[k] + this.indents[k]) continue;
+          first = k;
+          break;
+        }
+        if (first === -1 || this.indents[first] <= col) throw GIVE_UP;
+        const indent2 = this.indents[first];
+        for (let k = line + 1; k < first; k++) if (this.ends[k] - this.starts[k] > indent2) throw GIVE_UP;
+        let last = first;
+        for (let k = first + 1; k < this.kinds.length; k++) {
+          const blank = this.ends[k] === this.starts[k] + this.indents[k];
+          if (blank) {
+            if (this.ends[k] - this.starts[k] > indent2) throw GIVE_UP;
+            continue;
+          }
+          if (this.indents[k] < indent2) break;
+          last = k;
+        }
+        const lines = [];
+        for (let k = line + 1; k <= last; k++) {
+          const text = this.ends[k] - this.starts[k] <= indent2 ? "" : src.slice(this.starts[k] + indent2, this.ends[k]);
+          if (folded && text.charCodeAt(0) === SPACE) throw GIVE_UP;
+          lines.push(text);
+        }
+        let value;
+        if (folded) {
+          value = "";
+          let pendingBreaks = 0;
+          let started = false;
+          for (const text of lines) {
+            if (text === "") {
+              pendingBreaks++;
+              continue;
+            }
+            if (started) value += pendingBreaks > 0 ? "\n".repeat(pendingBreaks) : " ";
+            else if (pendingBreaks > 0) value += "\n".repeat(pendingBreaks);
+            value += text;
+            started = true;
+            pendingBreaks = 0;
+          }
+        } else value = lines.join("\n");
+        if (chomp === "clip") value += "\n";
+        const end = this.afterLine(last);
+        const node = this.ctx.scalarOf(value, [p, end], folded ? import_yaml2.Scalar.BLOCK_FOLDED : import_yaml2.Scalar.BLOCK_LITERAL, void 0);
+        const j = this.nextContent(last + 1);
+        if (j !== -1 && this.indents[j] > col) throw GIVE_UP;
+        return { node, end, next: last + 1 };
+      }
+      // ---- flow collections (on one line) --------------------------------------------------------------
+      flow(p, eol, depth) {
+        if (depth > 50) throw GIVE_UP;
+        const src = this.src;
+        const open = src[p];
+        const close = open === "{" ? "}" : "]";
+        const entries = [];
+        const items = [];
+        const seen = /* @__PURE__ */ new Set();
+        let k = p + 1;
+        const skip = () => {
+          while (k < eol && src.charCodeAt(k) === SPACE) k++;
+          if (k >= eol) throw GIVE_UP;
+        };
+        skip();
+        if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+        for (; ; ) {
+          skip();
+          if (open === "{") {
+            const keyStart = k;
+            let key;
+            let keyEnd;
+            if (src[k] === '"' || src[k] === "'") {
+              const q = this.quoted(k, eol);
+              key = q.value;
+              keyEnd = k = q.end;
+            } else {
+              keyEnd = k = this.flowPlainEnd(k, eol);
+              const text = src.slice(keyStart, keyEnd);
+              if (text === "<<") throw GIVE_UP;
+              key = resolvePlain(text, true);
+            }
+            if (src.charCodeAt(k) !== COLON || src.charCodeAt(k + 1) !== SPACE) throw GIVE_UP;
+            if (seen.has(key)) throw GIVE_UP;
+            seen.add(key);
+            k += 2;
+            skip();
+            const v = this.flowValue(k, eol, depth);
+            k = v.end;
+            entries.push({ key: this.ctx.keyOf(key, [keyStart, keyEnd]), value: v.node });
+          } else {
+            const v = this.flowValue(k, eol, depth);
+            k = v.end;
+            if (src.charCodeAt(k) === COLON) throw GIVE_UP;
+            items.push(v.node);
+          }
+          skip();
+          if (src[k] === ",") {
+            k++;
+            skip();
+            if (src[k] === close) throw GIVE_UP;
+            continue;
+          }
+          if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+          throw GIVE_UP;
+        }
+      }
+      collection(open, entries, items, start, end) {
+        const span = this.ctx.span(start, end);
+        return open === "{" ? { type: "map", entries, span } : { type: "seq", items, span };
+      }
+      flowValue(k, eol, depth) {
+        const src = this.src;
+        const c = src[k];
+        if (c === "{" || c === "[") return this.flow(k, eol, depth + 1);
+        if (c === '"' || c === "'") {
+          const q = this.quoted(k, eol);
+          return { node: this.ctx.scalarOf(q.value, [k, q.end], c === '"' ? import_yaml2.Scalar.QUOTE_DOUBLE : import_yaml2.Scalar.QUOTE_SINGLE, void 0), end: q.end };
+        }
+        const end = this.flowPlainEnd(k, eol);
+        return { node: this.ctx.scalarOf(resolvePlain(src.slice(k, end), false), [k, end], import_yaml2.Scalar.PLAIN, void 0), end };
+      }
+      /** The end of a plain scalar in a flow collection (before `,`, `]`, `}`, `: ` or spaces). */
+      flowPlainEnd(p, eol) {
+        const src = this.src;
+        if (!this.plainStart(p, eol)) throw GIVE_UP;
+        let k = p;
+        for (; k < eol; k++) {
+          const ch = src[k];
+          if (ch === "," || ch === "]" || ch === "}" || ch === "[" || ch === "{") break;
+          if (ch === ":") {
+            const n = src[k + 1];
+            if (n === " ") break;
+            if (n === void 0 || k + 1 >= eol || ",[]{}".includes(n)) throw GIVE_UP;
+          }
+          if (ch === "#" && src[k - 1] === " ") throw GIVE_UP;
+        }
+        if (src[k] === "[" || src[k] === "{") throw GIVE_UP;
+        let end = k;
+        while (end > p && src.charCodeAt(end - 1) === SPACE) end--;
+        if (end === p) throw GIVE_UP;
+        return end;
+      }
+    };
+  }
+});
+
 // src/load/yaml.ts
 function parseYaml(text, file, want, opts = {}) {
   const docs = [];
@@ -17281,7 +17768,7 @@ function parseYaml(text, file, want, opts = {}) {
     const chunk = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     const chunkLines = countNewlines(chunk);
     if (!want || want(chunk)) {
-      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false);
+      parseChunk(chunk, file, lineOffset, docIndex, docs, problems, opts.blankInert !== false, opts.blockReader !== false);
       const source = sourceOf(chunk, lineOffset + 1);
       if (source) rendered.push({ file, line: lineOffset + 1, endLine: lineOffset + chunkLines + (chunk.endsWith("\n") ? 0 : 1), source });
     }
@@ -17380,10 +17867,10 @@ function blankInertData(chunk) {
   }
   return changed ? { text: lines.join("\n"), omitted } : void 0;
 }
-function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank) {
+function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank, direct) {
   const blanked = blank ? blankInertData(chunk) : void 0;
   if (blanked) chunk = blanked.text;
-  const lc = new import_yaml2.LineCounter();
+  const lc = new import_yaml3.LineCounter();
   const deep = tooDeep(chunk);
   if (deep !== -1) {
     lc.addNewLine(0);
@@ -17391,7 +17878,17 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank) {
     problems.push({ message: "document is nested too deeply", code: "TOO_DEEP", span: new Converter2(chunk, file, lc, lineOffset).span(deep, deep + 1) });
     return;
   }
-  const parsed = (0, import_yaml2.parseAllDocuments)(chunk, { lineCounter: lc, version: "1.1", prettyErrors: false, uniqueKeys: true });
+  if (direct) {
+    const lines = new import_yaml3.LineCounter();
+    lines.addNewLine(0);
+    for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+    const node = readBlockYaml(chunk, new Converter2(chunk, file, lines, lineOffset, blanked?.omitted));
+    if (node) {
+      out.push({ node, index: docIndex });
+      return;
+    }
+  }
+  const parsed = (0, import_yaml3.parseAllDocuments)(chunk, { lineCounter: lc, version: "1.1", prettyErrors: false, uniqueKeys: true });
   const ctx = new Converter2(chunk, file, lc, lineOffset, blanked?.omitted);
   const list = Array.isArray(parsed) ? parsed : [];
   for (const doc of list) {
@@ -17435,15 +17932,16 @@ function mergeInto(entries, source) {
     for (const e of m3.entries) if (!entries.some((x) => x.key.value === e.key.value)) entries.push(e);
   }
 }
-var import_yaml2, DOC_MARKER, MAX_ALIAS_EXPANSIONS, MAX_FLOW_DEPTH, AWS_WORDS, CONFIG_MAP, DATA_KEY, HEADER, BLOCK_ENTRY, Converter2;
+var import_yaml3, DOC_MARKER, MAX_ALIAS_EXPANSIONS, MAX_FLOW_DEPTH, AWS_WORDS, CONFIG_MAP, DATA_KEY, HEADER, BLOCK_ENTRY, Converter2;
 var init_yaml = __esm({
   "src/load/yaml.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
     init_span();
     init_posmap();
     init_helm_source();
     init_template();
+    init_yaml_block();
     DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
     MAX_ALIAS_EXPANSIONS = 1e4;
     MAX_FLOW_DEPTH = 1e3;
@@ -17468,9 +17966,33 @@ var init_yaml = __esm({
       aliasBudget = MAX_ALIAS_EXPANSIONS;
       span(start, end) {
         while (end > start + 1 && (this.src[end - 1] === "\n" || this.src[end - 1] === "\r")) end--;
-        const a = this.lc.linePos(start);
-        const b = this.lc.linePos(end);
-        return { file: this.file, line: a.line + this.lineOffset, column: a.col, endLine: b.line + this.lineOffset, endColumn: b.col };
+        const line = this.lineOf(start);
+        const column = this.col;
+        const endLine = this.lineOf(end);
+        return { file: this.file, line: line + this.lineOffset, column, endLine: endLine + this.lineOffset, endColumn: this.col };
+      }
+      /** Column of the last `lineOf` (1-based). */
+      col = 0;
+      /** LineCounter.linePos without its result object: the line, with the column left in `col`. */
+      lineOf(offset) {
+        const starts = this.lc.lineStarts;
+        let low = 0;
+        let high = starts.length;
+        while (low < high) {
+          const mid = low + high >> 1;
+          if (starts[mid] < offset) low = mid + 1;
+          else high = mid;
+        }
+        if (starts[low] === offset) {
+          this.col = 1;
+          return low + 1;
+        }
+        if (low === 0) {
+          this.col = offset;
+          return 0;
+        }
+        this.col = offset - starts[low - 1] + 1;
+        return low;
       }
       nodeSpan(n) {
         const r = n.range ?? [0, 0, 0];
@@ -17478,19 +18000,19 @@ var init_yaml = __esm({
       }
       convert(doc, n, depth = 0) {
         if (n === null || n === void 0 || depth > 200) return void 0;
-        if ((0, import_yaml2.isAlias)(n)) {
+        if ((0, import_yaml3.isAlias)(n)) {
           if (--this.aliasBudget < 0) return { type: "scalar", value: null, span: this.nodeSpan(n), unknown: true };
           const target = n.resolve(doc);
           return target ? this.convert(doc, target, depth + 1) : void 0;
         }
         const tag = n.tag && !n.tag.startsWith("tag:yaml.org,2002:") ? n.tag : void 0;
-        if ((0, import_yaml2.isScalar)(n)) return this.scalar(n, tag);
+        if ((0, import_yaml3.isScalar)(n)) return this.scalar(n, tag);
         const action = this.templateAction(n);
         if (action) return action;
-        if ((0, import_yaml2.isMap)(n)) {
+        if ((0, import_yaml3.isMap)(n)) {
           const entries = [];
           for (const item of n.items) {
-            if (!(0, import_yaml2.isPair)(item)) continue;
+            if (!(0, import_yaml3.isPair)(item)) continue;
             const keyNode = item.key;
             const valueNode = this.convert(doc, item.value, depth + 1);
             const key = this.keyScalar(doc, keyNode);
@@ -17502,7 +18024,7 @@ var init_yaml = __esm({
           }
           return { type: "map", entries, span: this.nodeSpan(n), ...tag ? { tag } : {} };
         }
-        if ((0, import_yaml2.isSeq)(n)) {
+        if ((0, import_yaml3.isSeq)(n)) {
           const items = [];
           for (const item of n.items) {
             const c = this.convert(doc, item, depth + 1);
@@ -17517,7 +18039,7 @@ var init_yaml = __esm({
        * map): an unknown scalar holding the action's text.
        */
       templateAction(n) {
-        if (!(0, import_yaml2.isMap)(n) || !n.flow || !n.range) return void 0;
+        if (!(0, import_yaml3.isMap)(n) || !n.flow || !n.range) return void 0;
         const [a, b] = n.range;
         if (this.src.startsWith("{{", a) && this.src.slice(Math.max(a, b - 2), b) === "}}") return { type: "scalar", value: this.src.slice(a, b), span: this.span(a, b), unknown: true };
         return void 0;
@@ -17525,33 +18047,39 @@ var init_yaml = __esm({
       keyScalar(doc, k) {
         const action = k ? this.templateAction(k) : void 0;
         if (action) return action;
-        if (k && (0, import_yaml2.isScalar)(k)) {
-          const v = k.value;
-          return { type: "scalar", value: v === null || v === void 0 ? null : typeof v === "object" ? String(v) : typeof v === "string" ? own(v) : v, span: this.nodeSpan(k) };
-        }
+        if (k && (0, import_yaml3.isScalar)(k)) return this.keyOf(k.value, k.range ?? [0, 0, 0]);
         const span = k ? this.nodeSpan(k) : this.span(0, 0);
         return { type: "scalar", value: k ? String(k) : null, span };
       }
+      /** A key scalar, from its resolved value and range. */
+      keyOf(v, range3) {
+        return { type: "scalar", value: v === null || v === void 0 ? null : typeof v === "object" ? String(v) : typeof v === "string" ? own(v) : v, span: this.span(range3[0], range3[1]) };
+      }
       scalar(n, tag) {
-        if (this.omitted && n.range && this.omitted.has(n.range[0])) return { type: "scalar", value: "", span: this.nodeSpan(n), unknown: true };
-        const raw = n.value;
+        return this.scalarOf(n.value, n.range ?? [0, 0, 0], n.type, tag);
+      }
+      /** A value scalar, from its resolved value, range and YAML scalar type (`Scalar.BLOCK_LITERAL`...). */
+      scalarOf(raw, range3, type, tag) {
+        if (this.omitted && this.omitted.has(range3[0])) return { type: "scalar", value: "", span: this.span(range3[0], range3[1]), unknown: true };
         let value;
         if (raw === null || raw === void 0) value = null;
         else if (typeof raw === "string") value = own(raw);
         else if (typeof raw === "number" || typeof raw === "boolean") value = raw;
         else if (typeof raw === "bigint") value = Number(raw);
         else value = String(raw);
-        const span = this.nodeSpan(n);
+        const span = this.span(range3[0], range3[1]);
         const unknown = typeof value === "string" && looksTemplated(value);
-        const inner = typeof value === "string" ? this.innerMap(n, value, span) : void 0;
-        return { type: "scalar", value, span, ...tag ? { tag } : {}, ...unknown ? { unknown } : {}, ...inner ? { inner } : {} };
+        const inner = typeof value === "string" ? this.innerMap(range3, type, value, span) : void 0;
+        const node = { type: "scalar", value, span };
+        if (tag) node.tag = tag;
+        if (unknown) node.unknown = unknown;
+        if (inner) node.inner = inner;
+        return node;
       }
       /** Position mapping for literal block scalars and single-line plain/quoted strings. */
-      innerMap(n, value, whole) {
-        const r = n.range;
-        if (!r) return void 0;
+      innerMap(r, type, value, whole) {
         const fallback = posFixed(whole, value.length);
-        if (n.type === import_yaml2.Scalar.BLOCK_LITERAL) {
+        if (type === import_yaml3.Scalar.BLOCK_LITERAL) {
           const headerEnd = this.src.indexOf("\n", r[0]);
           if (headerEnd === -1) return fallback;
           let indent2 = 0;
@@ -17580,7 +18108,7 @@ var init_yaml = __esm({
           return posMap(whole.file, value.length, runs, whole);
         }
         if (whole.line !== whole.endLine) return fallback;
-        const quote = n.type === import_yaml2.Scalar.QUOTE_DOUBLE || n.type === import_yaml2.Scalar.QUOTE_SINGLE ? 1 : 0;
+        const quote = type === import_yaml3.Scalar.QUOTE_DOUBLE || type === import_yaml3.Scalar.QUOTE_SINGLE ? 1 : 0;
         const rawLen = whole.endColumn - whole.column - 2 * quote;
         if (rawLen !== value.length) return fallback;
         if (value.length > 0) return void 0;
@@ -18019,7 +18547,7 @@ function scanComments(text, file) {
   };
   const comments = [];
   let off = 0;
-  for (const tok of new import_yaml4.Lexer().lex(text)) {
+  for (const tok of new import_yaml5.Lexer().lex(text)) {
     if (SYNTHETIC.has(tok)) continue;
     if (tok.startsWith("#") && tok.includes(MARKER)) comments.push({ off, text: tok });
     off += tok.length;
@@ -18060,11 +18588,11 @@ function nextCodeLine(text, lineStarts, from) {
   }
   return -1;
 }
-var import_yaml4, MARKER, DIRECTIVE, SYNTHETIC;
+var import_yaml5, MARKER, DIRECTIVE, SYNTHETIC;
 var init_comments = __esm({
   "src/suppress/comments.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     MARKER = "irsa-lint-disable";
     DIRECTIVE = /^#\s*irsa-lint-(disable-next-line|disable-line|disable)(?=\s|$)(.*)$/;
     SYNTHETIC = /* @__PURE__ */ new Set(["", "", ""]);
