@@ -57,6 +57,8 @@ const MAY_RESOLVE = /^(?:$|[-+.0-9~<YyNnTtFfOo])/;
 /** A plain scalar's value, as `yaml` resolves it (`findScalarTagByTest`). */
 function resolvePlain(text: string, atKey: boolean): unknown {
   if (!MAY_RESOLVE.test(text)) return text;
+  // Words: only booleans and null (at most five letters: `false`, `FALSE`) start with a letter.
+  if (text.length > 5 && text.charCodeAt(0) > 64) return text;
   const s = yaml11();
   const tag = s.tags.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test!.test(text)) ?? s.str;
   if (tag.default === 'key') throw GIVE_UP; // the merge key
@@ -101,11 +103,18 @@ export function readBlockYaml(src: string, ctx: NodeMaker): PNode | undefined {
   }
 }
 
+const MAX_SHARED_LINES = 1 << 16;
+
+/** Line tables, shared by every reader of this thread (a reader runs to its end before the next). */
+let table = { starts: new Int32Array(1024), ends: new Int32Array(1024), indents: new Int32Array(1024), kinds: new Uint8Array(1024) };
+
 class BlockReader {
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly indents: number[] = [];
-  private readonly kinds: Kind[] = [];
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly indents: Int32Array;
+  private readonly kinds: Uint8Array;
+  /** The number of lines. */
+  private readonly count: number;
   private depth = 0;
   /** Comment lines before this one are kept by a collection (see `trailing`). */
   private taken = 0;
@@ -114,16 +123,30 @@ class BlockReader {
     private readonly src: string,
     private readonly ctx: NodeMaker,
   ) {
-    for (let start = 0; start <= src.length; ) {
+    let lines = 1;
+    for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) lines++;
+    let t = table;
+    if (lines > t.kinds.length) {
+      const n = Math.max(lines, t.kinds.length * 2);
+      t = { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
+      // Kept for the next documents unless it is huge (memory stays bounded after a hostile file).
+      if (n <= MAX_SHARED_LINES) table = t;
+    }
+    const { starts, ends, indents, kinds } = t;
+    this.starts = starts;
+    this.ends = ends;
+    this.indents = indents;
+    this.kinds = kinds;
+    this.count = lines;
+    for (let line = 0, start = 0; line < lines; line++) {
       let end = src.indexOf('\n', start);
       if (end === -1) end = src.length;
       let i = start;
       while (i < end && src.charCodeAt(i) === SPACE) i++;
-      this.starts.push(start);
-      this.ends.push(end);
-      this.indents.push(i - start);
-      this.kinds.push(i === end ? Kind.Blank : src.charCodeAt(i) === HASH ? Kind.Comment : Kind.Content);
-      if (end === src.length) break;
+      starts[line] = start;
+      ends[line] = end;
+      indents[line] = i - start;
+      kinds[line] = i === end ? Kind.Blank : src.charCodeAt(i) === HASH ? Kind.Comment : Kind.Content;
       start = end + 1;
     }
   }
@@ -147,7 +170,7 @@ class BlockReader {
 
   /** The first content line at or after `i` (-1: none). */
   private nextContent(i: number): number {
-    for (; i < this.kinds.length; i++) if (this.kinds[i] === Kind.Content) return i;
+    for (; i < this.count; i++) if (this.kinds[i] === Kind.Content) return i;
     return -1;
   }
 
@@ -164,7 +187,7 @@ class BlockReader {
    * `range[2]`, so its parent's span) to their end. Returns that end, or undefined.
    */
   private trailing(from: number, j: number, col: number): number | undefined {
-    const to = j === -1 ? this.kinds.length : j;
+    const to = j === -1 ? this.count : j;
     from = Math.max(from, this.taken);
     let last = -1;
     let keep = false;
@@ -205,15 +228,21 @@ class BlockReader {
   /** A block map at column `col`; its first key starts at `at` on line `i`. */
   private map(i: number, col: number, at: number): Parsed {
     const entries: PEntry[] = [];
-    const seen = new Set<unknown>();
+    let seen: Set<unknown> | undefined;
     const start = at;
     let end = at;
     let line = i;
     for (;;) {
       const key = this.key(at, line);
       if (!key) throw GIVE_UP;
-      if (seen.has(key.value)) throw GIVE_UP; // yaml reports the duplicate
-      seen.add(key.value);
+      // yaml reports a duplicate key (a linear scan for small maps: most are).
+      if (entries.length < 16) {
+        for (const e of entries) if (e.key.value === key.value) throw GIVE_UP;
+      } else {
+        seen ??= new Set(entries.map((e) => e.key.value));
+        if (seen.has(key.value)) throw GIVE_UP;
+        seen.add(key.value);
+      }
       const v = this.value(key.after, line, col, true);
       entries.push({ key: this.ctx.keyOf(key.value, [at, key.end]), value: v.node });
       end = v.end;
@@ -277,7 +306,7 @@ class BlockReader {
         return inner;
       }
       // An empty value: where yaml ends it depends on the comments around it, left to yaml.
-      if (p < eol || this.commentsIn(line + 1, j === -1 ? this.kinds.length : j)) throw GIVE_UP;
+      if (p < eol || this.commentsIn(line + 1, j === -1 ? this.count : j)) throw GIVE_UP;
       const node = this.ctx.scalarOf(null, [p, p], Scalar.PLAIN, undefined);
       return { node, end: p, next: line + 1 };
     }
@@ -314,7 +343,7 @@ class BlockReader {
     this.lineRest(after, eol);
     // A more indented line that follows may continue a plain scalar, and a comment line there ends
     // up in the range of the scalar before it: left to yaml.
-    for (let k = line + 1; k < this.kinds.length; k++) {
+    for (let k = line + 1; k < this.count; k++) {
       if (this.kinds[k] === Kind.Blank) continue;
       if (this.indents[k] > col) throw GIVE_UP;
       break;
@@ -427,7 +456,7 @@ class BlockReader {
     this.lineRest(h, eol);
     // The body: the first line with content sets the indentation.
     let first = -1;
-    for (let k = line + 1; k < this.kinds.length; k++) {
+    for (let k = line + 1; k < this.count; k++) {
       if (this.ends[k] === this.starts[k] + this.indents[k]) continue; // empty or spaces only
       first = k;
       break;
@@ -436,7 +465,7 @@ class BlockReader {
     const indent = this.indents[first];
     for (let k = line + 1; k < first; k++) if (this.ends[k] - this.starts[k] > indent) throw GIVE_UP;
     let last = first;
-    for (let k = first + 1; k < this.kinds.length; k++) {
+    for (let k = first + 1; k < this.count; k++) {
       const blank = this.ends[k] === this.starts[k] + this.indents[k];
       if (blank) {
         if (this.ends[k] - this.starts[k] > indent) throw GIVE_UP; // spaces that belong to the value
@@ -482,25 +511,20 @@ class BlockReader {
   private flow(p: number, eol: number, depth: number): { node: PNode; end: number } {
     if (depth > 50) throw GIVE_UP;
     const src = this.src;
-    const open = src[p];
-    const close = open === '{' ? '}' : ']';
+    const isMap = src.charCodeAt(p) === 123;
+    const close = isMap ? 125 : 93; // } ]
     const entries: PEntry[] = [];
     const items: PNode[] = [];
-    const seen = new Set<unknown>();
-    let k = p + 1;
-    const skip = (): void => {
-      while (k < eol && src.charCodeAt(k) === SPACE) k++;
-      if (k >= eol) throw GIVE_UP; // continues on the next line
-    };
-    skip();
-    if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+    let k = this.spaces(p + 1, eol);
+    if (src.charCodeAt(k) === close) return { node: this.collection(isMap, entries, items, p, k + 1), end: k + 1 };
     for (;;) {
-      skip();
-      if (open === '{') {
+      k = this.spaces(k, eol);
+      if (isMap) {
         const keyStart = k;
         let key: unknown;
         let keyEnd: number;
-        if (src[k] === '"' || src[k] === "'") {
+        const c = src.charCodeAt(k);
+        if (c === 34 || c === 39) {
           const q = this.quoted(k, eol);
           key = q.value;
           keyEnd = k = q.end;
@@ -511,10 +535,8 @@ class BlockReader {
           key = resolvePlain(text, true);
         }
         if (src.charCodeAt(k) !== COLON || src.charCodeAt(k + 1) !== SPACE) throw GIVE_UP;
-        if (seen.has(key)) throw GIVE_UP;
-        seen.add(key);
-        k += 2;
-        skip();
+        for (const e of entries) if (e.key.value === key) throw GIVE_UP; // yaml reports the duplicate
+        k = this.spaces(k + 2, eol);
         const v = this.flowValue(k, eol, depth);
         k = v.end;
         entries.push({ key: this.ctx.keyOf(key, [keyStart, keyEnd]), value: v.node });
@@ -524,21 +546,29 @@ class BlockReader {
         if (src.charCodeAt(k) === COLON) throw GIVE_UP; // a pair in a sequence
         items.push(v.node);
       }
-      skip();
-      if (src[k] === ',') {
-        k++;
-        skip();
-        if (src[k] === close) throw GIVE_UP; // a trailing comma
+      k = this.spaces(k, eol);
+      const c = src.charCodeAt(k);
+      if (c === 44) {
+        // ,
+        k = this.spaces(k + 1, eol);
+        if (src.charCodeAt(k) === close) throw GIVE_UP; // a trailing comma
         continue;
       }
-      if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+      if (c === close) return { node: this.collection(isMap, entries, items, p, k + 1), end: k + 1 };
       throw GIVE_UP;
     }
   }
 
-  private collection(open: string, entries: PEntry[], items: PNode[], start: number, end: number): PNode {
+  /** The first offset from `k` that is not a space; the flow collection must go on on this line. */
+  private spaces(k: number, eol: number): number {
+    while (k < eol && this.src.charCodeAt(k) === SPACE) k++;
+    if (k >= eol) throw GIVE_UP; // continues on the next line
+    return k;
+  }
+
+  private collection(isMap: boolean, entries: PEntry[], items: PNode[], start: number, end: number): PNode {
     const span = this.ctx.span(start, end);
-    return open === '{' ? { type: 'map', entries, span } : { type: 'seq', items, span };
+    return isMap ? { type: 'map', entries, span } : { type: 'seq', items, span };
   }
 
   private flowValue(k: number, eol: number, depth: number): { node: PNode; end: number } {

@@ -194,14 +194,8 @@ export function blankInertData(chunk: string): { text: string; omitted: Set<numb
 function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: number, out: YamlDoc[], problems: ParseProblem[], blank: boolean, direct: boolean): void {
   const blanked = blank ? blankInertData(chunk) : undefined;
   if (blanked) chunk = blanked.text;
-  const lc = new LineCounter();
-  const deep = tooDeep(chunk);
-  if (deep !== -1) {
-    lc.addNewLine(0);
-    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
-    problems.push({ message: 'document is nested too deeply', code: 'TOO_DEEP', span: new Converter(chunk, file, lc, lineOffset).span(deep, deep + 1) });
-    return;
-  }
+  // The direct reader bounds its own nesting (and gives deep documents back): the depth scan
+  // is for the yaml path.
   if (direct) {
     const lines = new LineCounter();
     lines.addNewLine(0);
@@ -211,6 +205,14 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
       out.push({ node, index: docIndex });
       return;
     }
+  }
+  const lc = new LineCounter();
+  const deep = tooDeep(chunk);
+  if (deep !== -1) {
+    lc.addNewLine(0);
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    problems.push({ message: 'document is nested too deeply', code: 'TOO_DEEP', span: new Converter(chunk, file, lc, lineOffset).span(deep, deep + 1) });
+    return;
   }
   const parsed = parseAllDocuments(chunk, { lineCounter: lc, version: '1.1', prettyErrors: false, uniqueKeys: true });
   const ctx = new Converter(chunk, file, lc, lineOffset, blanked?.omitted);
