@@ -48,7 +48,18 @@ export function runRules(rules: readonly Rule[], index: Index, opts: RunOptions 
       const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
       if (level === 'off') continue;
       const kinds = expandKinds(rule.meta.appliesTo);
-      for (const subject of index.ofKind(...kinds)) {
+      // One context per rule, reporting for the subject being checked.
+      let subject: Resource;
+      const ctx = {
+        index,
+        facts,
+        report(d: ReportDescriptor<string>) {
+          const f = createFinding(rule.meta, { ...d, severity: level as Severity, subject: subject.key }, opts.strictMessages);
+          findings.push(f);
+          unitFindings?.push(f);
+        },
+      };
+      for (subject of index.ofKind(...kinds) as Resource[]) {
         if (track) {
           const unit = track.unitOf(subject as Resource);
           if (track.only && !track.only.has(unit)) continue;
@@ -58,17 +69,8 @@ export function runRules(rules: readonly Rule[], index: Index, opts: RunOptions 
           if (!unitFindings) track.findings.set(unit, (unitFindings = []));
           index.observe(observer);
         }
-        const ctx = {
-          index,
-          facts,
-          report(d: ReportDescriptor<string>) {
-            const f = createFinding(rule.meta, { ...d, severity: level as Severity, subject: subject.key }, opts.strictMessages);
-            findings.push(f);
-            unitFindings?.push(f);
-          },
-        };
         try {
-          rule.check(subject as Resource, ctx as never);
+          rule.check(subject, ctx as never);
         } catch (e) {
           throw new RuleError(rule.meta.id, subject.key, e);
         } finally {

@@ -95,8 +95,18 @@ export function parseOperator(op: string): OperatorInfo {
  * every other character, `${...}` included, is literal. Works on code points, without regexes.
  */
 export function likeMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const p = Array.from(ignoreCase ? pattern.toLowerCase() : pattern);
-  const v = Array.from(ignoreCase ? value.toLowerCase() : value);
+  const a = ignoreCase ? pattern.toLowerCase() : pattern;
+  const b = ignoreCase ? value.toLowerCase() : value;
+  // Without wildcards, equal code points are equal strings; without surrogates, a string's
+  // UTF-16 units are its code points.
+  if (!a.includes('*') && !a.includes('?')) return a === b;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return wildcardMatch(a, b);
+  return wildcardMatch(Array.from(a), Array.from(b));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function wildcardMatch(p: ArrayLike<string>, v: ArrayLike<string>): boolean {
   let i = 0; // position in p
   let j = 0; // position in v
   let star = -1; // position in p of the last `*` seen

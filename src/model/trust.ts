@@ -23,8 +23,15 @@ export function isWebIdentityGrant(s: Statement): boolean {
   return s.effect?.value === 'Allow' && s.federated.some((f) => f.unknown || providerOfFederated(f.value) !== undefined) && grantsAction(s, WEB_IDENTITY_ACTION);
 }
 
-export function webIdentityStatements(doc: PolicyDocument | undefined): Statement[] {
-  return doc ? doc.statements.filter(isWebIdentityGrant) : [];
+const webIdentityOf = new WeakMap<PolicyDocument, readonly Statement[]>();
+const NO_STATEMENTS: readonly Statement[] = Object.freeze([]);
+
+/** The document's web identity grants (computed once per document: most rules ask for them). */
+export function webIdentityStatements(doc: PolicyDocument | undefined): readonly Statement[] {
+  if (!doc) return NO_STATEMENTS;
+  let list = webIdentityOf.get(doc);
+  if (!list) webIdentityOf.set(doc, (list = Object.freeze(doc.statements.filter(isWebIdentityGrant))));
+  return list;
 }
 
 /** Is this policy about OIDC web identity at all (so IRSA rules apply to it)? */
