@@ -199,9 +199,15 @@ function locBool(n: PNode | undefined): L<boolean> | undefined {
   return located(false, n.span, true);
 }
 
-function stringMap(n: PNode | undefined): Map<string, Annotation> {
+/**
+ * One empty map for every resource without annotations, labels or AWS profiles: the model is read,
+ * never written, and a map costs about 200 bytes.
+ */
+const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
+
+function stringMap(n: PNode | undefined): ReadonlyMap<string, Annotation> {
+  if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
   const out = new Map<string, Annotation>();
-  if (!isMap(n)) return out;
   for (const e of n.entries) {
     const key = loc(e.key);
     if (!key) continue;
@@ -449,7 +455,7 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: `k8s:${kind}` as const, entries, awsProfiles });
+  return Object.assign(base, { kind: `k8s:${kind}` as const, entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
 }
 
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {

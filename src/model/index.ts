@@ -14,6 +14,14 @@ export type Resource = ServiceAccount | Workload | SecretLike | CredentialsReque
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/** A cached value with the index keys its computation read (`Index.cached`). */
+class Recorded {
+  constructor(
+    readonly value: unknown,
+    readonly keys: readonly string[],
+  ) {}
+}
+
 /**
  * The keys a resource is indexed under, one per relation it answers (a key may repeat: a role that
  * lists one `sub` twice is listed twice). Every lookup of the index reads exactly one of these keys,
@@ -98,7 +106,7 @@ function groupedInOrder<T>(list: readonly T[], group: (t: T) => string): T[] {
 export class Index {
   /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
   private readonly table = new Map<string, Resource[]>();
-  private readonly memos = new Map<string, { readonly value: unknown; readonly keys: readonly string[] }>();
+  private readonly memos = new Map<string, unknown>();
   /** `ofKind` by its arguments: the keys it reads, and its answer. */
   private readonly kindLists = new Map<string, { readonly keys: readonly string[]; readonly list: readonly Resource[] }>();
   private observer?: KeyObserver;
@@ -176,13 +184,25 @@ export class Index {
    * the keys its computation read.
    */
   memo<T>(key: string, make: () => T): T {
-    const m = this.memos.get(key);
-    if (m) {
-      this.replay(m.keys);
-      return m.value as T;
+    return this.cached(this.memos, key, make);
+  }
+
+  /**
+   * `make()` once per key of `table`; each use reports the keys its computation read. A value
+   * computed while nobody observes (a run that does not track keys) is kept as it is, without
+   * its (empty) list of keys: caches of rules hold hundreds of thousands of them on big repositories.
+   */
+  cached<K, T>(table: Map<K, unknown>, key: K, make: () => T): T {
+    const hit = table.get(key);
+    if (hit !== undefined || table.has(key)) {
+      if (hit instanceof Recorded) {
+        this.replay(hit.keys);
+        return hit.value as T;
+      }
+      return hit as T;
     }
     const r = this.recording(make);
-    this.memos.set(key, r);
+    table.set(key, r.keys.length > 0 || r.value instanceof Recorded ? new Recorded(r.value, r.keys) : r.value);
     return r.value;
   }
 

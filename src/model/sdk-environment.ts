@@ -253,8 +253,8 @@ const UNSET: Presence = { state: 'unset' };
 const UNKNOWN_FILE: SharedFile = { state: 'unknown' };
 const ABSENT_FILE: SharedFile = { state: 'absent' };
 class ContainerView implements SdkEnvironment {
-  private readonly presence = new Map<string, { readonly value: Presence; readonly keys: readonly string[] }>();
-  private readonly cache = new Map<string, { readonly value: unknown; readonly keys: readonly string[] }>();
+  private readonly presence = new Map<string, unknown>();
+  private readonly cache = new Map<string, unknown>();
 
   constructor(
     readonly index: Index,
@@ -268,17 +268,11 @@ class ContainerView implements SdkEnvironment {
    * so that whichever check uses the view depends on what it was computed from.
    */
   private once<T>(key: string, f: () => T): T {
-    let r = this.cache.get(key);
-    if (r) this.index.replay(r.keys);
-    else this.cache.set(key, (r = this.index.recording(f)));
-    return r.value as T;
+    return this.index.cached(this.cache, key, f);
   }
 
   env(name: string): Presence {
-    let r = this.presence.get(name);
-    if (r) this.index.replay(r.keys);
-    else this.presence.set(name, (r = this.index.recording(() => envPresence(this.container, this.workload, this.index, name))));
-    return r.value;
+    return this.index.cached(this.presence, name, () => envPresence(this.container, this.workload, this.index, name));
   }
 
   get variables(): EffectiveEnvironment {
