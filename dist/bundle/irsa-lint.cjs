@@ -243,8 +243,13 @@ function parseOperator(op) {
   return info;
 }
 function likeMatch(pattern, value, ignoreCase = false) {
-  const p = Array.from(ignoreCase ? pattern.toLowerCase() : pattern);
-  const v = Array.from(ignoreCase ? value.toLowerCase() : value);
+  const a = ignoreCase ? pattern.toLowerCase() : pattern;
+  const b = ignoreCase ? value.toLowerCase() : value;
+  if (!a.includes("*") && !a.includes("?")) return a === b;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return wildcardMatch(a, b);
+  return wildcardMatch(Array.from(a), Array.from(b));
+}
+function wildcardMatch(p, v) {
   let i = 0;
   let j = 0;
   let star = -1;
@@ -353,7 +358,7 @@ function subjectScope(operatorInfo, value) {
   if (ns === "") return "other";
   return ONLY_WILDCARDS.test(sa) ? "namespace" : "service-account-pattern";
 }
-var BASES, IF_EXISTS, isBoolText, SA_PREFIX, hasWildcard, ONLY_WILDCARDS;
+var BASES, IF_EXISTS, SURROGATE, isBoolText, SA_PREFIX, hasWildcard, ONLY_WILDCARDS;
 var init_conditions = __esm({
   "src/iam/conditions.ts"() {
     "use strict";
@@ -388,6 +393,7 @@ var init_conditions = __esm({
       Null: ["null", false, false, false]
     };
     IF_EXISTS = "IfExists";
+    SURROGATE = /[\uD800-\uDFFF]/;
     isBoolText = (s) => /^(true|false)$/i.test(s);
     SA_PREFIX = "system:serviceaccount:";
     hasWildcard = (s) => /[*?]/.test(s);
@@ -609,7 +615,10 @@ function isWebIdentityGrant(s) {
   return s.effect?.value === "Allow" && s.federated.some((f) => f.unknown || providerOfFederated(f.value) !== void 0) && grantsAction(s, WEB_IDENTITY_ACTION);
 }
 function webIdentityStatements(doc) {
-  return doc ? doc.statements.filter(isWebIdentityGrant) : [];
+  if (!doc) return NO_STATEMENTS;
+  let list = webIdentityOf.get(doc);
+  if (!list) webIdentityOf.set(doc, list = Object.freeze(doc.statements.filter(isWebIdentityGrant)));
+  return list;
 }
 function isWebIdentityPolicy(doc) {
   if (!doc) return false;
@@ -853,7 +862,7 @@ function requestTagOf(key) {
   const k = key.toLowerCase();
   return k.startsWith(REQUEST_TAG) ? k.slice(REQUEST_TAG.length) : void 0;
 }
-var WEB_IDENTITY_ACTION, DEFAULT_AUDIENCE, OIDC_CLAIMS, PLACEHOLDER, ASSUME_ROLE_ACTION, TAG_SESSION_ACTION, REQUEST_TAG;
+var WEB_IDENTITY_ACTION, DEFAULT_AUDIENCE, webIdentityOf, NO_STATEMENTS, OIDC_CLAIMS, PLACEHOLDER, ASSUME_ROLE_ACTION, TAG_SESSION_ACTION, REQUEST_TAG;
 var init_trust = __esm({
   "src/model/trust.ts"() {
     "use strict";
@@ -863,6 +872,8 @@ var init_trust = __esm({
     init_eks();
     WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity";
     DEFAULT_AUDIENCE = "sts.amazonaws.com";
+    webIdentityOf = /* @__PURE__ */ new WeakMap();
+    NO_STATEMENTS = Object.freeze([]);
     OIDC_CLAIMS = /* @__PURE__ */ new Set(["sub", "aud", "amr", "azp"]);
     PLACEHOLDER = /\$\{(?:[^{}]|\{[^{}]*\})*\}|\{\{.*?\}\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/g;
     ASSUME_ROLE_ACTION = "sts:AssumeRole";
@@ -12323,8 +12334,8 @@ function locBool(n) {
   return located(false, n.span, true);
 }
 function stringMap(n) {
+  if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
   const out = /* @__PURE__ */ new Map();
-  if (!isMap(n)) return out;
   for (const e of n.entries) {
     const key = loc(e.key);
     if (!key) continue;
@@ -12552,7 +12563,7 @@ function secretLike(doc, base, kind) {
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: `k8s:${kind}`, entries, awsProfiles });
+  return Object.assign(base, { kind: `k8s:${kind}`, entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
 }
 function dataEntry(key, value, encoded, fromStringData) {
   const valueSpan = value.span;
@@ -12614,7 +12625,7 @@ function credentialsRequest(doc, base) {
     cloudTokenPath: loc(get(spec, "cloudTokenPath"))
   });
 }
-var K8S_KINDS, VOLUME_META_KEYS, AWS_INI_KEYS;
+var K8S_KINDS, NO_ENTRIES, VOLUME_META_KEYS, AWS_INI_KEYS;
 var init_k8s = __esm({
   "src/load/k8s.ts"() {
     "use strict";
@@ -12636,6 +12647,7 @@ var init_k8s = __esm({
       "Template",
       "PodIdentityAssociation"
     ]);
+    NO_ENTRIES = /* @__PURE__ */ new Map();
     VOLUME_META_KEYS = /* @__PURE__ */ new Set(["name"]);
     AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
   }
@@ -17279,6 +17291,7 @@ function yaml11() {
 }
 function resolvePlain(text, atKey) {
   if (!MAY_RESOLVE.test(text)) return text;
+  if (text.length > 5 && text.charCodeAt(0) > 64) return text;
   const s = yaml11();
   const tag = s.tags.find((t) => (t.default === true || atKey && t.default === "key") && t.test.test(text)) ?? s.str;
   if (tag.default === "key") throw GIVE_UP;
@@ -17297,7 +17310,7 @@ function readBlockYaml(src, ctx) {
     throw e;
   }
 }
-var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, SPACE, HASH, COLON, DASH, BlockReader;
+var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, SPACE, HASH, COLON, DASH, MAX_SHARED_LINES, table, BlockReader;
 var init_yaml_block = __esm({
   "src/load/yaml-block.ts"() {
     "use strict";
@@ -17308,29 +17321,46 @@ var init_yaml_block = __esm({
     HASH = 35;
     COLON = 58;
     DASH = 45;
+    MAX_SHARED_LINES = 1 << 16;
+    table = { starts: new Int32Array(1024), ends: new Int32Array(1024), indents: new Int32Array(1024), kinds: new Uint8Array(1024) };
     BlockReader = class {
       constructor(src, ctx) {
         this.src = src;
         this.ctx = ctx;
-        for (let start = 0; start <= src.length; ) {
+        let lines = 1;
+        for (let i = src.indexOf("\n"); i !== -1; i = src.indexOf("\n", i + 1)) lines++;
+        let t = table;
+        if (lines > t.kinds.length) {
+          const n = Math.max(lines, t.kinds.length * 2);
+          t = { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
+          if (n <= MAX_SHARED_LINES) table = t;
+        }
+        const { starts, ends, indents, kinds } = t;
+        this.starts = starts;
+        this.ends = ends;
+        this.indents = indents;
+        this.kinds = kinds;
+        this.count = lines;
+        for (let line = 0, start = 0; line < lines; line++) {
           let end = src.indexOf("\n", start);
           if (end === -1) end = src.length;
           let i = start;
           while (i < end && src.charCodeAt(i) === SPACE) i++;
-          this.starts.push(start);
-          this.ends.push(end);
-          this.indents.push(i - start);
-          this.kinds.push(i === end ? 0 /* Blank */ : src.charCodeAt(i) === HASH ? 1 /* Comment */ : 2 /* Content */);
-          if (end === src.length) break;
+          starts[line] = start;
+          ends[line] = end;
+          indents[line] = i - start;
+          kinds[line] = i === end ? 0 /* Blank */ : src.charCodeAt(i) === HASH ? 1 /* Comment */ : 2 /* Content */;
           start = end + 1;
         }
       }
       src;
       ctx;
-      starts = [];
-      ends = [];
-      indents = [];
-      kinds = [];
+      starts;
+      ends;
+      indents;
+      kinds;
+      /** The number of lines. */
+      count;
       depth = 0;
       /** Comment lines before this one are kept by a collection (see `trailing`). */
       taken = 0;
@@ -17350,7 +17380,7 @@ var init_yaml_block = __esm({
       // ---- lines -----------------------------------------------------------------------------------
       /** The first content line at or after `i` (-1: none). */
       nextContent(i) {
-        for (; i < this.kinds.length; i++) if (this.kinds[i] === 2 /* Content */) return i;
+        for (; i < this.count; i++) if (this.kinds[i] === 2 /* Content */) return i;
         return -1;
       }
       /** After the end of a line: the offset after its newline, or the end of the text. */
@@ -17365,7 +17395,7 @@ var init_yaml_block = __esm({
        * `range[2]`, so its parent's span) to their end. Returns that end, or undefined.
        */
       trailing(from, j, col) {
-        const to = j === -1 ? this.kinds.length : j;
+        const to = j === -1 ? this.count : j;
         from = Math.max(from, this.taken);
         let last = -1;
         let keep = false;
@@ -17400,15 +17430,20 @@ var init_yaml_block = __esm({
       /** A block map at column `col`; its first key starts at `at` on line `i`. */
       map(i, col, at) {
         const entries = [];
-        const seen = /* @__PURE__ */ new Set();
+        let seen;
         const start = at;
         let end = at;
         let line = i;
         for (; ; ) {
           const key = this.key(at, line);
           if (!key) throw GIVE_UP;
-          if (seen.has(key.value)) throw GIVE_UP;
-          seen.add(key.value);
+          if (entries.length < 16) {
+            for (const e of entries) if (e.key.value === key.value) throw GIVE_UP;
+          } else {
+            seen ??= new Set(entries.map((e) => e.key.value));
+            if (seen.has(key.value)) throw GIVE_UP;
+            seen.add(key.value);
+          }
           const v = this.value(key.after, line, col, true);
           entries.push({ key: this.ctx.keyOf(key.value, [at, key.end]), value: v.node });
           end = v.end;
@@ -17468,7 +17503,7 @@ var init_yaml_block = __esm({
             const inner = this.block(j, this.indents[j]);
             return inner;
           }
-          if (p < eol || this.commentsIn(line + 1, j === -1 ? this.kinds.length : j)) throw GIVE_UP;
+          if (p < eol || this.commentsIn(line + 1, j === -1 ? this.count : j)) throw GIVE_UP;
           const node2 = this.ctx.scalarOf(null, [p, p], import_yaml2.Scalar.PLAIN, void 0);
           return { node: node2, end: p, next: line + 1 };
         }
@@ -17504,7 +17539,7 @@ var init_yaml_block = __esm({
           }
         }
         this.lineRest(after, eol);
-        for (let k = line + 1; k < this.kinds.length; k++) {
+        for (let k = line + 1; k < this.count; k++) {
           if (this.kinds[k] === 0 /* Blank */) continue;
           if (this.indents[k] > col) throw GIVE_UP;
           break;
@@ -17610,7 +17645,7 @@ var init_yaml_block = __esm({
         } else if (src[h] === "+") throw GIVE_UP;
         this.lineRest(h, eol);
         let first = -1;
-        for (let k = line + 1; k < this.kinds.length; k++) {
+        for (let k = line + 1; k < this.count; k++) {
           if (this.ends[k] === this.starts[k] + this.indents[k]) continue;
           first = k;
           break;
@@ -17619,7 +17654,7 @@ var init_yaml_block = __esm({
         const indent2 = this.indents[first];
         for (let k = line + 1; k < first; k++) if (this.ends[k] - this.starts[k] > indent2) throw GIVE_UP;
         let last = first;
-        for (let k = first + 1; k < this.kinds.length; k++) {
+        for (let k = first + 1; k < this.count; k++) {
           const blank = this.ends[k] === this.starts[k] + this.indents[k];
           if (blank) {
             if (this.ends[k] - this.starts[k] > indent2) throw GIVE_UP;
@@ -17662,25 +17697,20 @@ var init_yaml_block = __esm({
       flow(p, eol, depth) {
         if (depth > 50) throw GIVE_UP;
         const src = this.src;
-        const open = src[p];
-        const close = open === "{" ? "}" : "]";
+        const isMap4 = src.charCodeAt(p) === 123;
+        const close = isMap4 ? 125 : 93;
         const entries = [];
         const items = [];
-        const seen = /* @__PURE__ */ new Set();
-        let k = p + 1;
-        const skip = () => {
-          while (k < eol && src.charCodeAt(k) === SPACE) k++;
-          if (k >= eol) throw GIVE_UP;
-        };
-        skip();
-        if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+        let k = this.spaces(p + 1, eol);
+        if (src.charCodeAt(k) === close) return { node: this.collection(isMap4, entries, items, p, k + 1), end: k + 1 };
         for (; ; ) {
-          skip();
-          if (open === "{") {
+          k = this.spaces(k, eol);
+          if (isMap4) {
             const keyStart = k;
             let key;
             let keyEnd;
-            if (src[k] === '"' || src[k] === "'") {
+            const c2 = src.charCodeAt(k);
+            if (c2 === 34 || c2 === 39) {
               const q = this.quoted(k, eol);
               key = q.value;
               keyEnd = k = q.end;
@@ -17691,10 +17721,8 @@ var init_yaml_block = __esm({
               key = resolvePlain(text, true);
             }
             if (src.charCodeAt(k) !== COLON || src.charCodeAt(k + 1) !== SPACE) throw GIVE_UP;
-            if (seen.has(key)) throw GIVE_UP;
-            seen.add(key);
-            k += 2;
-            skip();
+            for (const e of entries) if (e.key.value === key) throw GIVE_UP;
+            k = this.spaces(k + 2, eol);
             const v = this.flowValue(k, eol, depth);
             k = v.end;
             entries.push({ key: this.ctx.keyOf(key, [keyStart, keyEnd]), value: v.node });
@@ -17704,20 +17732,26 @@ var init_yaml_block = __esm({
             if (src.charCodeAt(k) === COLON) throw GIVE_UP;
             items.push(v.node);
           }
-          skip();
-          if (src[k] === ",") {
-            k++;
-            skip();
-            if (src[k] === close) throw GIVE_UP;
+          k = this.spaces(k, eol);
+          const c = src.charCodeAt(k);
+          if (c === 44) {
+            k = this.spaces(k + 1, eol);
+            if (src.charCodeAt(k) === close) throw GIVE_UP;
             continue;
           }
-          if (src[k] === close) return { node: this.collection(open, entries, items, p, k + 1), end: k + 1 };
+          if (c === close) return { node: this.collection(isMap4, entries, items, p, k + 1), end: k + 1 };
           throw GIVE_UP;
         }
       }
-      collection(open, entries, items, start, end) {
+      /** The first offset from `k` that is not a space; the flow collection must go on on this line. */
+      spaces(k, eol) {
+        while (k < eol && this.src.charCodeAt(k) === SPACE) k++;
+        if (k >= eol) throw GIVE_UP;
+        return k;
+      }
+      collection(isMap4, entries, items, start, end) {
         const span = this.ctx.span(start, end);
-        return open === "{" ? { type: "map", entries, span } : { type: "seq", items, span };
+        return isMap4 ? { type: "map", entries, span } : { type: "seq", items, span };
       }
       flowValue(k, eol, depth) {
         const src = this.src;
@@ -17870,14 +17904,6 @@ function blankInertData(chunk) {
 function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank, direct) {
   const blanked = blank ? blankInertData(chunk) : void 0;
   if (blanked) chunk = blanked.text;
-  const lc = new import_yaml3.LineCounter();
-  const deep = tooDeep(chunk);
-  if (deep !== -1) {
-    lc.addNewLine(0);
-    for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lc.addNewLine(i + 1);
-    problems.push({ message: "document is nested too deeply", code: "TOO_DEEP", span: new Converter2(chunk, file, lc, lineOffset).span(deep, deep + 1) });
-    return;
-  }
   if (direct) {
     const lines = new import_yaml3.LineCounter();
     lines.addNewLine(0);
@@ -17887,6 +17913,14 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank, dir
       out.push({ node, index: docIndex });
       return;
     }
+  }
+  const lc = new import_yaml3.LineCounter();
+  const deep = tooDeep(chunk);
+  if (deep !== -1) {
+    lc.addNewLine(0);
+    for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lc.addNewLine(i + 1);
+    problems.push({ message: "document is nested too deeply", code: "TOO_DEEP", span: new Converter2(chunk, file, lc, lineOffset).span(deep, deep + 1) });
+    return;
   }
   const parsed = (0, import_yaml3.parseAllDocuments)(chunk, { lineCounter: lc, version: "1.1", prettyErrors: false, uniqueKeys: true });
   const ctx = new Converter2(chunk, file, lc, lineOffset, blanked?.omitted);
@@ -20484,16 +20518,10 @@ var ContainerView = class {
    * so that whichever check uses the view depends on what it was computed from.
    */
   once(key, f) {
-    let r = this.cache.get(key);
-    if (r) this.index.replay(r.keys);
-    else this.cache.set(key, r = this.index.recording(f));
-    return r.value;
+    return this.index.cached(this.cache, key, f);
   }
   env(name) {
-    let r = this.presence.get(name);
-    if (r) this.index.replay(r.keys);
-    else this.presence.set(name, r = this.index.recording(() => envPresence(this.container, this.workload, this.index, name)));
-    return r.value;
+    return this.index.cached(this.presence, name, () => envPresence(this.container, this.workload, this.index, name));
   }
   get variables() {
     return this.once("variables", () => {
@@ -25468,7 +25496,17 @@ function runRules(rules2, index, opts = {}) {
       const level = opts.levels?.[rule.meta.id] ?? rule.meta.severity;
       if (level === "off") continue;
       const kinds = expandKinds(rule.meta.appliesTo);
-      for (const subject of index.ofKind(...kinds)) {
+      let subject;
+      const ctx = {
+        index,
+        facts,
+        report(d) {
+          const f = createFinding(rule.meta, { ...d, severity: level, subject: subject.key }, opts.strictMessages);
+          findings.push(f);
+          unitFindings?.push(f);
+        }
+      };
+      for (subject of index.ofKind(...kinds)) {
         if (track) {
           const unit = track.unitOf(subject);
           if (track.only && !track.only.has(unit)) continue;
@@ -25478,15 +25516,6 @@ function runRules(rules2, index, opts = {}) {
           if (!unitFindings) track.findings.set(unit, unitFindings = []);
           index.observe(observer);
         }
-        const ctx = {
-          index,
-          facts,
-          report(d) {
-            const f = createFinding(rule.meta, { ...d, severity: level, subject: subject.key }, opts.strictMessages);
-            findings.push(f);
-            unitFindings?.push(f);
-          }
-        };
         try {
           rule.check(subject, ctx);
         } catch (e) {
@@ -26336,10 +26365,10 @@ var RunState = class _RunState {
     }
     return out;
   }
-  filesOf(table, key) {
+  filesOf(table2, key) {
     const i = this.idOf(key, false);
     if (i === void 0) return [];
-    return table.get(i).map((id2) => this.pathOfId.get(id2));
+    return table2.get(i).map((id2) => this.pathOfId.get(id2));
   }
   idOf(key, add3) {
     if (!this.ids) {
@@ -26395,9 +26424,9 @@ var RunState = class _RunState {
   unlink(id2, p) {
     const u = this.body(p).unit;
     if (!u) return;
-    const drop = (table, k) => {
+    const drop = (table2, k) => {
       const i = this.idOf(k, false);
-      if (i !== void 0) table.remove(i, id2);
+      if (i !== void 0) table2.remove(i, id2);
     };
     for (const k of u.keys) drop(this.carriers, k);
     for (const k of u.reads) drop(this.readers, k);
@@ -26460,6 +26489,14 @@ init_trust();
 init_arn();
 init_span();
 var EMPTY = Object.freeze([]);
+var Recorded = class {
+  constructor(value, keys) {
+    this.value = value;
+    this.keys = keys;
+  }
+  value;
+  keys;
+};
 function indexKeys(r) {
   const keys = [`K ${r.kind}`, `${RESOURCE_KEY}${r.key}`];
   switch (r.kind) {
@@ -26529,12 +26566,12 @@ function groupedInOrder(list, group) {
 var Index = class {
   constructor(resources) {
     this.resources = resources;
-    const table = this.table;
+    const table2 = this.table;
     for (const r of resources) {
       for (const k of indexKeys(r)) {
-        const list = table.get(k);
+        const list = table2.get(k);
         if (list) list.push(r);
-        else table.set(k, [r]);
+        else table2.set(k, [r]);
       }
     }
   }
@@ -26600,13 +26637,24 @@ var Index = class {
    * the keys its computation read.
    */
   memo(key, make2) {
-    const m3 = this.memos.get(key);
-    if (m3) {
-      this.replay(m3.keys);
-      return m3.value;
+    return this.cached(this.memos, key, make2);
+  }
+  /**
+   * `make()` once per key of `table`; each use reports the keys its computation read. A value
+   * computed while nobody observes (a run that does not track keys) is kept as it is, without
+   * its (empty) list of keys: caches of rules hold hundreds of thousands of them on big repositories.
+   */
+  cached(table2, key, make2) {
+    const hit2 = table2.get(key);
+    if (hit2 !== void 0 || table2.has(key)) {
+      if (hit2 instanceof Recorded) {
+        this.replay(hit2.keys);
+        return hit2.value;
+      }
+      return hit2;
     }
     const r = this.recording(make2);
-    this.memos.set(key, r);
+    table2.set(key, r.keys.length > 0 || r.value instanceof Recorded ? new Recorded(r.value, r.keys) : r.value);
     return r.value;
   }
   /** Every ServiceAccount with this namespace and name (several files may define one). */
@@ -29547,8 +29595,8 @@ function formatMapText(m3, options = {}) {
   const total = options.width ?? DEFAULT_WIDTH;
   const lines = [p.bold(`Access map: ${summaryText(m3)}`), ""];
   if (m3.rows.length) {
-    const table = renderTable(COLUMNS, m3.rows.map((r) => rowCells(r, ambiguousNames(m3.rows))), total, (col, row2, text) => col === COLUMNS.length - 1 ? p[m3.rows[row2].verdict](text) : text);
-    lines.push(...table, "");
+    const table2 = renderTable(COLUMNS, m3.rows.map((r) => rowCells(r, ambiguousNames(m3.rows))), total, (col, row2, text) => col === COLUMNS.length - 1 ? p[m3.rows[row2].verdict](text) : text);
+    lines.push(...table2, "");
     for (const r of m3.rows) lines.push(p.bold(rowTitle(r)), ...rowDetails(r, p), "");
   } else lines.push("No workload of these files gets AWS credentials.", "");
   if (m3.wideTrust.length) lines.push(p.bold("Trust policies that admit more than single ServiceAccounts"), ...wideLines(m3.wideTrust), "");
