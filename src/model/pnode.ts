@@ -110,11 +110,16 @@ export function toJS(node: PNode | undefined): unknown {
  * counts as the smallest JSON it could become (`""`), so the result is a lower bound; `exact` says
  * whether it is the size itself.
  */
+const WHITESPACE = /\s/;
+const WHITESPACES = /\s/g;
+
 export function compactLength(n: PNode): { size: number; exact: boolean } {
   if (n.unknown) return { size: 2, exact: false };
   switch (n.type) {
-    case 'scalar':
-      return { size: JSON.stringify(n.value).replace(/\s/g, '').length, exact: true };
+    case 'scalar': {
+      const json = JSON.stringify(n.value);
+      return { size: WHITESPACE.test(json) ? json.replace(WHITESPACES, '').length : json.length, exact: true };
+    }
     case 'seq': {
       let size = 2 + Math.max(0, n.items.length - 1);
       let exact = true;
