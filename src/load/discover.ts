@@ -122,7 +122,9 @@ class Walker {
     const atRoot = chart !== undefined && !chart.inTemplates && chart.root === dir;
     const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
-      const p = prefix + e.name; // `dir` is normalised and a name has no separator: path.join's result
+      // `dir` is normalised and a name has no separator: path.join's result. Joined, not concatenated:
+      // the path is kept for the whole run, and a flat string is smaller than a concatenation.
+      const p = [prefix, e.name].join('');
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name) || scope.ignored(p, true)) continue;
         this.walk(p, root, scope, atRoot && e.name === 'templates' ? { ...chart!, inTemplates: true } : chart);

@@ -43,7 +43,7 @@ export function buildK8s(doc: PNode, ctx: K8sContext, out: AnyK8s[], depth = 0):
   if (!base) return;
   if ((POD_SPEC_OWNER_KINDS as readonly string[]).includes(kind)) {
     const podSpec = podSpecOf(doc, kind);
-    if (podSpec) out.push(Object.assign(base, { kind: `k8s:${kind}`, podSpec }) as Workload);
+    if (podSpec) out.push(Object.assign(base, { kind: K8S_KIND[kind] ?? `k8s:${kind}`, podSpec }) as Workload);
     return;
   }
   switch (kind) {
@@ -137,6 +137,9 @@ function podIdentityAssociationCr(doc: PMap, base: Base): PodIdentityAssociation
 
 type Base = Omit<K8sResource, 'kind'>;
 
+/** `k8s:<kind>` of each pod-template owner, one string for all its resources. */
+const K8S_KIND: Readonly<Record<string, string>> = Object.fromEntries(POD_SPEC_OWNER_KINDS.map((k) => [k, `k8s:${k}`]));
+
 function meta(doc: PMap, ctx: K8sContext): Base | undefined {
   const kindNode = get(doc, 'kind');
   const kindName = loc(kindNode);
@@ -161,10 +164,11 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
   const name = written;
   const nm = name?.value ?? '<unnamed>';
   return {
-    key: `k8s:${kindName.value}/${namespace}/${nm}`,
+    // Joined, not concatenated: kept for the whole run, and a flat string is smaller.
+    key: ['k8s:', kindName.value, '/', namespace, '/', nm].join(''),
     file: doc.span.file,
     span: doc.span,
-    label: `${kindName.value} ${namespace}/${nm}`,
+    label: [kindName.value, ' ', namespace, '/', nm].join(''),
     apiVersion: str(get(doc, 'apiVersion')),
     kindName,
     name,
@@ -455,7 +459,7 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: `k8s:${kind}` as const, entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
+  return Object.assign(base, { kind: kind === 'Secret' ? ('k8s:Secret' as const) : ('k8s:ConfigMap' as const), entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
 }
 
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {
