@@ -932,8 +932,10 @@ function toJS(node) {
 function compactLength(n) {
   if (n.unknown) return { size: 2, exact: false };
   switch (n.type) {
-    case "scalar":
-      return { size: JSON.stringify(n.value).replace(/\s/g, "").length, exact: true };
+    case "scalar": {
+      const json = JSON.stringify(n.value);
+      return { size: WHITESPACE.test(json) ? json.replace(WHITESPACES, "").length : json.length, exact: true };
+    }
     case "seq": {
       let size = 2 + Math.max(0, n.items.length - 1);
       let exact = true;
@@ -957,9 +959,12 @@ function compactLength(n) {
     }
   }
 }
+var WHITESPACE, WHITESPACES;
 var init_pnode = __esm({
   "src/model/pnode.ts"() {
     "use strict";
+    WHITESPACE = /\s/;
+    WHITESPACES = /\s/g;
   }
 });
 
@@ -12202,7 +12207,7 @@ function buildK8s(doc, ctx, out, depth = 0) {
   if (!base) return;
   if (POD_SPEC_OWNER_KINDS.includes(kind)) {
     const podSpec2 = podSpecOf(doc, kind);
-    if (podSpec2) out.push(Object.assign(base, { kind: `k8s:${kind}`, podSpec: podSpec2 }));
+    if (podSpec2) out.push(Object.assign(base, { kind: K8S_KIND[kind] ?? `k8s:${kind}`, podSpec: podSpec2 }));
     return;
   }
   switch (kind) {
@@ -12300,10 +12305,11 @@ function meta(doc, ctx) {
   const name = written;
   const nm = name?.value ?? "<unnamed>";
   return {
-    key: `k8s:${kindName2.value}/${namespace}/${nm}`,
+    // Joined, not concatenated: kept for the whole run, and a flat string is smaller.
+    key: ["k8s:", kindName2.value, "/", namespace, "/", nm].join(""),
     file: doc.span.file,
     span: doc.span,
-    label: `${kindName2.value} ${namespace}/${nm}`,
+    label: [kindName2.value, " ", namespace, "/", nm].join(""),
     apiVersion: str(get(doc, "apiVersion")),
     kindName: kindName2,
     name,
@@ -12563,7 +12569,7 @@ function secretLike(doc, base, kind) {
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: `k8s:${kind}`, entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
+  return Object.assign(base, { kind: kind === "Secret" ? "k8s:Secret" : "k8s:ConfigMap", entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
 }
 function dataEntry(key, value, encoded, fromStringData) {
   const valueSpan = value.span;
@@ -12625,7 +12631,7 @@ function credentialsRequest(doc, base) {
     cloudTokenPath: loc(get(spec, "cloudTokenPath"))
   });
 }
-var K8S_KINDS, NO_ENTRIES, VOLUME_META_KEYS, AWS_INI_KEYS;
+var K8S_KINDS, K8S_KIND, NO_ENTRIES, VOLUME_META_KEYS, AWS_INI_KEYS;
 var init_k8s = __esm({
   "src/load/k8s.ts"() {
     "use strict";
@@ -12647,6 +12653,7 @@ var init_k8s = __esm({
       "Template",
       "PodIdentityAssociation"
     ]);
+    K8S_KIND = Object.fromEntries(POD_SPEC_OWNER_KINDS.map((k) => [k, `k8s:${k}`]));
     NO_ENTRIES = /* @__PURE__ */ new Map();
     VOLUME_META_KEYS = /* @__PURE__ */ new Set(["name"]);
     AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
@@ -13812,7 +13819,7 @@ var init_discover = __esm({
         const atRoot = chart !== void 0 && !chart.inTemplates && chart.root === dir;
         const prefix = dir.endsWith(import_node_path.default.sep) ? dir : dir + import_node_path.default.sep;
         for (const e of entries) {
-          const p = prefix + e.name;
+          const p = [prefix, e.name].join("");
           if (e.isDirectory()) {
             if (SKIP_DIRS.has(e.name) || scope.ignored(p, true)) continue;
             this.walk(p, root, scope, atRoot && e.name === "templates" ? { ...chart, inTemplates: true } : chart);
