@@ -8,7 +8,7 @@ import { issuerHost } from '../iam/arn.js';
 import type { PodIdentityAssociation } from '../model/eks.js';
 import type { Condition, OidcProvider, OperatorBlock, PolicyDocument, Role, Statement } from '../model/iam.js';
 import { splitConditionKey } from '../model/trust.js';
-import { compactLength, entry, get, isMap, isScalar, isSeq, listOf, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import { compactLength, entry, exact, get, isMap, isScalar, isSeq, listOf, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, unknownText, type Span } from '../model/span.js';
 import type { L } from '../model/resource.js';
 import { decodeMaybeUrlEncoded, parseJson, parseJsonInString } from './json.js';
@@ -197,7 +197,7 @@ export function parsePolicy(doc: PNode): PolicyDocument {
     if (isMap(s)) statements.push(parseStatement(s, index));
   });
   const compactSize = compactLength(doc);
-  return { node: doc, span: doc.span, version: loc(get(doc, 'Version')), statementEntry, statements, compactSize };
+  return { node: doc, span: doc.span, version: loc(get(doc, 'Version')), statementEntry, statements: exact(statements), compactSize };
 }
 
 function parseStatement(s: PMap, index: number): Statement {
@@ -226,8 +226,11 @@ function parseStatement(s: PMap, index: number): Statement {
       if (!operator) continue;
       const op = parseOperator(operator.value);
       const keys: L<string>[] = [];
-      operators.push({ operator, op, isMap: isMap(opEntry.value) && !opEntry.value.unknown, keys });
-      if (!isMap(opEntry.value)) continue;
+      const opIsMap = isMap(opEntry.value) && !opEntry.value.unknown;
+      if (!isMap(opEntry.value)) {
+        operators.push({ operator, op, isMap: opIsMap, keys });
+        continue;
+      }
       for (const kv of opEntry.value.entries) {
         const key = loc(kv.key);
         if (!key) continue;
@@ -247,6 +250,7 @@ function parseStatement(s: PMap, index: number): Statement {
           unknown: parts.claimUnknown || values.some(unknownText) || !isScalarOrScalars(kv.value),
         });
       }
+      operators.push({ operator, op, isMap: opIsMap, keys: exact(keys) });
     }
   }
   const conditionsStatic =
@@ -261,15 +265,15 @@ function parseStatement(s: PMap, index: number): Statement {
     principal,
     notPrincipal: entry(s, 'NotPrincipal'),
     principalWildcard,
-    federated,
-    services,
+    federated: exact(federated),
+    services: exact(services),
     actions: strList(actionEntry?.value),
     actionEntry,
     notActionEntry: entry(s, 'NotAction'),
     resource: entry(s, 'Resource') ?? entry(s, 'NotResource'),
     conditionEntry,
-    conditions,
-    operators,
+    conditions: exact(conditions),
+    operators: exact(operators),
     conditionsStatic,
   };
 }

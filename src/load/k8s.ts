@@ -1,6 +1,6 @@
 /** Builds typed Kubernetes/OpenShift resources from positioned documents. Never throws on odd shapes. */
 import { parseIni, profileName } from './ini.js';
-import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import { entry, exact, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
 import type { PodIdentityAssociation } from '../model/eks.js';
@@ -281,9 +281,9 @@ function requiredNodeAffinity(n: PNode | undefined): Pick<PodSpec, 'requiredNode
       }
       expressions.push({ key, operator, values: strings(values), span: e.span });
     }
-    out.push({ span: t.span, expressions, matchFields: get(t, 'matchFields') !== undefined });
+    out.push({ span: t.span, expressions: exact(expressions), matchFields: get(t, 'matchFields') !== undefined });
   }
-  return { requiredNodeAffinity: { terms: out, unknown } };
+  return { requiredNodeAffinity: { terms: exact(out), unknown } };
 }
 
 /** `automountServiceAccountToken` as the API server reads it: only `false` turns the token off. */
@@ -326,7 +326,7 @@ function containers(n: PNode | undefined, init: boolean): Container[] {
       span: c.span,
     });
   }
-  return out;
+  return exact(out);
 }
 
 function envVars(n: PNode | undefined): EnvVar[] {
@@ -346,7 +346,7 @@ function envVars(n: PNode | undefined): EnvVar[] {
     }
     out.push({ name, value: loc(get(e, 'value')), valueFrom, span: e.span });
   }
-  return out;
+  return exact(out);
 }
 
 function envFrom(n: PNode | undefined): EnvFrom[] {
@@ -360,7 +360,7 @@ function envFrom(n: PNode | undefined): EnvFrom[] {
       if (ref) out.push({ source, name: loc(get(ref, 'name')), prefix, span: e.span });
     }
   }
-  return out;
+  return exact(out);
 }
 
 function mounts(n: PNode | undefined): VolumeMount[] {
@@ -372,7 +372,7 @@ function mounts(n: PNode | undefined): VolumeMount[] {
     if (!name || !mountPath) continue;
     out.push({ name, mountPath, subPath: loc(get(m, 'subPath')), readOnly: locBool(get(m, 'readOnly')), span: m.span });
   }
-  return out;
+  return exact(out);
 }
 
 function keyToPaths(n: PNode | undefined): KeyToPath[] {
@@ -383,7 +383,7 @@ function keyToPaths(n: PNode | undefined): KeyToPath[] {
     const path = str(get(i, 'path'));
     if (key !== undefined && path !== undefined) out.push({ key, path });
   }
-  return out;
+  return exact(out);
 }
 
 const VOLUME_META_KEYS = new Set(['name']);
@@ -409,7 +409,7 @@ function volumes(n: PNode | undefined): Volume[] {
       sources: type === 'projected' ? projectedSources(get(body, 'sources')) : [],
     });
   }
-  return out;
+  return exact(out);
 }
 
 function projectedSources(n: PNode | undefined): ProjectedSource[] {
@@ -430,7 +430,7 @@ function projectedSources(n: PNode | undefined): ProjectedSource[] {
       items: keyToPaths(get(body, 'items')),
     });
   }
-  return out;
+  return exact(out);
 }
 
 /** Keys whose text is an AWS shared config/credentials file. */

@@ -37,7 +37,8 @@ export interface PosMap {
 const W = 6;
 
 function make(file: string, length: number, runs: readonly number[], whole: Span): PosMap {
-  return { file, length, runs, whole };
+  // Kept with the model: at its exact length (a list filled by push has room for 16 numbers).
+  return { file, length, runs: runs.length === 0 ? runs : runs.slice(), whole };
 }
 
 /** A map from its parts (a loader that computes runs itself). */
