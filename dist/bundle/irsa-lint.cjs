@@ -74,7 +74,7 @@ var init_node_path = __esm({
 
 // src/model/posmap.ts
 function make(file, length, runs, whole) {
-  return { file, length, runs, whole };
+  return { file, length, runs: runs.length === 0 ? runs : runs.slice(), whole };
 }
 function posMap(file, length, runs, whole) {
   return make(file, length, runs, whole);
@@ -910,6 +910,9 @@ function str(node) {
   if (!isScalar(node) || node.value === null) return void 0;
   return String(node.value);
 }
+function exact(a) {
+  return a.length === 0 ? a : a.slice();
+}
 function listOf(node) {
   if (node === void 0) return [];
   if (isSeq(node)) return node.items;
@@ -938,24 +941,24 @@ function compactLength(n) {
     }
     case "seq": {
       let size = 2 + Math.max(0, n.items.length - 1);
-      let exact = true;
+      let exact2 = true;
       for (const i of n.items) {
         const r = compactLength(i);
         size += r.size;
-        exact &&= r.exact;
+        exact2 &&= r.exact;
       }
-      return { size, exact };
+      return { size, exact: exact2 };
     }
     case "map": {
       let size = 2 + Math.max(0, n.entries.length - 1);
-      let exact = true;
+      let exact2 = true;
       for (const e of n.entries) {
         const k = compactLength(e.key);
         const v = compactLength(e.value);
         size += k.size + 1 + v.size;
-        exact &&= k.exact && v.exact;
+        exact2 &&= k.exact && v.exact;
       }
-      return { size, exact };
+      return { size, exact: exact2 };
     }
   }
 }
@@ -11863,10 +11866,19 @@ function innerMap(s, q, span, whole) {
   const n = offsets.length - 1;
   return posFromCharSpans(whole.file, n, (k) => span(offsets[k], offsets[k + 1]), whole);
 }
+function ownText(text, start, end, value) {
+  if (value.length < 13) return value;
+  try {
+    return JSON.parse(text.slice(start, end));
+  } catch {
+    return value;
+  }
+}
 var MAX_DEPTH2, ParseError, ESCAPES, Parser;
 var init_json = __esm({
   "src/load/json.ts"() {
     "use strict";
+    init_pnode();
     init_span();
     init_posmap();
     MAX_DEPTH2 = 1e3;
@@ -11953,7 +11965,7 @@ var init_json = __esm({
         this.i = r.end;
         const span = this.span(start, r.end);
         const unknown = looksTemplated(r.value);
-        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: r.value, span };
+        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: ownText(this.s, start, r.end, r.value), span };
         return unknown ? { ...node, unknown } : node;
       }
       number() {
@@ -12021,7 +12033,7 @@ var init_json = __esm({
           }
           this.ws();
           const c = s[this.i];
-          if (c === "}") return { type: "map", entries, span: this.span(open, ++this.i) };
+          if (c === "}") return { type: "map", entries: exact(entries), span: this.span(open, ++this.i) };
           if (c === ",") {
             const comma = this.i++;
             this.ws();
@@ -12044,7 +12056,7 @@ var init_json = __esm({
           items.push(this.value(depth));
           this.ws();
           const c = s[this.i];
-          if (c === "]") return { type: "seq", items, span: this.span(open, ++this.i) };
+          if (c === "]") return { type: "seq", items: exact(items), span: this.span(open, ++this.i) };
           if (c === ",") {
             const comma = this.i++;
             this.ws();
@@ -12408,9 +12420,9 @@ function requiredNodeAffinity(n) {
       }
       expressions.push({ key, operator, values: strings(values), span: e.span });
     }
-    out.push({ span: t.span, expressions, matchFields: get(t, "matchFields") !== void 0 });
+    out.push({ span: t.span, expressions: exact(expressions), matchFields: get(t, "matchFields") !== void 0 });
   }
-  return { requiredNodeAffinity: { terms: out, unknown } };
+  return { requiredNodeAffinity: { terms: exact(out), unknown } };
 }
 function automountOf(n) {
   if (!isScalar(n) || n.value === null) return void 0;
@@ -12448,7 +12460,7 @@ function containers(n, init) {
       span: c.span
     });
   }
-  return out;
+  return exact(out);
 }
 function envVars(n) {
   if (!isSeq(n)) return [];
@@ -12467,7 +12479,7 @@ function envVars(n) {
     }
     out.push({ name, value: loc(get(e, "value")), valueFrom, span: e.span });
   }
-  return out;
+  return exact(out);
 }
 function envFrom(n) {
   if (!isSeq(n)) return [];
@@ -12480,7 +12492,7 @@ function envFrom(n) {
       if (ref) out.push({ source, name: loc(get(ref, "name")), prefix, span: e.span });
     }
   }
-  return out;
+  return exact(out);
 }
 function mounts(n) {
   if (!isSeq(n)) return [];
@@ -12491,7 +12503,7 @@ function mounts(n) {
     if (!name || !mountPath) continue;
     out.push({ name, mountPath, subPath: loc(get(m3, "subPath")), readOnly: locBool(get(m3, "readOnly")), span: m3.span });
   }
-  return out;
+  return exact(out);
 }
 function keyToPaths(n) {
   if (!isSeq(n)) return [];
@@ -12501,7 +12513,7 @@ function keyToPaths(n) {
     const path = str(get(i, "path"));
     if (key !== void 0 && path !== void 0) out.push({ key, path });
   }
-  return out;
+  return exact(out);
 }
 function volumes(n) {
   if (!isSeq(n)) return [];
@@ -12524,7 +12536,7 @@ function volumes(n) {
       sources: type === "projected" ? projectedSources(get(body, "sources")) : []
     });
   }
-  return out;
+  return exact(out);
 }
 function projectedSources(n) {
   if (!isSeq(n)) return [];
@@ -12544,7 +12556,7 @@ function projectedSources(n) {
       items: keyToPaths(get(body, "items"))
     });
   }
-  return out;
+  return exact(out);
 }
 function secretLike(doc, base, kind) {
   const entries = /* @__PURE__ */ new Map();
@@ -12815,7 +12827,7 @@ function parsePolicy(doc) {
     if (isMap(s)) statements.push(parseStatement(s, index));
   });
   const compactSize = compactLength(doc);
-  return { node: doc, span: doc.span, version: loc(get(doc, "Version")), statementEntry, statements, compactSize };
+  return { node: doc, span: doc.span, version: loc(get(doc, "Version")), statementEntry, statements: exact(statements), compactSize };
 }
 function parseStatement(s, index) {
   const principal2 = entry(s, "Principal");
@@ -12843,8 +12855,11 @@ function parseStatement(s, index) {
       if (!operator) continue;
       const op = parseOperator(operator.value);
       const keys = [];
-      operators.push({ operator, op, isMap: isMap(opEntry.value) && !opEntry.value.unknown, keys });
-      if (!isMap(opEntry.value)) continue;
+      const opIsMap = isMap(opEntry.value) && !opEntry.value.unknown;
+      if (!isMap(opEntry.value)) {
+        operators.push({ operator, op, isMap: opIsMap, keys });
+        continue;
+      }
       for (const kv of opEntry.value.entries) {
         const key = loc(kv.key);
         if (!key) continue;
@@ -12864,6 +12879,7 @@ function parseStatement(s, index) {
           unknown: parts.claimUnknown || values.some(unknownText) || !isScalarOrScalars(kv.value)
         });
       }
+      operators.push({ operator, op, isMap: opIsMap, keys: exact(keys) });
     }
   }
   const conditionsStatic = block === void 0 || !block.unknown && isMap(block) && block.entries.every((e) => !e.key.unknown && !e.value.unknown && isMap(e.value) && e.value.entries.every((kv) => !kv.key.unknown || staticClaim(kv.key)));
@@ -12876,15 +12892,15 @@ function parseStatement(s, index) {
     principal: principal2,
     notPrincipal: entry(s, "NotPrincipal"),
     principalWildcard,
-    federated,
-    services,
+    federated: exact(federated),
+    services: exact(services),
     actions: strList(actionEntry?.value),
     actionEntry,
     notActionEntry: entry(s, "NotAction"),
     resource: entry(s, "Resource") ?? entry(s, "NotResource"),
     conditionEntry,
-    conditions: conditions2,
-    operators,
+    conditions: exact(conditions2),
+    operators: exact(operators),
     conditionsStatic
   };
 }
@@ -19971,9 +19987,9 @@ var trust_policy_size_default = defineRule({
     if (!trust || !isRoleTrustPolicy(role)) return;
     const fact = ctx.facts.trustPolicySizeQuota;
     const quota = typeof fact === "number" && Number.isInteger(fact) && fact > 0 ? fact : DEFAULT_TRUST_POLICY_QUOTA;
-    const { size, exact } = trust.compactSize;
+    const { size, exact: exact2 } = trust.compactSize;
     if (size <= quota) return;
-    ctx.report({ at: documentKey(role, trust), messageId: exact ? "tooLarge" : "atLeastTooLarge", data: { size, quota } });
+    ctx.report({ at: documentKey(role, trust), messageId: exact2 ? "tooLarge" : "atLeastTooLarge", data: { size, quota } });
   }
 });
 
@@ -25208,8 +25224,8 @@ function resolveLevels(rules2, config) {
     if (config?.extends === "strict" && RANK[level] < RANK.warning) level = "warning";
     const dom = config?.rules[`${id2.split("/")[0]}/*`];
     if (dom) level = dom;
-    const exact = config?.rules[id2];
-    if (exact) level = exact;
+    const exact2 = config?.rules[id2];
+    if (exact2) level = exact2;
     out[id2] = level;
   }
   return out;
@@ -26707,8 +26723,8 @@ var Index = class {
   }
   /** Roles with this ARN; when none is known by ARN, roles with the same role name (from files that give only a name). */
   rolesByArnOrName(arn) {
-    const exact = this.readAs(`arn ${arn}`);
-    if (exact.length > 0) return exact;
+    const exact2 = this.readAs(`arn ${arn}`);
+    if (exact2.length > 0) return exact2;
     const name = roleNameFromArn(arn);
     if (!name) return [];
     return this.readAs(`rname ${name.toLowerCase()}`).filter((r) => !r.arn || r.arn.unknown);
