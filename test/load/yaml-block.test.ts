@@ -107,6 +107,38 @@ test('plain scalars resolve with YAML 1.1 tags, as yaml resolves them', () => {
   agree(text);
 });
 
+test('CloudFormation short-form tags are kept on the node, as yaml keeps them', () => {
+  const text = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "\${AWS::StackName}-app"
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: !Ref OidcProviderArn
+            Condition: !If
+              - HasSub
+              - StringEquals: {a: b}
+              - !Ref AWS::NoValue
+            Action: !Join [':', [sts, AssumeRoleWithWebIdentity]]
+            Sid: !Ref 123
+      Description: !Sub |
+        Role for \${AWS::StackName}
+`;
+  const node = direct(text);
+  assert.ok(node, 'read directly');
+  agree(text);
+  const at = (n: PNode, ...keys: string[]): PNode => keys.reduce((m, k) => (m as PMap).entries.find((e) => e.key.value === k)!.value, n);
+  const statement = (at(node, 'Resources', 'Role', 'Properties', 'AssumeRolePolicyDocument', 'Statement') as { items: PNode[] }).items[0];
+  const federated = at(statement, 'Principal', 'Federated');
+  assert.equal([federated.type, federated.type === 'scalar' && federated.value, federated.tag, federated.span.column], ['scalar', 'OidcProviderArn', '!Ref', 31]);
+  const sid = at(statement, 'Sid');
+  assert.equal([sid.type === 'scalar' && sid.value, sid.tag], ['123', '!Ref'], 'a tagged plain scalar is a string');
+  assert.equal([at(statement, 'Condition').type, at(statement, 'Condition').tag], ['seq', '!If']);
+});
+
 test('comment lines after the last entry extend the range of the collection that yaml gives them to', () => {
   for (const text of [
     'a:\n  b: 1\n  # x\n',
@@ -125,7 +157,10 @@ test('comment lines after the last entry extend the range of the collection that
 test('what the reader leaves to yaml', () => {
   for (const text of [
     'a: &x 1\nb: *x\n', // anchors and aliases
-    'a: !Ref x\n', // tags
+    'a: !!str 1\n', // standard and verbatim tags, and a tag without a value
+    'a: !<tag:example.com,2000:x> 1\n',
+    'a: !Ref\nb: 1\n',
+    'a: !Ref &x 1\n',
     '%YAML 1.1\n---\na: 1\n', // directives
     '? a\n: 1\n', // explicit keys
     'a: one\n  two\n', // multi-line plain scalar
