@@ -17324,6 +17324,11 @@ function resolvePlain(text, atKey) {
   if (failed || value !== null && typeof value === "object" && !(value instanceof Date)) throw GIVE_UP;
   return value;
 }
+function tagged(n, tag) {
+  if (n.type === "map") return { type: "map", entries: n.entries, span: n.span, tag };
+  if (n.type === "seq") return { type: "seq", items: n.items, span: n.span, tag };
+  throw GIVE_UP;
+}
 function readBlockYaml(src, ctx) {
   if (/[\t\r\uFEFF]|\{\{|^(?:%|\.\.\.(?:[ \n]|$))/m.test(src)) return void 0;
   try {
@@ -17333,13 +17338,14 @@ function readBlockYaml(src, ctx) {
     throw e;
   }
 }
-var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, SPACE, HASH, COLON, DASH, MAX_SHARED_LINES, table, BlockReader;
+var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, LOCAL_TAG, SPACE, HASH, COLON, DASH, MAX_SHARED_LINES, table, BlockReader;
 var init_yaml_block = __esm({
   "src/load/yaml-block.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
     GIVE_UP = /* @__PURE__ */ Symbol("give up");
     MAY_RESOLVE = /^(?:$|[-+.0-9~<YyNnTtFfOo])/;
+    LOCAL_TAG = /^![A-Za-z][A-Za-z0-9_.:-]*(?= |$)/;
     SPACE = 32;
     HASH = 35;
     COLON = 58;
@@ -17520,13 +17526,21 @@ var init_yaml_block = __esm({
         const src = this.src;
         const eol = this.ends[line];
         while (p < eol && src.charCodeAt(p) === SPACE) p++;
+        let tag;
+        if (src.charCodeAt(p) === 33) {
+          const m3 = LOCAL_TAG.exec(src.slice(p, Math.min(eol, p + 256)));
+          if (!m3) throw GIVE_UP;
+          tag = m3[0];
+          p += tag.length;
+          while (p < eol && src.charCodeAt(p) === SPACE) p++;
+        }
         if (p >= eol || src.charCodeAt(p) === HASH) {
           const j = this.nextContent(line + 1);
           if (j !== -1 && (this.indents[j] > col || inMap && this.indents[j] === col && this.isSeqEntry(this.starts[j] + col))) {
             const inner = this.block(j, this.indents[j]);
-            return inner;
+            return tag ? { ...inner, node: tagged(inner.node, tag) } : inner;
           }
-          if (p < eol || this.commentsIn(line + 1, j === -1 ? this.count : j)) throw GIVE_UP;
+          if (tag || p < eol || this.commentsIn(line + 1, j === -1 ? this.count : j)) throw GIVE_UP;
           const node2 = this.ctx.scalarOf(null, [p, p], import_yaml2.Scalar.PLAIN, void 0);
           return { node: node2, end: p, next: line + 1 };
         }
@@ -17537,12 +17551,12 @@ var init_yaml_block = __esm({
           case 124:
           // |
           case 62:
-            return this.blockScalar(p, line, col);
+            return this.blockScalar(p, line, col, tag);
           case 34:
           // "
           case 39: {
             const q = this.quoted(p, eol);
-            node = this.ctx.scalarOf(q.value, [p, q.end], c === 34 ? import_yaml2.Scalar.QUOTE_DOUBLE : import_yaml2.Scalar.QUOTE_SINGLE, void 0);
+            node = this.ctx.scalarOf(q.value, [p, q.end], c === 34 ? import_yaml2.Scalar.QUOTE_DOUBLE : import_yaml2.Scalar.QUOTE_SINGLE, tag);
             after = q.end;
             break;
           }
@@ -17550,14 +17564,14 @@ var init_yaml_block = __esm({
           // {
           case 91: {
             const f = this.flow(p, eol, 0);
-            node = f.node;
+            node = tag ? tagged(f.node, tag) : f.node;
             after = f.end;
             break;
           }
           default: {
             const end = this.plainEnd(p, eol);
             const text = src.slice(p, end);
-            node = this.ctx.scalarOf(resolvePlain(text, false), [p, end], import_yaml2.Scalar.PLAIN, void 0);
+            node = this.ctx.scalarOf(tag ? text : resolvePlain(text, false), [p, end], import_yaml2.Scalar.PLAIN, tag);
             after = end;
           }
         }
@@ -17656,7 +17670,7 @@ var init_yaml_block = __esm({
         }
       }
       /** A literal (`|`) or folded (`>`) block scalar whose header is at `p` on line `line`. */
-      blockScalar(p, line, col) {
+      blockScalar(p, line, col, tag) {
         const src = this.src;
         const eol = this.ends[line];
         const folded = src[p] === ">";
@@ -17711,7 +17725,7 @@ var init_yaml_block = __esm({
         } else value = lines.join("\n");
         if (chomp === "clip") value += "\n";
         const end = this.afterLine(last);
-        const node = this.ctx.scalarOf(value, [p, end], folded ? import_yaml2.Scalar.BLOCK_FOLDED : import_yaml2.Scalar.BLOCK_LITERAL, void 0);
+        const node = this.ctx.scalarOf(value, [p, end], folded ? import_yaml2.Scalar.BLOCK_FOLDED : import_yaml2.Scalar.BLOCK_LITERAL, tag);
         const j = this.nextContent(last + 1);
         if (j !== -1 && this.indents[j] > col) throw GIVE_UP;
         return { node, end, next: last + 1 };
