@@ -131,7 +131,7 @@ test('CloudFormation short-form tags are kept on the node, as yaml keeps them', 
   assert.ok(node, 'read directly');
   agree(text);
   const at = (n: PNode, ...keys: string[]): PNode => keys.reduce((m, k) => (m as PMap).entries.find((e) => e.key.value === k)!.value, n);
-  const statement = (at(node, 'Resources', 'Role', 'Properties', 'AssumeRolePolicyDocument', 'Statement') as { items: PNode[] }).items[0];
+  const statement = (at(node, 'Resources', 'Role', 'Properties', 'AssumeRolePolicyDocument', 'Statement') as { items: readonly PNode[] }).items[0];
   const federated = at(statement, 'Principal', 'Federated');
   assert.equal([federated.type, federated.type === 'scalar' && federated.value, federated.tag, federated.span.column], ['scalar', 'OidcProviderArn', '!Ref', 31]);
   const sid = at(statement, 'Sid');
