@@ -78,8 +78,8 @@ Options:
       --cache-location DIR
                          the cache's directory (default node_modules/.cache/irsa-lint, or the user
                          cache directory when there is no node_modules)
-      --concurrency N    worker threads for parsing: auto (default: on 4 or more cores, when there
-                         is enough to parse), off, or a number
+      --concurrency N    worker threads for parsing: a number, or auto/off (default: none; they
+                         pay only when most documents are templated or anchored YAML)
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE

@@ -4,12 +4,11 @@
  * data, copied back by structured clone). Results are placed by file, so the model and the report
  * are the same, in the same order, as when everything is parsed on the main thread.
  *
- * Workers pay for themselves only on large repositories (starting one costs tens of milliseconds):
- * `lint()` parses on the main thread until the text still to parse passes a threshold, then hands
- * the rest to the pool.
+ * Workers are started only when asked for (`--concurrency N`, see `workerCount`): `lint()` then
+ * parses on the main thread until the text still to parse passes a threshold, and hands the rest
+ * to the pool.
  */
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { FileExtract, SourceFile } from './loader.js';
 
@@ -24,19 +23,17 @@ export const WORKER_THRESHOLD = 2_000_000;
 const BATCH_BYTES = 256 * 1024;
 
 /**
- * How many workers `concurrency` asks for on this machine (0: none). `auto` leaves the main thread a
- * core of its own (it reads, deserializes what workers send back and builds the model) and starts
- * none below four cores: on two cores, two workers made the 1,000-app benchmark repository take
- * 4.3 s instead of 3.2 s and twice the memory (`npm run bench`, README "Performance").
+ * How many workers `concurrency` asks for (0: none). `auto` starts none: since YAML documents are
+ * read by the direct reader (src/load/yaml-block.ts), a file is parsed on the main thread in less
+ * time than the main thread takes to deserialize a worker's result for it. On the 1,000-app
+ * benchmark repository, structuredClone of the extracts takes 300 to 400 ms against 90 to 250 ms
+ * to parse them; the 10,000-app run took 5.8 to 6.6 s with one worker on two cores instead of 3.2 to
+ * 5.7 s, with twice the memory (`--concurrency 1` against `off`). A number starts that many: for
+ * repositories whose documents mostly go to `yaml` (templated or anchored YAML), on many cores.
  */
-export function workerCount(concurrency: number | 'auto' | 'off' | undefined, cpus = availableCores()): number {
-  if (concurrency === 'off' || concurrency === 0) return 0;
+export function workerCount(concurrency: number | 'auto' | 'off' | undefined): number {
   if (typeof concurrency === 'number') return Math.max(0, Math.floor(concurrency));
-  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
-}
-
-function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return 0;
 }
 
 /**
