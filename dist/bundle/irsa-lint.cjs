@@ -25991,13 +25991,9 @@ function threads() {
 }
 var WORKER_THRESHOLD = 2e6;
 var BATCH_BYTES = 256 * 1024;
-function workerCount(concurrency, cpus = availableCores()) {
-  if (concurrency === "off" || concurrency === 0) return 0;
+function workerCount(concurrency) {
   if (typeof concurrency === "number") return Math.max(0, Math.floor(concurrency));
-  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
-}
-function availableCores() {
-  return typeof import_node_os.default.availableParallelism === "function" ? import_node_os.default.availableParallelism() : import_node_os.default.cpus().length;
+  return 0;
 }
 function startWorker() {
   const { Worker } = threads();
@@ -30120,8 +30116,8 @@ Options:
       --cache-location DIR
                          the cache's directory (default node_modules/.cache/irsa-lint, or the user
                          cache directory when there is no node_modules)
-      --concurrency N    worker threads for parsing: auto (default: on 4 or more cores, when there
-                         is enough to parse), off, or a number
+      --concurrency N    worker threads for parsing: a number, or auto/off (default: none; they
+                         pay only when most documents are templated or anchored YAML)
       --show-suppressed  list suppressed findings in text output
       --baseline FILE    report only findings that are not recorded in FILE
       --write-baseline FILE
