@@ -32,7 +32,6 @@ export type ChunkFilter = (chunk: string) => boolean;
 const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 const MAX_ALIAS_EXPANSIONS = 10_000;
 
-/** Parse a YAML stream. Never throws; syntax errors come back as problems with positions. */
 export interface ParseYamlOptions {
   /** Blank inert ConfigMap data before parsing (`blankInertData`; default true). */
   readonly blankInert?: boolean;
@@ -40,6 +39,7 @@ export interface ParseYamlOptions {
   readonly blockReader?: boolean;
 }
 
+/** Parse a YAML stream. Never throws; syntax errors come back as problems with positions. */
 export function parseYaml(text: string, file: string, want?: ChunkFilter, opts: ParseYamlOptions = {}): YamlResult {
   const docs: YamlDoc[] = [];
   const problems: ParseProblem[] = [];
