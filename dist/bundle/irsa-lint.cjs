@@ -25776,16 +25776,11 @@ __reExport(node_os_exports, require("node:os"));
 
 // src/load/cache.ts
 init_node_path();
-
-// irsa-lint-builtin:node:v8
-var node_v8_exports = {};
-__export(node_v8_exports, {
-  default: () => import_node_v8.default
-});
-var import_node_v8 = __toESM(require("node:v8"));
-__reExport(node_v8_exports, require("node:v8"));
-
-// src/load/cache.ts
+init_node_module2();
+var v8module;
+function v8() {
+  return v8module ??= createRequire(__irsaLintModuleUrl)("node:v8");
+}
 var CACHE_FORMAT = 5;
 var MAGIC = Buffer.from("IRSALINTCACHE\n", "latin1");
 var FILE_NAME = `cache-v${CACHE_FORMAT}.bin`;
@@ -25857,7 +25852,7 @@ var FileCache = class _FileCache {
     const stale = [...this.entries.keys()].filter((f) => !this.used.has(f) && !exists(f));
     if (!this.changed && stale.length === 0 && !this.rejected) return false;
     for (const f of stale) this.entries.delete(f);
-    const payload = import_node_v8.default.serialize([...this.entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+    const payload = v8().serialize([...this.entries].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
     const header = encodeHeader(this.version, this.optionsKey, payload);
     return writeReplacing(import_node_path.default.join(this.dir, FILE_NAME), Buffer.concat([header, payload]));
   }
@@ -25900,7 +25895,7 @@ function encodeData(data) {
     out2.write(json, 1, "utf8");
     return out2;
   }
-  const v = import_node_v8.default.serialize(data);
+  const v = v8().serialize(data);
   const out = Buffer.allocUnsafe(1 + v.length);
   out[0] = V8_TAG;
   v.copy(out, 1);
@@ -25910,7 +25905,7 @@ var NOT_JSON = new Error("not JSON data");
 function decodeData(bytes) {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b[0] === JSON_TAG) return JSON.parse(b.toString("utf8", 1));
-  if (b[0] === V8_TAG) return import_node_v8.default.deserialize(b.subarray(1));
+  if (b[0] === V8_TAG) return v8().deserialize(b.subarray(1));
   throw new Error("unknown entry encoding");
 }
 function encodeHeader(version, optionsKey, payload) {
@@ -25956,7 +25951,7 @@ function decode(buf, version, optionsKey) {
   const payload = buf.subarray(o);
   if (!createHash("sha256").update(payload).digest().equals(sum)) return "corrupt";
   try {
-    const list = import_node_v8.default.deserialize(payload);
+    const list = v8().deserialize(payload);
     if (!Array.isArray(list)) return "corrupt";
     const entries = /* @__PURE__ */ new Map();
     for (const item of list) {

@@ -20,7 +20,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
+import { createRequire } from 'node:module';
+
+let v8module: typeof import('node:v8') | undefined;
+/** `node:v8`, loaded on first use: a run without a cache (most short ones) never needs it. */
+function v8(): typeof import('node:v8') {
+  return (v8module ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8'));
+}
 
 /** Bumped whenever what the loaders extract changes shape. */
 export const CACHE_FORMAT = 5;
@@ -120,7 +126,7 @@ export class FileCache {
     const stale = [...this.entries.keys()].filter((f) => !this.used.has(f) && !exists(f));
     if (!this.changed && stale.length === 0 && !this.rejected) return false;
     for (const f of stale) this.entries.delete(f);
-    const payload = v8.serialize([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const payload = v8().serialize([...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const header = encodeHeader(this.version, this.optionsKey, payload);
     return writeReplacing(path.join(this.dir, FILE_NAME), Buffer.concat([header, payload]));
   }
@@ -178,7 +184,7 @@ function encodeData(data: unknown): Uint8Array {
     out.write(json, 1, 'utf8');
     return out;
   }
-  const v = v8.serialize(data);
+  const v = v8().serialize(data);
   const out = Buffer.allocUnsafe(1 + v.length);
   out[0] = V8_TAG;
   v.copy(out, 1);
@@ -190,7 +196,7 @@ const NOT_JSON = new Error('not JSON data');
 function decodeData(bytes: Uint8Array): unknown {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b[0] === JSON_TAG) return JSON.parse(b.toString('utf8', 1));
-  if (b[0] === V8_TAG) return v8.deserialize(b.subarray(1));
+  if (b[0] === V8_TAG) return v8().deserialize(b.subarray(1));
   throw new Error('unknown entry encoding');
 }
 
@@ -239,7 +245,7 @@ function decode(buf: Buffer, version: string, optionsKey: string): Map<string, C
   const payload = buf.subarray(o);
   if (!createHash('sha256').update(payload).digest().equals(sum)) return 'corrupt';
   try {
-    const list = v8.deserialize(payload) as [string, CacheEntry][];
+    const list = v8().deserialize(payload) as [string, CacheEntry][];
     if (!Array.isArray(list)) return 'corrupt';
     const entries = new Map<string, CacheEntry>();
     for (const item of list) {
