@@ -229,17 +229,30 @@ export interface ProfileStaticKey {
   readonly fileAt?: Located<string>;
 }
 
-const views = new WeakMap<Index, WeakMap<Container, Map<string, ContainerView>>>();
+/** Per index and container: the view for the one annotation prefix asked for, or views by prefix. */
+const views = new WeakMap<Index, WeakMap<Container, ContainerView | Map<string, ContainerView>>>();
 
 /** The SDK's view of container `c` of workload `w` (memoised for this index). */
 export function sdkEnvironment(index: Index, w: Workload, c: Container, options: SdkEnvironmentOptions = {}): SdkEnvironment {
   const prefix = options.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
   let byContainer = views.get(index);
   if (!byContainer) views.set(index, (byContainer = new WeakMap()));
-  let byPrefix = byContainer.get(c);
-  if (!byPrefix) byContainer.set(c, (byPrefix = new Map()));
-  let view = byPrefix.get(prefix);
-  if (!view || view.workload !== w) byPrefix.set(prefix, (view = new ContainerView(index, w, c, prefix)));
+  const held = byContainer.get(c);
+  const fresh = (): ContainerView => new ContainerView(index, w, c, prefix);
+  // Nearly every run asks for one prefix: a map of views only when a second one comes.
+  if (held === undefined || (held instanceof ContainerView && held.prefix === prefix && held.workload !== w)) {
+    const view = fresh();
+    byContainer.set(c, view);
+    return view;
+  }
+  if (held instanceof ContainerView) {
+    if (held.prefix === prefix) return held;
+    const view = fresh();
+    byContainer.set(c, new Map([[held.prefix, held], [prefix, view]]));
+    return view;
+  }
+  let view = held.get(prefix);
+  if (!view || view.workload !== w) held.set(prefix, (view = fresh()));
   return view;
 }
 
@@ -260,7 +273,7 @@ class ContainerView implements SdkEnvironment {
     readonly index: Index,
     readonly workload: Workload,
     readonly container: Container,
-    private readonly prefix: string,
+    readonly prefix: string,
   ) {}
 
   /**
@@ -701,13 +714,14 @@ function passOver(s: CredentialSource, sdk: Sdk, v: ContainerView): { state: 'sk
   return undefined;
 }
 
-function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView): Map<CredentialSource, ChainStep> {
+/** Each source's step in `sdk`'s chain, by its position in `sources`. */
+function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView): ChainStep[] {
   const rank = (s: CredentialSource) => CHAIN_ORDER[sdk].indexOf(s.kind);
   const order = sources.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i);
-  const steps = new Map<CredentialSource, ChainStep>();
+  const steps: ChainStep[] = new Array<ChainStep>(sources.length);
   let winner: CredentialSource | undefined;
   let uncertain: string | undefined;
-  for (const { s } of order) {
+  for (const { s, i } of order) {
     const pass = passOver(s, sdk, v);
     let step: ChainStep;
     if (pass?.state === 'skipped') step = { state: 'skipped', reason: pass.reason };
@@ -723,28 +737,29 @@ function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView):
       step = { state: 'unknown', reason: s.kind === 'envKeys' ? 'AWS_ACCESS_KEY_ID is not static' : 'more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)' };
       uncertain = `${s.describe} comes first`;
     }
-    steps.set(s, step);
+    steps[i] = step;
   }
   return steps;
 }
 
 function credentialChain(v: ContainerView): CredentialChain {
   const sources = chainSources(v);
+  // Steps by position in `sources` (a container has a handful of sources: no maps kept per container).
   const bySdk = { botocore: walk(sources, 'botocore', v), jsv3: walk(sources, 'jsv3', v) };
-  const index = new Map(sources.map((s, i) => [s, i]));
+  const at = (s: CredentialSource): number => sources.indexOf(s);
   const before = (a: CredentialSource, b: CredentialSource, sdk: Sdk) => {
     const ra = CHAIN_ORDER[sdk].indexOf(a.kind);
     const rb = CHAIN_ORDER[sdk].indexOf(b.kind);
-    return ra < rb || (ra === rb && (index.get(a) ?? 0) < (index.get(b) ?? 0));
+    return ra < rb || (ra === rb && Math.max(0, at(a)) < Math.max(0, at(b)));
   };
   return {
     sources,
     of: <K extends CredentialSourceKind>(kind: K) => sources.filter((s): s is Extract<CredentialSource, { kind: K }> => s.kind === kind),
-    position: (s) => ({ botocore: bySdk.botocore.get(s)!, jsv3: bySdk.jsv3.get(s)! }),
-    used: (sdk) => sources.find((s) => bySdk[sdk].get(s)!.state === 'used'),
+    position: (s) => ({ botocore: bySdk.botocore[at(s)], jsv3: bySdk.jsv3[at(s)] }),
+    used: (sdk) => sources.find((_, i) => bySdk[sdk][i].state === 'used'),
     before: (a, b, sdk) => (sdk ? before(a, b, sdk) : SDKS.every((x) => before(a, b, x))),
     mayUse: (sdk, s) => {
-      const state = bySdk[sdk].get(s)?.state;
+      const state = bySdk[sdk][at(s)]?.state;
       return state === 'used' || state === 'unknown';
     },
   };
