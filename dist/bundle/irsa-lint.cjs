@@ -20524,10 +20524,21 @@ function sdkEnvironment(index, w, c, options = {}) {
   const prefix = options.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
   let byContainer = views.get(index);
   if (!byContainer) views.set(index, byContainer = /* @__PURE__ */ new WeakMap());
-  let byPrefix = byContainer.get(c);
-  if (!byPrefix) byContainer.set(c, byPrefix = /* @__PURE__ */ new Map());
-  let view = byPrefix.get(prefix);
-  if (!view || view.workload !== w) byPrefix.set(prefix, view = new ContainerView(index, w, c, prefix));
+  const held = byContainer.get(c);
+  const fresh = () => new ContainerView(index, w, c, prefix);
+  if (held === void 0 || held instanceof ContainerView && held.prefix === prefix && held.workload !== w) {
+    const view2 = fresh();
+    byContainer.set(c, view2);
+    return view2;
+  }
+  if (held instanceof ContainerView) {
+    if (held.prefix === prefix) return held;
+    const view2 = fresh();
+    byContainer.set(c, /* @__PURE__ */ new Map([[held.prefix, held], [prefix, view2]]));
+    return view2;
+  }
+  let view = held.get(prefix);
+  if (!view || view.workload !== w) held.set(prefix, view = fresh());
   return view;
 }
 function sdkEnvironments(index, w, options = {}) {
@@ -20819,10 +20830,10 @@ function passOver(s, sdk, v) {
 function walk(sources, sdk, v) {
   const rank = (s) => CHAIN_ORDER[sdk].indexOf(s.kind);
   const order = sources.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i);
-  const steps = /* @__PURE__ */ new Map();
+  const steps = new Array(sources.length);
   let winner;
   let uncertain;
-  for (const { s } of order) {
+  for (const { s, i } of order) {
     const pass = passOver(s, sdk, v);
     let step;
     if (pass?.state === "skipped") step = { state: "skipped", reason: pass.reason };
@@ -20838,27 +20849,27 @@ function walk(sources, sdk, v) {
       step = { state: "unknown", reason: s.kind === "envKeys" ? "AWS_ACCESS_KEY_ID is not static" : "more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)" };
       uncertain = `${s.describe} comes first`;
     }
-    steps.set(s, step);
+    steps[i] = step;
   }
   return steps;
 }
 function credentialChain(v) {
   const sources = chainSources(v);
   const bySdk = { botocore: walk(sources, "botocore", v), jsv3: walk(sources, "jsv3", v) };
-  const index = new Map(sources.map((s, i) => [s, i]));
+  const at = (s) => sources.indexOf(s);
   const before = (a, b, sdk) => {
     const ra = CHAIN_ORDER[sdk].indexOf(a.kind);
     const rb = CHAIN_ORDER[sdk].indexOf(b.kind);
-    return ra < rb || ra === rb && (index.get(a) ?? 0) < (index.get(b) ?? 0);
+    return ra < rb || ra === rb && Math.max(0, at(a)) < Math.max(0, at(b));
   };
   return {
     sources,
     of: (kind) => sources.filter((s) => s.kind === kind),
-    position: (s) => ({ botocore: bySdk.botocore.get(s), jsv3: bySdk.jsv3.get(s) }),
-    used: (sdk) => sources.find((s) => bySdk[sdk].get(s).state === "used"),
+    position: (s) => ({ botocore: bySdk.botocore[at(s)], jsv3: bySdk.jsv3[at(s)] }),
+    used: (sdk) => sources.find((_, i) => bySdk[sdk][i].state === "used"),
     before: (a, b, sdk) => sdk ? before(a, b, sdk) : SDKS.every((x) => before(a, b, x)),
     mayUse: (sdk, s) => {
-      const state = bySdk[sdk].get(s)?.state;
+      const state = bySdk[sdk][at(s)]?.state;
       return state === "used" || state === "unknown";
     }
   };
