@@ -105,12 +105,14 @@ interface Parsed {
 
 /**
  * The tree of one document (the text between two `---` markers), or undefined to leave it to
- * `yaml`. `ctx` makes the scalars and spans, as for `yaml`'s nodes.
+ * `yaml`. `ctx` makes the scalars and spans, as for `yaml`'s nodes; `lineStarts`, when given, gets
+ * the offset of each line's start (the reader finds them anyway: a `LineCounter` for `ctx` needs no
+ * pass of its own).
  */
-export function readBlockYaml(src: string, ctx: NodeMaker): PNode | undefined {
+export function readBlockYaml(src: string, ctx: NodeMaker, lineStarts?: number[]): PNode | undefined {
   if (/[\t\r\uFEFF]|\{\{|^(?:%|\.\.\.(?:[ \n]|$))/m.test(src)) return undefined;
   try {
-    return new BlockReader(src, ctx).document();
+    return new BlockReader(src, ctx, lineStarts).document();
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -119,8 +121,19 @@ export function readBlockYaml(src: string, ctx: NodeMaker): PNode | undefined {
 
 const MAX_SHARED_LINES = 1 << 16;
 
+interface LineTable {
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly indents: Int32Array;
+  readonly kinds: Uint8Array;
+}
+
+function lineTable(n: number): LineTable {
+  return { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
+}
+
 /** Line tables, shared by every reader of this thread (a reader runs to its end before the next). */
-let table = { starts: new Int32Array(1024), ends: new Int32Array(1024), indents: new Int32Array(1024), kinds: new Uint8Array(1024) };
+let table = lineTable(1024);
 
 class BlockReader {
   private readonly starts: Int32Array;
@@ -136,33 +149,39 @@ class BlockReader {
   constructor(
     private readonly src: string,
     private readonly ctx: NodeMaker,
+    lineStarts: number[] | undefined,
   ) {
-    let lines = 1;
-    for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) lines++;
+    // One pass over the lines; the tables double when a document has more lines than they hold.
     let t = table;
-    if (lines > t.kinds.length) {
-      const n = Math.max(lines, t.kinds.length * 2);
-      t = { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
-      // Kept for the next documents unless it is huge (memory stays bounded after a hostile file).
-      if (n <= MAX_SHARED_LINES) table = t;
-    }
-    const { starts, ends, indents, kinds } = t;
-    this.starts = starts;
-    this.ends = ends;
-    this.indents = indents;
-    this.kinds = kinds;
-    this.count = lines;
-    for (let line = 0, start = 0; line < lines; line++) {
+    let line = 0;
+    for (let start = 0; ; line++) {
+      if (line === t.kinds.length) {
+        const grown = lineTable(line * 2);
+        grown.starts.set(t.starts);
+        grown.ends.set(t.ends);
+        grown.indents.set(t.indents);
+        grown.kinds.set(t.kinds);
+        t = grown;
+        // Kept for the next documents unless it is huge (memory stays bounded after a hostile file).
+        if (line * 2 <= MAX_SHARED_LINES) table = t;
+      }
       let end = src.indexOf('\n', start);
       if (end === -1) end = src.length;
       let i = start;
       while (i < end && src.charCodeAt(i) === SPACE) i++;
-      starts[line] = start;
-      ends[line] = end;
-      indents[line] = i - start;
-      kinds[line] = i === end ? Kind.Blank : src.charCodeAt(i) === HASH ? Kind.Comment : Kind.Content;
+      t.starts[line] = start;
+      t.ends[line] = end;
+      t.indents[line] = i - start;
+      t.kinds[line] = i === end ? Kind.Blank : src.charCodeAt(i) === HASH ? Kind.Comment : Kind.Content;
+      lineStarts?.push(start);
+      if (end === src.length) break;
       start = end + 1;
     }
+    this.starts = t.starts;
+    this.ends = t.ends;
+    this.indents = t.indents;
+    this.kinds = t.kinds;
+    this.count = line + 1;
   }
 
   document(): PNode | undefined {

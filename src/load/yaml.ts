@@ -197,10 +197,9 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
   // The direct reader bounds its own nesting (and gives deep documents back): the depth scan
   // is for the yaml path.
   if (direct) {
+    // The reader fills the line counter with the line starts it finds.
     const lines = new LineCounter();
-    lines.addNewLine(0);
-    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-    const node = readBlockYaml(chunk, new Converter(chunk, file, lines, lineOffset, blanked?.omitted));
+    const node = readBlockYaml(chunk, new Converter(chunk, file, lines, lineOffset, blanked?.omitted), lines.lineStarts);
     if (node) {
       out.push({ node, index: docIndex });
       return;

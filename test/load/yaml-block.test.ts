@@ -15,9 +15,7 @@ import { ROOT } from '../helpers.js';
 /** The direct reader's tree of one document (undefined: left to yaml). */
 function direct(text: string): PNode | undefined {
   const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-  return readBlockYaml(text, new Converter(text, 'x.yaml', lines, 0));
+  return readBlockYaml(text, new Converter(text, 'x.yaml', lines, 0), lines.lineStarts);
 }
 
 /** Both readers' results for a stream, as JSON. */
@@ -196,6 +194,14 @@ test('hostile nesting is left to yaml and its limits, in bounded time', () => {
   assert.is(direct(deep), undefined);
   const r = parseYaml(deep, 'deep.yaml');
   assert.ok(r.problems.length > 0 || r.docs.length === 1);
+});
+
+test('documents longer than the line tables (1,024 lines, and past the 65,536 that are shared) read as with yaml', () => {
+  for (const n of [1023, 1024, 1025, 70_000]) {
+    const text = `root:\n${Array.from({ length: n }, (_, i) => `  k${i}: v${i}`).join('\n')}\n`;
+    assert.ok(direct(text), `${n} lines read directly`);
+    agree(text, `${n} lines`);
+  }
 });
 
 /** Every YAML file under `dir` (sorted). */
