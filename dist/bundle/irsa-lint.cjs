@@ -17329,14 +17329,17 @@ function tagged(n, tag) {
   if (n.type === "seq") return { type: "seq", items: n.items, span: n.span, tag };
   throw GIVE_UP;
 }
-function readBlockYaml(src, ctx) {
+function readBlockYaml(src, ctx, lineStarts) {
   if (/[\t\r\uFEFF]|\{\{|^(?:%|\.\.\.(?:[ \n]|$))/m.test(src)) return void 0;
   try {
-    return new BlockReader(src, ctx).document();
+    return new BlockReader(src, ctx, lineStarts).document();
   } catch (e) {
     if (e === GIVE_UP) return void 0;
     throw e;
   }
+}
+function lineTable(n) {
+  return { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
 }
 var import_yaml2, GIVE_UP, schema, MAY_RESOLVE, LOCAL_TAG, SPACE, HASH, COLON, DASH, MAX_SHARED_LINES, table, BlockReader;
 var init_yaml_block = __esm({
@@ -17351,36 +17354,40 @@ var init_yaml_block = __esm({
     COLON = 58;
     DASH = 45;
     MAX_SHARED_LINES = 1 << 16;
-    table = { starts: new Int32Array(1024), ends: new Int32Array(1024), indents: new Int32Array(1024), kinds: new Uint8Array(1024) };
+    table = lineTable(1024);
     BlockReader = class {
-      constructor(src, ctx) {
+      constructor(src, ctx, lineStarts) {
         this.src = src;
         this.ctx = ctx;
-        let lines = 1;
-        for (let i = src.indexOf("\n"); i !== -1; i = src.indexOf("\n", i + 1)) lines++;
         let t = table;
-        if (lines > t.kinds.length) {
-          const n = Math.max(lines, t.kinds.length * 2);
-          t = { starts: new Int32Array(n), ends: new Int32Array(n), indents: new Int32Array(n), kinds: new Uint8Array(n) };
-          if (n <= MAX_SHARED_LINES) table = t;
-        }
-        const { starts, ends, indents, kinds } = t;
-        this.starts = starts;
-        this.ends = ends;
-        this.indents = indents;
-        this.kinds = kinds;
-        this.count = lines;
-        for (let line = 0, start = 0; line < lines; line++) {
+        let line = 0;
+        for (let start = 0; ; line++) {
+          if (line === t.kinds.length) {
+            const grown = lineTable(line * 2);
+            grown.starts.set(t.starts);
+            grown.ends.set(t.ends);
+            grown.indents.set(t.indents);
+            grown.kinds.set(t.kinds);
+            t = grown;
+            if (line * 2 <= MAX_SHARED_LINES) table = t;
+          }
           let end = src.indexOf("\n", start);
           if (end === -1) end = src.length;
           let i = start;
           while (i < end && src.charCodeAt(i) === SPACE) i++;
-          starts[line] = start;
-          ends[line] = end;
-          indents[line] = i - start;
-          kinds[line] = i === end ? 0 /* Blank */ : src.charCodeAt(i) === HASH ? 1 /* Comment */ : 2 /* Content */;
+          t.starts[line] = start;
+          t.ends[line] = end;
+          t.indents[line] = i - start;
+          t.kinds[line] = i === end ? 0 /* Blank */ : src.charCodeAt(i) === HASH ? 1 /* Comment */ : 2 /* Content */;
+          lineStarts?.push(start);
+          if (end === src.length) break;
           start = end + 1;
         }
+        this.starts = t.starts;
+        this.ends = t.ends;
+        this.indents = t.indents;
+        this.kinds = t.kinds;
+        this.count = line + 1;
       }
       src;
       ctx;
@@ -17943,9 +17950,7 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank, dir
   if (blanked) chunk = blanked.text;
   if (direct) {
     const lines = new import_yaml3.LineCounter();
-    lines.addNewLine(0);
-    for (let i = chunk.indexOf("\n"); i !== -1; i = chunk.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
-    const node = readBlockYaml(chunk, new Converter2(chunk, file, lines, lineOffset, blanked?.omitted));
+    const node = readBlockYaml(chunk, new Converter2(chunk, file, lines, lineOffset, blanked?.omitted), lines.lineStarts);
     if (node) {
       out.push({ node, index: docIndex });
       return;
