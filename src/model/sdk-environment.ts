@@ -237,22 +237,16 @@ export function sdkEnvironment(index: Index, w: Workload, c: Container, options:
   const prefix = options.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
   let byContainer = views.get(index);
   if (!byContainer) views.set(index, (byContainer = new WeakMap()));
-  const held = byContainer.get(c);
-  const fresh = (): ContainerView => new ContainerView(index, w, c, prefix);
   // Nearly every run asks for one prefix: a map of views only when a second one comes.
-  if (held === undefined || (held instanceof ContainerView && held.prefix === prefix && held.workload !== w)) {
-    const view = fresh();
-    byContainer.set(c, view);
-    return view;
-  }
-  if (held instanceof ContainerView) {
-    if (held.prefix === prefix) return held;
-    const view = fresh();
-    byContainer.set(c, new Map([[held.prefix, held], [prefix, view]]));
-    return view;
-  }
-  let view = held.get(prefix);
-  if (!view || view.workload !== w) held.set(prefix, (view = fresh()));
+  const held = byContainer.get(c);
+  const byPrefix = held instanceof Map ? held : undefined;
+  const single = held instanceof Map ? undefined : held;
+  const found = byPrefix ? byPrefix.get(prefix) : single?.prefix === prefix ? single : undefined;
+  if (found && found.workload === w) return found;
+  const view = new ContainerView(index, w, c, prefix);
+  if (byPrefix) byPrefix.set(prefix, view);
+  else if (single && single.prefix !== prefix) byContainer.set(c, new Map([[single.prefix, single], [prefix, view]]));
+  else byContainer.set(c, view);
   return view;
 }
 

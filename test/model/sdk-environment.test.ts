@@ -293,7 +293,11 @@ test('one view per (index, workload, container, annotation prefix)', () => {
   assert.is(sdkEnvironment(index, workload, c, { annotationPrefix: 'eks.amazonaws.com' }), a);
   assert.is(a.env('A'), a.env('A'));
   assert.is(a.sharedFiles, a.sharedFiles);
-  assert.is.not(sdkEnvironment(index, workload, c, { annotationPrefix: 'example.com' }), a);
+  const other = sdkEnvironment(index, workload, c, { annotationPrefix: 'example.com' });
+  assert.is.not(other, a);
+  // Both prefixes keep their views once a second one is asked for.
+  assert.is(sdkEnvironment(index, workload, c), a);
+  assert.is(sdkEnvironment(index, workload, c, { annotationPrefix: 'example.com' }), other);
   assert.is.not(sdkEnvironment(new Index(index.resources), workload, c), a);
 });
 
