@@ -20530,20 +20530,14 @@ function sdkEnvironment(index, w, c, options = {}) {
   let byContainer = views.get(index);
   if (!byContainer) views.set(index, byContainer = /* @__PURE__ */ new WeakMap());
   const held = byContainer.get(c);
-  const fresh = () => new ContainerView(index, w, c, prefix);
-  if (held === void 0 || held instanceof ContainerView && held.prefix === prefix && held.workload !== w) {
-    const view2 = fresh();
-    byContainer.set(c, view2);
-    return view2;
-  }
-  if (held instanceof ContainerView) {
-    if (held.prefix === prefix) return held;
-    const view2 = fresh();
-    byContainer.set(c, /* @__PURE__ */ new Map([[held.prefix, held], [prefix, view2]]));
-    return view2;
-  }
-  let view = held.get(prefix);
-  if (!view || view.workload !== w) held.set(prefix, view = fresh());
+  const byPrefix = held instanceof Map ? held : void 0;
+  const single = held instanceof Map ? void 0 : held;
+  const found = byPrefix ? byPrefix.get(prefix) : single?.prefix === prefix ? single : void 0;
+  if (found && found.workload === w) return found;
+  const view = new ContainerView(index, w, c, prefix);
+  if (byPrefix) byPrefix.set(prefix, view);
+  else if (single && single.prefix !== prefix) byContainer.set(c, /* @__PURE__ */ new Map([[single.prefix, single], [prefix, view]]));
+  else byContainer.set(c, view);
   return view;
 }
 function sdkEnvironments(index, w, options = {}) {
