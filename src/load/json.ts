@@ -15,7 +15,7 @@
  * document in well under a second.
  */
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
-import { exact } from '../model/pnode.js';
+import { exact, own } from '../model/compact.js';
 import { looksTemplated, type Span } from '../model/span.js';
 import { posFromCharSpans, posSpan } from '../model/posmap.js';
 
@@ -316,7 +316,7 @@ class Parser {
     const span = this.span(start, r.end);
     // A placeholder (`${VAR}`, `{{ .Values.x }}`) is filled in later: unknown, as in the YAML loader.
     const unknown = looksTemplated(r.value);
-    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: 'scalar', value: ownText(this.s, start, r.end, r.value), span };
+    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: 'scalar', value: own(r.value), span };
     return unknown ? { ...node, unknown } : node;
   }
 
@@ -426,16 +426,3 @@ class Parser {
   }
 }
 
-/**
- * An unescaped string's value as a string of its own: a substring of 13 characters or more is a
- * view of the whole text in V8, which a value kept by the model would keep alive. The literal,
- * quotes included, is read again by JSON.parse, which makes a fresh copy.
- */
-function ownText(text: string, start: number, end: number, value: string): string {
-  if (value.length < 13) return value;
-  try {
-    return JSON.parse(text.slice(start, end)) as string;
-  } catch {
-    return value;
-  }
-}

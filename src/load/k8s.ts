@@ -1,6 +1,7 @@
 /** Builds typed Kubernetes/OpenShift resources from positioned documents. Never throws on odd shapes. */
 import { parseIni, profileName } from './ini.js';
-import { entry, exact, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
+import { exact } from '../model/compact.js';
+import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
 import type { PodIdentityAssociation } from '../model/eks.js';

@@ -12,6 +12,7 @@ import type { ParseProblem, RenderedDoc } from './problem.js';
 export type { ParseProblem, RenderedDoc } from './problem.js';
 import { templateProblem } from './template.js';
 import { readBlockYaml } from './yaml-block.js';
+import { own } from '../model/compact.js';
 
 export interface YamlDoc {
   readonly node: PNode;
@@ -244,15 +245,6 @@ function parseChunk(chunk: string, file: string, lineOffset: number, docIndex: n
     const node = ctx.convert(doc, doc.contents as YNode);
     if (node) out.push({ node, index: docIndex });
   }
-}
-
-/**
- * A copy of `s` that shares no memory with the text it was cut from. V8 represents a substring of
- * 13 characters or more as a view of its parent, so one such value kept by the model would keep
- * its whole file's text alive.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 function firstLine(msg: string): string {

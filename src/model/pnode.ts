@@ -83,14 +83,6 @@ export function str(node: PNode | undefined): string | undefined {
 }
 
 /** Items of a sequence; a lone scalar is treated as a one-item list (IAM's "string or array" fields). */
-/**
- * The array at its exact length, for arrays the model keeps: V8 gives an array filled by \`push\`
- * room for 16 elements, about 120 bytes more than a short list needs.
- */
-export function exact<T>(a: T[]): T[] {
-  return a.length === 0 ? a : a.slice();
-}
-
 export function listOf(node: PNode | undefined): readonly PNode[] {
   if (node === undefined) return [];
   if (isSeq(node)) return node.items;

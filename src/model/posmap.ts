@@ -13,6 +13,8 @@
  * A map is plain data (no methods, no closures), so a model holding it can be cached on disk and
  * sent between worker threads by structured clone; `posSpan` reads it.
  */
+import { exact } from './compact.js';
+
 /** A source span (the same shape as `Span` in span.ts, which builds on this module). */
 interface Span {
   readonly file: string;
@@ -37,8 +39,7 @@ export interface PosMap {
 const W = 6;
 
 function make(file: string, length: number, runs: readonly number[], whole: Span): PosMap {
-  // Kept with the model: at its exact length (a list filled by push has room for 16 numbers).
-  return { file, length, runs: runs.length === 0 ? runs : runs.slice(), whole };
+  return { file, length, runs: exact(runs), whole };
 }
 
 /** A map from its parts (a loader that computes runs itself). */
