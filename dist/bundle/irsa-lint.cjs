@@ -72,9 +72,22 @@ var init_node_path = __esm({
   }
 });
 
+// src/model/compact.ts
+function exact(a) {
+  return a.length === 0 ? a : a.slice();
+}
+function own(s) {
+  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
+}
+var init_compact = __esm({
+  "src/model/compact.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/posmap.ts
 function make(file, length, runs, whole) {
-  return { file, length, runs: runs.length === 0 ? runs : runs.slice(), whole };
+  return { file, length, runs: exact(runs), whole };
 }
 function posMap(file, length, runs, whole) {
   return make(file, length, runs, whole);
@@ -182,6 +195,7 @@ var W;
 var init_posmap = __esm({
   "src/model/posmap.ts"() {
     "use strict";
+    init_compact();
     W = 6;
   }
 });
@@ -909,9 +923,6 @@ function get(node, ...path) {
 function str(node) {
   if (!isScalar(node) || node.value === null) return void 0;
   return String(node.value);
-}
-function exact(a) {
-  return a.length === 0 ? a : a.slice();
 }
 function listOf(node) {
   if (node === void 0) return [];
@@ -11866,19 +11877,11 @@ function innerMap(s, q, span, whole) {
   const n = offsets.length - 1;
   return posFromCharSpans(whole.file, n, (k) => span(offsets[k], offsets[k + 1]), whole);
 }
-function ownText(text, start, end, value) {
-  if (value.length < 13) return value;
-  try {
-    return JSON.parse(text.slice(start, end));
-  } catch {
-    return value;
-  }
-}
 var MAX_DEPTH2, ParseError, ESCAPES, Parser;
 var init_json = __esm({
   "src/load/json.ts"() {
     "use strict";
-    init_pnode();
+    init_compact();
     init_span();
     init_posmap();
     MAX_DEPTH2 = 1e3;
@@ -11965,7 +11968,7 @@ var init_json = __esm({
         this.i = r.end;
         const span = this.span(start, r.end);
         const unknown = looksTemplated(r.value);
-        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: ownText(this.s, start, r.end, r.value), span };
+        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: own(r.value), span };
         return unknown ? { ...node, unknown } : node;
       }
       number() {
@@ -12648,6 +12651,7 @@ var init_k8s = __esm({
   "src/load/k8s.ts"() {
     "use strict";
     init_ini();
+    init_compact();
     init_pnode();
     init_span();
     init_resource();
@@ -12919,6 +12923,7 @@ var init_iam = __esm({
     init_conditions();
     init_arn();
     init_trust();
+    init_compact();
     init_pnode();
     init_span();
     init_json();
@@ -17992,9 +17997,6 @@ function parseChunk(chunk, file, lineOffset, docIndex, out, problems, blank, dir
     if (node) out.push({ node, index: docIndex });
   }
 }
-function own(s) {
-  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
-}
 function firstLine2(msg) {
   const i = msg.indexOf("\n");
   const line = (i === -1 ? msg : msg.slice(0, i)).trim();
@@ -18018,6 +18020,7 @@ var init_yaml = __esm({
     init_helm_source();
     init_template();
     init_yaml_block();
+    init_compact();
     DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
     MAX_ALIAS_EXPANSIONS = 1e4;
     MAX_FLOW_DEPTH = 1e3;
