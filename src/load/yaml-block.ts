@@ -95,6 +95,13 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
+/** A key read at the start of a map entry: its resolved value, its end and the offset after its `:`. */
+interface Key {
+  readonly value: unknown;
+  readonly end: number;
+  readonly after: number;
+}
+
 interface Parsed {
   readonly node: PNode;
   /** `yaml`'s range end of the node with what follows it on its line (`range[2]`). */
@@ -249,24 +256,27 @@ class BlockReader {
 
   // ---- block nodes -------------------------------------------------------------------------------
 
-  /** The block collection whose first entry is on line `i` at column `col` (0-based). */
-  private block(i: number, col: number): Parsed {
+  /**
+   * The block collection whose first entry is on line `i` at column `col` (0-based). `first`: the
+   * map's first key, when the caller has read it already (a map that starts in a sequence entry).
+   */
+  private block(i: number, col: number, first?: Key): Parsed {
     if (++this.depth > 100) throw GIVE_UP;
     const at = this.starts[i] + col;
-    const r = this.isSeqEntry(at) ? this.seq(i, col) : this.map(i, col, at);
+    const r = !first && this.isSeqEntry(at) ? this.seq(i, col) : this.map(i, col, at, first);
     this.depth--;
     return r;
   }
 
-  /** A block map at column `col`; its first key starts at `at` on line `i`. */
-  private map(i: number, col: number, at: number): Parsed {
+  /** A block map at column `col`; its first key starts at `at` on line `i` (`first`, when read already). */
+  private map(i: number, col: number, at: number, first: Key | undefined): Parsed {
     const entries: PEntry[] = [];
     let seen: Set<unknown> | undefined;
     const start = at;
     let end = at;
     let line = i;
-    for (;;) {
-      const key = this.key(at, line);
+    for (let known = first; ; known = undefined) {
+      const key = known ?? this.key(at, line);
       if (!key) throw GIVE_UP;
       // yaml reports a duplicate key (a linear scan for small maps: most are).
       if (entries.length < 16) {
@@ -305,11 +315,7 @@ class BlockReader {
       if (p < this.ends[line] && this.src.charCodeAt(p) !== HASH) {
         if (this.isSeqEntry(p)) throw GIVE_UP; // `- - a`
         const key = this.key(p, line);
-        if (key) {
-          if (++this.depth > 100) throw GIVE_UP;
-          v = this.map(line, p - this.starts[line], p);
-          this.depth--;
-        } else v = this.value(p, line, col, false);
+        v = key ? this.block(line, p - this.starts[line], key) : this.value(p, line, col, false);
       } else v = this.value(dash + 1, line, col, false);
       items.push(v.node);
       end = v.end;
@@ -406,7 +412,7 @@ class BlockReader {
    * A key at `p` on line `line`: its resolved value, its end and the offset after its `:`, or
    * undefined when the line holds no `key:` there.
    */
-  private key(p: number, line: number): { value: unknown; end: number; after: number } | undefined {
+  private key(p: number, line: number): Key | undefined {
     const src = this.src;
     const eol = this.ends[line];
     const c = src.charCodeAt(p);
