@@ -17460,23 +17460,26 @@ var init_yaml_block = __esm({
         return this.src.charCodeAt(at) === DASH && (c === SPACE || c === 10 || at + 1 >= this.src.length);
       }
       // ---- block nodes -------------------------------------------------------------------------------
-      /** The block collection whose first entry is on line `i` at column `col` (0-based). */
-      block(i, col) {
+      /**
+       * The block collection whose first entry is on line `i` at column `col` (0-based). `first`: the
+       * map's first key, when the caller has read it already (a map that starts in a sequence entry).
+       */
+      block(i, col, first) {
         if (++this.depth > 100) throw GIVE_UP;
         const at = this.starts[i] + col;
-        const r = this.isSeqEntry(at) ? this.seq(i, col) : this.map(i, col, at);
+        const r = !first && this.isSeqEntry(at) ? this.seq(i, col) : this.map(i, col, at, first);
         this.depth--;
         return r;
       }
-      /** A block map at column `col`; its first key starts at `at` on line `i`. */
-      map(i, col, at) {
+      /** A block map at column `col`; its first key starts at `at` on line `i` (`first`, when read already). */
+      map(i, col, at, first) {
         const entries = [];
         let seen;
         const start = at;
         let end = at;
         let line = i;
-        for (; ; ) {
-          const key = this.key(at, line);
+        for (let known2 = first; ; known2 = void 0) {
+          const key = known2 ?? this.key(at, line);
           if (!key) throw GIVE_UP;
           if (entries.length < 16) {
             for (const e of entries) if (e.key.value === key.value) throw GIVE_UP;
@@ -17513,11 +17516,7 @@ var init_yaml_block = __esm({
           if (p < this.ends[line] && this.src.charCodeAt(p) !== HASH) {
             if (this.isSeqEntry(p)) throw GIVE_UP;
             const key = this.key(p, line);
-            if (key) {
-              if (++this.depth > 100) throw GIVE_UP;
-              v = this.map(line, p - this.starts[line], p);
-              this.depth--;
-            } else v = this.value(p, line, col, false);
+            v = key ? this.block(line, p - this.starts[line], key) : this.value(p, line, col, false);
           } else v = this.value(dash + 1, line, col, false);
           items.push(v.node);
           end = v.end;
