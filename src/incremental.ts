@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { KeyedList } from './model/compact.js';
 import { fileURLToPath } from 'node:url';
 import { runRules, type Tracking } from './engine/engine.js';
 import type { Facts, Finding, Level, Rule } from './engine/types.js';
@@ -132,12 +133,12 @@ function checkedAgain(unit: UnitRecord, tracking: Tracking, p: string): UnitReco
 }
 
 /**
- * The digest of a file's resources: every value, position and order, with Maps, Sets, properties whose
+ * The digest of a file's resources: every value, position and order, with maps (`Map`, `KeyedList`), Sets, properties whose
  * value is undefined, and functions (values computed on first use, from fields that are
  * serialized too) written out.
  */
 function digestOf(resources: readonly Resource[]): string {
-  const json = JSON.stringify(resources, (_k, v: unknown) => (v instanceof Map ? { '\0map': [...v] } : v instanceof Set ? { '\0set': [...v] } : v === undefined ? '\0undefined' : typeof v === 'function' ? `\0fn:${String(v)}` : typeof v === 'number' && !Number.isFinite(v) ? `\0${v}` : v));
+  const json = JSON.stringify(resources, (_k, v: unknown) => (v instanceof Map || v instanceof KeyedList ? { '\0map': [...v] } : v instanceof Set ? { '\0set': [...v] } : v === undefined ? '\0undefined' : typeof v === 'function' ? `\0fn:${String(v)}` : typeof v === 'number' && !Number.isFinite(v) ? `\0${v}` : v));
   return createHash('sha256').update(json).digest('hex').slice(0, 32);
 }
 

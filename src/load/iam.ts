@@ -8,7 +8,7 @@ import { issuerHost } from '../iam/arn.js';
 import type { PodIdentityAssociation } from '../model/eks.js';
 import type { Condition, OidcProvider, OperatorBlock, PolicyDocument, Role, Statement } from '../model/iam.js';
 import { splitConditionKey } from '../model/trust.js';
-import { exact } from '../model/compact.js';
+import { exact, intern } from '../model/compact.js';
 import { compactLength, entry, get, isMap, isScalar, isSeq, listOf, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, unknownText, type Span } from '../model/span.js';
 import type { L } from '../model/resource.js';
@@ -242,8 +242,8 @@ function parseStatement(s: PMap, index: number): Statement {
           operator,
           op,
           key,
-          keyPrefix: parts.prefix,
-          claim: parts.claim,
+          keyPrefix: intern(parts.prefix),
+          claim: intern(parts.claim),
           prefixUnknown: parts.prefixUnknown,
           claimUnknown: parts.claimUnknown,
           values,

@@ -15,7 +15,7 @@
  * document in well under a second.
  */
 import type { InnerMap, PEntry, PNode, PScalar } from '../model/pnode.js';
-import { exact, own } from '../model/compact.js';
+import { exact, intern } from '../model/compact.js';
 import { looksTemplated, type Span } from '../model/span.js';
 import { posFromCharSpans, posSpan } from '../model/posmap.js';
 
@@ -316,7 +316,7 @@ class Parser {
     const span = this.span(start, r.end);
     // A placeholder (`${VAR}`, `{{ .Values.x }}`) is filled in later: unknown, as in the YAML loader.
     const unknown = looksTemplated(r.value);
-    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: 'scalar', value: own(r.value), span };
+    const node: PScalar = r.escaped ? { type: 'scalar', value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: 'scalar', value: intern(r.value), span };
     return unknown ? { ...node, unknown } : node;
   }
 

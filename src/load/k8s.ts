@@ -1,6 +1,6 @@
 /** Builds typed Kubernetes/OpenShift resources from positioned documents. Never throws on odd shapes. */
 import { parseIni, profileName } from './ini.js';
-import { exact } from '../model/compact.js';
+import { exact, intern, keyed, none } from '../model/compact.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
@@ -170,7 +170,7 @@ function meta(doc: PMap, ctx: K8sContext): Base | undefined {
     file: doc.span.file,
     span: doc.span,
     label: [kindName.value, ' ', namespace, '/', nm].join(''),
-    apiVersion: str(get(doc, 'apiVersion')),
+    apiVersion: internOptional(str(get(doc, 'apiVersion'))),
     kindName,
     name,
     ...(renamedFrom ? { writtenName: renamedFrom } : {}),
@@ -210,18 +210,20 @@ function locBool(n: PNode | undefined): L<boolean> | undefined {
  */
 const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
 
+const internOptional = (s: string | undefined): string | undefined => (s === undefined ? s : intern(s));
+
 function stringMap(n: PNode | undefined): ReadonlyMap<string, Annotation> {
   if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
-  const out = new Map<string, Annotation>();
+  const out: Annotation[] = [];
   for (const e of n.entries) {
     const key = loc(e.key);
     if (!key) continue;
     const value = loc(e.value) ?? located('', e.value.span);
     const v = e.value;
     const written: Annotation['written'] = !isScalar(v) ? 'collection' : v.value === null ? 'null' : typeof v.value === 'boolean' ? 'boolean' : typeof v.value === 'number' ? 'number' : 'string';
-    out.set(key.value, { key, value, written, tagged: isScalar(v) && !!v.tag });
+    out.push({ key, value, written, tagged: isScalar(v) && !!v.tag });
   }
-  return out;
+  return keyed(out);
 }
 
 function podSpecOf(doc: PMap, kind: string): PodSpec | undefined {
@@ -304,12 +306,12 @@ function securityContext(n: PNode | undefined): SecurityContext {
 }
 
 function strings(n: PNode | undefined): L<string>[] {
-  if (!isSeq(n)) return [];
-  return n.items.map(loc).filter((x): x is L<string> => x !== undefined);
+  if (!isSeq(n)) return none();
+  return exact(n.items.map(loc).filter((x): x is L<string> => x !== undefined));
 }
 
 function containers(n: PNode | undefined, init: boolean): Container[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: Container[] = [];
   for (const c of n.items) {
     if (!isMap(c)) continue;
@@ -331,7 +333,7 @@ function containers(n: PNode | undefined, init: boolean): Container[] {
 }
 
 function envVars(n: PNode | undefined): EnvVar[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: EnvVar[] = [];
   for (const e of n.items) {
     const name = loc(get(e, 'name'));
@@ -351,7 +353,7 @@ function envVars(n: PNode | undefined): EnvVar[] {
 }
 
 function envFrom(n: PNode | undefined): EnvFrom[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: EnvFrom[] = [];
   for (const e of n.items) {
     if (!isMap(e)) continue;
@@ -365,7 +367,7 @@ function envFrom(n: PNode | undefined): EnvFrom[] {
 }
 
 function mounts(n: PNode | undefined): VolumeMount[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: VolumeMount[] = [];
   for (const m of n.items) {
     const name = loc(get(m, 'name'));
@@ -377,7 +379,7 @@ function mounts(n: PNode | undefined): VolumeMount[] {
 }
 
 function keyToPaths(n: PNode | undefined): KeyToPath[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: KeyToPath[] = [];
   for (const i of n.items) {
     const key = str(get(i, 'key'));
@@ -390,14 +392,14 @@ function keyToPaths(n: PNode | undefined): KeyToPath[] {
 const VOLUME_META_KEYS = new Set(['name']);
 
 function volumes(n: PNode | undefined): Volume[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: Volume[] = [];
   for (const v of n.items) {
     if (!isMap(v)) continue;
     const name = loc(get(v, 'name'));
     if (!name) continue;
     const src = v.entries.find((e) => !VOLUME_META_KEYS.has(String(e.key.value)));
-    const type = src ? String(src.key.value) : 'emptyDir';
+    const type = src ? intern(String(src.key.value)) : 'emptyDir';
     const body = src?.value;
     out.push({
       name,
@@ -406,15 +408,15 @@ function volumes(n: PNode | undefined): Volume[] {
       span: v.span,
       secretName: type === 'secret' ? loc(get(body, 'secretName')) : undefined,
       configMapName: type === 'configMap' ? loc(get(body, 'name')) : undefined,
-      items: type === 'secret' || type === 'configMap' ? keyToPaths(get(body, 'items')) : [],
-      sources: type === 'projected' ? projectedSources(get(body, 'sources')) : [],
+      items: type === 'secret' || type === 'configMap' ? keyToPaths(get(body, 'items')) : none(),
+      sources: type === 'projected' ? projectedSources(get(body, 'sources')) : none(),
     });
   }
   return exact(out);
 }
 
 function projectedSources(n: PNode | undefined): ProjectedSource[] {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out: ProjectedSource[] = [];
   for (const s of n.items) {
     if (!isMap(s) || s.entries.length === 0) continue;
@@ -438,13 +440,13 @@ function projectedSources(n: PNode | undefined): ProjectedSource[] {
 const AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
 
 function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): SecretLike {
-  const entries = new Map<string, DataEntry>();
+  const list: DataEntry[] = [];
   const add = (n: PNode | undefined, encoded: boolean, fromStringData: boolean) => {
     if (!isMap(n)) return;
     for (const e of n.entries) {
       const key = loc(e.key);
       if (!key) continue;
-      entries.set(key.value, dataEntry(key, e.value, encoded, fromStringData));
+      list.push(dataEntry(key, e.value, encoded, fromStringData));
     }
   };
   if (kind === 'Secret') {
@@ -454,6 +456,7 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     add(get(doc, 'binaryData'), true, false);
     add(get(doc, 'data'), false, true);
   }
+  const entries = keyed(list);
   const awsProfiles = new Map<string, readonly AwsProfile[]>();
   for (const [k, d] of entries) {
     if (d.text === undefined || !(AWS_INI_KEYS.test(k) || /^\s*\[[^\]]+\]/m.test(d.text) && /\b(role_arn|aws_access_key_id|web_identity_token_file)\b/.test(d.text))) continue;
@@ -477,12 +480,21 @@ function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringDat
   return withIni({ key, text, valueSpan, positions: posFixed(valueSpan, text?.length ?? 0), fromStringData, unknown });
 }
 
+/** The sections of the entries whose INI reading was asked for. */
+const iniReadings = new WeakMap<DataEntry, readonly AwsProfile[]>();
+
+/** `DataEntry.iniSections`: one function for every entry (a closure per entry would cost about 100 bytes each). */
+function iniSections(this: DataEntry): readonly AwsProfile[] {
+  let sections = iniReadings.get(this);
+  if (!sections) iniReadings.set(this, (sections = profilesOf(this)));
+  return sections;
+}
+
 /** The entry with its INI reading: parsed once, when first asked for (most data is never read as INI). */
 function withIni(d: Omit<DataEntry, 'iniSections'>): DataEntry {
-  let sections: readonly AwsProfile[] | undefined;
   // Added to the object, not spread into a copy: a copy made by spread at a site that sees many
   // shapes gets a hidden class of its own, kept as long as the model.
-  return Object.assign(d, { iniSections: () => (sections ??= profilesOf(d)) });
+  return Object.assign(d, { iniSections });
 }
 
 function profilesOf(d: Omit<DataEntry, 'iniSections'>): AwsProfile[] {

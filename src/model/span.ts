@@ -3,6 +3,7 @@
  * so a one-character token at column 5 has `column: 5, endColumn: 6`. Loaders convert once;
  * formatters never adjust positions.
  */
+import { intern } from './compact.js';
 import { posSpan, type PosMap } from './posmap.js';
 
 export interface Span {
@@ -27,7 +28,7 @@ export interface Located<T> {
 }
 
 export function located<T>(value: T, span: Span, unknown?: boolean, inner?: Located<T>['inner']): Located<T> {
-  const l: { value: T; span: Span; unknown?: boolean; inner?: Located<T>['inner'] } = { value, span };
+  const l: { value: T; span: Span; unknown?: boolean; inner?: Located<T>['inner'] } = { value: typeof value === 'string' ? (intern(value) as T) : value, span };
   if (unknown) l.unknown = true;
   if (inner) l.inner = inner;
   return l;
