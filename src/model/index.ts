@@ -103,9 +103,19 @@ function groupedInOrder<T>(list: readonly T[], group: (t: T) => string): T[] {
   return [...groups.values()].flat();
 }
 
+/** Where `Index.cached` keeps values: a `Map`, or an object with the same three methods. */
+export interface MemoTable<K> {
+  get(key: K): unknown;
+  has(key: K): boolean;
+  set(key: K, value: unknown): unknown;
+}
+
 export class Index {
-  /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
-  private readonly table = new Map<string, Resource[]>();
+  /**
+   * Every relation: for each of `indexKeys`, the resources that carry the key, in load order; a
+   * key that one resource carries (most keys: names, ARNs) holds that resource, not a list of one.
+   */
+  private readonly table = new Map<string, Resource | Resource[]>();
   private readonly memos = new Map<string, unknown>();
   /** `ofKind` by its arguments: the keys it reads, and its answer. */
   private readonly kindLists = new Map<string, { readonly keys: readonly string[]; readonly list: readonly Resource[] }>();
@@ -115,9 +125,10 @@ export class Index {
     const table = this.table;
     for (const r of resources) {
       for (const k of indexKeys(r)) {
-        const list = table.get(k);
-        if (list) list.push(r);
-        else table.set(k, [r]);
+        const held = table.get(k);
+        if (held === undefined) table.set(k, r);
+        else if (Array.isArray(held)) held.push(r);
+        else table.set(k, [held, r]);
       }
     }
   }
@@ -158,7 +169,12 @@ export class Index {
 
   private read(key: string): readonly Resource[] {
     this.observer?.(key);
-    return this.table.get(key) ?? EMPTY;
+    return this.listed(key);
+  }
+
+  private listed(key: string): readonly Resource[] {
+    const held = this.table.get(key);
+    return held === undefined ? EMPTY : Array.isArray(held) ? held : [held];
   }
 
   private readAs<T extends Resource>(key: string): readonly T[] {
@@ -171,7 +187,7 @@ export class Index {
     let entry = this.kindLists.get(key);
     if (!entry) {
       const keys = expandKinds(kinds).map((k) => `K ${k}`);
-      this.kindLists.set(key, (entry = { keys, list: keys.flatMap((k) => this.table.get(k) ?? []) }));
+      this.kindLists.set(key, (entry = { keys, list: keys.flatMap((k) => this.listed(k)) }));
     }
     if (this.observer) for (const k of entry.keys) this.observer(k);
     return entry.list as unknown as T[];
@@ -192,7 +208,7 @@ export class Index {
    * computed while nobody observes (a run that does not track keys) is kept as it is, without
    * its (empty) list of keys: caches of rules hold hundreds of thousands of them on big repositories.
    */
-  cached<K, T>(table: Map<K, unknown>, key: K, make: () => T): T {
+  cached<K, T>(table: MemoTable<K>, key: K, make: () => T): T {
     const hit = table.get(key);
     if (hit !== undefined || table.has(key)) {
       if (hit instanceof Recorded) {

@@ -25,7 +25,7 @@ import {
   CONTAINER_CREDENTIALS_FULL_URI,
   CONTAINER_CREDENTIALS_RELATIVE_URI,
 } from './eks.js';
-import type { Index } from './index.js';
+import type { Index, MemoTable } from './index.js';
 import type { Annotation, AwsProfile, Container, DataEntry, EnvVar, IniSetting, SecretLike, Volume, VolumeMount, Workload } from './k8s.js';
 import { containersOf, lastEnv, normPath } from './container.js';
 import { isUnknown, located, type Located, type Span } from './span.js';
@@ -259,9 +259,27 @@ const MAYBE: Presence = { state: 'maybe' };
 const UNSET: Presence = { state: 'unset' };
 const UNKNOWN_FILE: SharedFile = { state: 'unknown' };
 const ABSENT_FILE: SharedFile = { state: 'absent' };
-class ContainerView implements SdkEnvironment {
-  private readonly presence = new Map<string, unknown>();
-  private readonly cache = new Map<string, unknown>();
+/** The values a `ContainerView` computes on first use, by their place in its `slots`. */
+const enum Slot {
+  EnvFrom,
+  Variables,
+  WebhookRole,
+  PodIdentity,
+  ContainerCredentials,
+  Chain,
+  Profiles,
+  SharedFiles,
+  WebIdentity,
+  StaticKeys,
+  Count,
+}
+const PENDING: unknown = Symbol('pending');
+
+class ContainerView implements SdkEnvironment, MemoTable<Slot> {
+  /** `env()` of the names that the container sets (created on first use: most names are not set). */
+  private presence: Map<string, unknown> | undefined;
+  /** The values computed once (a list, not a map: a map of ten entries holds about 900 bytes). */
+  private readonly slots: unknown[] = new Array<unknown>(Slot.Count).fill(PENDING);
 
   constructor(
     readonly index: Index,
@@ -274,16 +292,56 @@ class ContainerView implements SdkEnvironment {
    * Computed on first use. Each use reports the index keys the computation read (`Index.replay`),
    * so that whichever check uses the view depends on what it was computed from.
    */
-  private once<T>(key: string, f: () => T): T {
-    return this.index.cached(this.cache, key, f);
+  private once<T>(slot: Slot, f: () => T): T {
+    return this.index.cached(this, slot, f);
+  }
+
+  // MemoTable (for Index.cached): the slots.
+  get(slot: Slot): unknown {
+    const v = this.slots[slot];
+    return v === PENDING ? undefined : v;
+  }
+
+  has(slot: Slot): boolean {
+    return this.slots[slot] !== PENDING;
+  }
+
+  set(slot: Slot, value: unknown): void {
+    this.slots[slot] = value;
   }
 
   env(name: string): Presence {
-    return this.index.cached(this.presence, name, () => envPresence(this.container, this.workload, this.index, name));
+    const c = this.container;
+    // Not in `env` nor in a known `envFrom` source: `envPresence` would read every source and
+    // answer with a constant, and the sources' lookups are reported by `envFromSources`.
+    if (!lastEnv(c, name)) {
+      const from = this.envFromSources;
+      let provided = false;
+      for (const x of from.sources) {
+        const d = x.src && name.startsWith(x.prefix) ? x.src.entries.get(name.slice(x.prefix.length)) : undefined;
+        if ((provided = d !== undefined && !d.key.unknown)) break;
+      }
+      if (!provided) return from.unknown ? MAYBE : UNSET;
+    }
+    return this.index.cached((this.presence ??= new Map()), name, () => envPresence(c, this.workload, this.index, name));
+  }
+
+  /** The container's `envFrom` sources, each with the Secret or ConfigMap it names when that is known. */
+  private get envFromSources(): { readonly sources: readonly { readonly prefix: string; readonly src?: SecretLike }[]; readonly unknown: boolean } {
+    return this.once(Slot.EnvFrom, () => {
+      const { container: c, workload: w } = this;
+      let unknown = false;
+      const sources = c.envFrom.map((f) => {
+        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? undefined : lookup(w, this.index, f.source === 'secretRef' ? 'Secret' : 'ConfigMap', f.name.value);
+        if (!src) unknown = true;
+        return src ? { prefix: f.prefix ?? '', src } : { prefix: f.prefix ?? '' };
+      });
+      return { sources, unknown };
+    });
   }
 
   get variables(): EffectiveEnvironment {
-    return this.once('variables', () => {
+    return this.once(Slot.Variables, () => {
       const { container: c, workload: w } = this;
       const names = new Set(c.env.map((e) => e.name.value));
       let complete = true;
@@ -302,35 +360,35 @@ class ContainerView implements SdkEnvironment {
   }
 
   get webhookRole(): Annotation | undefined {
-    return this.once('webhookRole', () => webhookRole(this.container, this.workload, this.index, this.prefix));
+    return this.once(Slot.WebhookRole, () => webhookRole(this.container, this.workload, this.index, this.prefix));
   }
 
   get podIdentity(): PodIdentityInjection | undefined {
-    return this.once('podIdentity', () => podIdentityInjection(this.container, this.workload, this.index, this.prefix));
+    return this.once(Slot.PodIdentity, () => podIdentityInjection(this.container, this.workload, this.index, this.prefix));
   }
 
   get containerCredentials(): ContainerCredentials | undefined {
-    return this.once('containerCredentials', () => containerCredentials(this));
+    return this.once(Slot.ContainerCredentials, () => containerCredentials(this));
   }
 
   get chain(): CredentialChain {
-    return this.once('chain', () => credentialChain(this));
+    return this.once(Slot.Chain, () => credentialChain(this));
   }
 
   get profiles(): readonly SelectedProfile[] | undefined {
-    return this.once('profiles', () => selectedProfiles(this));
+    return this.once(Slot.Profiles, () => selectedProfiles(this));
   }
 
   get sharedFiles(): SharedFiles | undefined {
-    return this.once('sharedFiles', () => sharedFiles(this));
+    return this.once(Slot.SharedFiles, () => sharedFiles(this));
   }
 
   get webIdentity(): WebIdentity | undefined {
-    return this.once('webIdentity', () => webIdentity(this));
+    return this.once(Slot.WebIdentity, () => webIdentity(this));
   }
 
   get staticKeys(): StaticKeys {
-    return this.once('staticKeys', () => {
+    return this.once(Slot.StaticKeys, () => {
       const f = this.sharedFiles;
       const profiles: ProfileStaticKey[] = [];
       for (const p of f?.profiles ?? []) {
@@ -708,6 +766,8 @@ function passOver(s: CredentialSource, sdk: Sdk, v: ContainerView): { state: 'sk
   return undefined;
 }
 
+const USED: ChainStep = { state: 'used' };
+
 /** Each source's step in `sdk`'s chain, by its position in `sources`. */
 function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView): ChainStep[] {
   const rank = (s: CredentialSource) => CHAIN_ORDER[sdk].indexOf(s.kind);
@@ -725,7 +785,7 @@ function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView):
       step = { state: 'unknown', reason: pass.reason };
       uncertain = `${pass.reason}: ${s.describe} may come first`;
     } else if (s.state === 'set') {
-      step = { state: 'used' };
+      step = USED;
       winner = s;
     } else {
       step = { state: 'unknown', reason: s.kind === 'envKeys' ? 'AWS_ACCESS_KEY_ID is not static' : 'more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)' };
@@ -738,25 +798,49 @@ function walk(sources: readonly CredentialSource[], sdk: Sdk, v: ContainerView):
 
 function credentialChain(v: ContainerView): CredentialChain {
   const sources = chainSources(v);
-  // Steps by position in `sources` (a container has a handful of sources: no maps kept per container).
-  const bySdk = { botocore: walk(sources, 'botocore', v), jsv3: walk(sources, 'jsv3', v) };
-  const at = (s: CredentialSource): number => sources.indexOf(s);
-  const before = (a: CredentialSource, b: CredentialSource, sdk: Sdk) => {
+  return new Chain(sources, walk(sources, 'botocore', v), walk(sources, 'jsv3', v));
+}
+
+/** A container's chain: its sources and each SDK's steps by position in `sources` (no closures or maps kept per container). */
+class Chain implements CredentialChain {
+  constructor(
+    readonly sources: readonly CredentialSource[],
+    private readonly botocore: readonly ChainStep[],
+    private readonly jsv3: readonly ChainStep[],
+  ) {}
+
+  private steps(sdk: Sdk): readonly ChainStep[] {
+    return sdk === 'botocore' ? this.botocore : this.jsv3;
+  }
+
+  of<K extends CredentialSourceKind>(kind: K): Extract<CredentialSource, { kind: K }>[] {
+    return this.sources.filter((s): s is Extract<CredentialSource, { kind: K }> => s.kind === kind);
+  }
+
+  position(s: CredentialSource): ChainPosition {
+    const i = this.sources.indexOf(s);
+    return { botocore: this.botocore[i], jsv3: this.jsv3[i] };
+  }
+
+  used(sdk: Sdk): CredentialSource | undefined {
+    const steps = this.steps(sdk);
+    return this.sources.find((_, i) => steps[i].state === 'used');
+  }
+
+  before(a: CredentialSource, b: CredentialSource, sdk?: Sdk): boolean {
+    return sdk ? this.beforeIn(a, b, sdk) : SDKS.every((x) => this.beforeIn(a, b, x));
+  }
+
+  private beforeIn(a: CredentialSource, b: CredentialSource, sdk: Sdk): boolean {
     const ra = CHAIN_ORDER[sdk].indexOf(a.kind);
     const rb = CHAIN_ORDER[sdk].indexOf(b.kind);
-    return ra < rb || (ra === rb && Math.max(0, at(a)) < Math.max(0, at(b)));
-  };
-  return {
-    sources,
-    of: <K extends CredentialSourceKind>(kind: K) => sources.filter((s): s is Extract<CredentialSource, { kind: K }> => s.kind === kind),
-    position: (s) => ({ botocore: bySdk.botocore[at(s)], jsv3: bySdk.jsv3[at(s)] }),
-    used: (sdk) => sources.find((_, i) => bySdk[sdk][i].state === 'used'),
-    before: (a, b, sdk) => (sdk ? before(a, b, sdk) : SDKS.every((x) => before(a, b, x))),
-    mayUse: (sdk, s) => {
-      const state = bySdk[sdk][at(s)]?.state;
-      return state === 'used' || state === 'unknown';
-    },
-  };
+    return ra < rb || (ra === rb && Math.max(0, this.sources.indexOf(a)) < Math.max(0, this.sources.indexOf(b)));
+  }
+
+  mayUse(sdk: Sdk, s: CredentialSource): boolean {
+    const state = this.steps(sdk)[this.sources.indexOf(s)]?.state;
+    return state === 'used' || state === 'unknown';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
