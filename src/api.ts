@@ -21,6 +21,7 @@ import { incrementalRun, keepsRunState, runStateKey, StateRecorder, type CheckOp
 import { RunState } from './load/run-state.js';
 import { readFiles, type FileToRead } from './load/read.js';
 import { VERSION } from './version.js';
+import { boundYoungGeneration, HEAP_TUNING_FILES } from './heap.js';
 import { Index } from './model/index.js';
 import { applySuppressions, suppressionSubject, todayUtc } from './suppress/apply.js';
 
@@ -82,6 +83,12 @@ export interface LintOptions {
   readonly concurrency?: number | 'auto' | 'off';
   /** Bytes of text to parse before worker threads start (default 2 MB; 0: at once). For tests and benchmarks. */
   readonly workerThreshold?: number;
+  /**
+   * The process is this linter's own (the CLI, the Action): a run that reads many files bounds
+   * V8's young generation for the rest of the process, which lowers its peak memory (src/heap.ts).
+   * Default false: an embedding process's heap is left alone.
+   */
+  readonly tuneHeap?: boolean;
 }
 
 export interface LintResult {
@@ -142,7 +149,9 @@ async function analyzePaths(paths: readonly string[], options: LintOptions, incr
   // With a context, the findings shown are those that touch one of the given files (standard input included).
   const given = options.context !== undefined ? new Set(discover(paths.filter((p) => p !== '-'), cwd, { ignore }).files.map((abs) => displayPath(abs, cwd))) : undefined;
   if (given && readsStdin) given.add(stdinName);
-  const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore });
+  // A big repository: the process bounds its young generation before the walk allocates much (src/heap.ts).
+  const many = options.tuneHeap ? { files: HEAP_TUNING_FILES, found: boundYoungGeneration } : undefined;
+  const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore, ...(many ? { many } : {}) });
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const toRead: FileToRead[] = [];

@@ -176,7 +176,7 @@ export async function prepareLint(args: readonly string[], io: Io): Promise<Lint
   // The pre-commit entry (--context) reads the whole repository on every commit: cached by default.
   const cache = values['no-cache'] ? false : values['cache-location'] !== undefined ? values['cache-location'] : values.cache || context !== undefined ? defaultCacheDir(io.cwd, io.env) : false;
   const concurrency = concurrencyOf(values.concurrency);
-  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values['no-ignore'], cache, concurrency });
+  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values['no-ignore'], cache, concurrency, tuneHeap: true });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(', ')}`);
   if (values.debug && cache !== false) {
     const i = result.incremental;

@@ -51,6 +51,8 @@ export interface DiscoverOptions {
   readonly extensions?: readonly string[];
   /** What directory walks leave out (default: nothing). */
   readonly ignore?: IgnoreRules;
+  /** Called once, as soon as the walk has found `files` files (a run that prepares for a big repository). */
+  readonly many?: { readonly files: number; readonly found: () => void };
 }
 
 /** Where in a chart the walk is. */
@@ -62,7 +64,7 @@ interface ChartState {
 }
 
 export function discover(inputs: readonly string[], cwd: string, opts: DiscoverOptions = {}): DiscoverResult {
-  const w = new Walker(opts.extensions ?? DEFAULT_EXTENSIONS);
+  const w = new Walker(opts.extensions ?? DEFAULT_EXTENSIONS, opts.many);
   const missing: string[] = [];
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
@@ -95,7 +97,10 @@ class Walker {
   readonly files = new Set<string>();
   readonly charts = new Map<string, HelmChart>();
 
-  constructor(private readonly extensions: readonly string[]) {}
+  constructor(
+    private readonly extensions: readonly string[],
+    private many?: DiscoverOptions['many'],
+  ) {}
 
   chart(dir: string): HelmChart {
     let c = this.charts.get(dir);
@@ -148,6 +153,11 @@ class Walker {
           /* dangling link */
         }
       }
+    }
+    if (this.many && this.files.size >= this.many.files) {
+      const { found } = this.many;
+      this.many = undefined;
+      found();
     }
   }
 }
