@@ -74,14 +74,94 @@ var init_node_path = __esm({
 
 // src/model/compact.ts
 function exact(a) {
-  return a.length === 0 ? a : a.slice();
+  return a.length === 0 ? NONE : a.slice();
+}
+function none() {
+  return NONE;
 }
 function own(s) {
   return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
 }
+function intern(s) {
+  if (s.length > INTERNED_LENGTH) return own(s);
+  const hit2 = interned.get(s);
+  if (hit2 !== void 0) return hit2;
+  if (interned.size >= INTERNED_ENTRIES) interned.clear();
+  const kept2 = own(s);
+  interned.set(kept2, kept2);
+  return kept2;
+}
+function keyed(values) {
+  if (values.length === 0) return NO_KEYS;
+  if (values.length > KEYED_LIST_MAX) {
+    const m3 = /* @__PURE__ */ new Map();
+    for (const v of values) m3.set(v.key.value, v);
+    return m3;
+  }
+  const list = [];
+  next: for (const v of values) {
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].key.value === v.key.value) {
+        list[i] = v;
+        continue next;
+      }
+    }
+    list.push(v);
+  }
+  return new KeyedList(exact(list));
+}
+var NONE, INTERNED_LENGTH, INTERNED_ENTRIES, interned, KeyedList, KEYED_LIST_MAX, NO_KEYS;
 var init_compact = __esm({
   "src/model/compact.ts"() {
     "use strict";
+    NONE = Object.freeze([]);
+    INTERNED_LENGTH = 96;
+    INTERNED_ENTRIES = 1 << 17;
+    interned = /* @__PURE__ */ new Map();
+    KeyedList = class {
+      /** The one value, or the list of them (a list of one costs 56 bytes more than its value). */
+      held;
+      constructor(list) {
+        this.held = list.length === 1 ? list[0] : list;
+      }
+      get list() {
+        const h = this.held;
+        return Array.isArray(h) ? h : [h];
+      }
+      get size() {
+        const h = this.held;
+        return Array.isArray(h) ? h.length : 1;
+      }
+      get(key) {
+        const h = this.held;
+        if (!Array.isArray(h)) return h.key.value === key ? h : void 0;
+        for (const v of h) if (v.key.value === key) return v;
+        return void 0;
+      }
+      has(key) {
+        return this.get(key) !== void 0;
+      }
+      forEach(f, thisArg) {
+        for (const v of this.list) f.call(thisArg, v, v.key.value, this);
+      }
+      *entries() {
+        for (const v of this.list) yield [v.key.value, v];
+      }
+      *keys() {
+        for (const v of this.list) yield v.key.value;
+      }
+      values() {
+        return this.list.values();
+      }
+      [Symbol.iterator]() {
+        return this.entries();
+      }
+      get [Symbol.toStringTag]() {
+        return "KeyedList";
+      }
+    };
+    KEYED_LIST_MAX = 8;
+    NO_KEYS = new KeyedList(NONE);
   }
 });
 
@@ -202,7 +282,7 @@ var init_posmap = __esm({
 
 // src/model/span.ts
 function located(value, span, unknown, inner) {
-  const l = { value, span };
+  const l = { value: typeof value === "string" ? intern(value) : value, span };
   if (unknown) l.unknown = true;
   if (inner) l.inner = inner;
   return l;
@@ -230,6 +310,7 @@ var TEMPLATE_RE, unknownText;
 var init_span = __esm({
   "src/model/span.ts"() {
     "use strict";
+    init_compact();
     init_posmap();
     TEMPLATE_RE = /\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/;
     unknownText = (l) => !!l.unknown || looksTemplated(l.value);
@@ -11968,7 +12049,7 @@ var init_json = __esm({
         this.i = r.end;
         const span = this.span(start, r.end);
         const unknown = looksTemplated(r.value);
-        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: own(r.value), span };
+        const node = r.escaped ? { type: "scalar", value: r.value, span, inner: innerMap(this.s, start, this.span, span) } : { type: "scalar", value: intern(r.value), span };
         return unknown ? { ...node, unknown } : node;
       }
       number() {
@@ -12325,7 +12406,7 @@ function meta(doc, ctx) {
     file: doc.span.file,
     span: doc.span,
     label: [kindName2.value, " ", namespace, "/", nm].join(""),
-    apiVersion: str(get(doc, "apiVersion")),
+    apiVersion: internOptional(str(get(doc, "apiVersion"))),
     kindName: kindName2,
     name,
     ...renamedFrom ? { writtenName: renamedFrom } : {},
@@ -12356,16 +12437,16 @@ function locBool(n) {
 }
 function stringMap(n) {
   if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
-  const out = /* @__PURE__ */ new Map();
+  const out = [];
   for (const e of n.entries) {
     const key = loc(e.key);
     if (!key) continue;
     const value = loc(e.value) ?? located("", e.value.span);
     const v = e.value;
     const written = !isScalar(v) ? "collection" : v.value === null ? "null" : typeof v.value === "boolean" ? "boolean" : typeof v.value === "number" ? "number" : "string";
-    out.set(key.value, { key, value, written, tagged: isScalar(v) && !!v.tag });
+    out.push({ key, value, written, tagged: isScalar(v) && !!v.tag });
   }
-  return out;
+  return keyed(out);
 }
 function podSpecOf(doc, kind) {
   let template;
@@ -12441,11 +12522,11 @@ function securityContext(n) {
   };
 }
 function strings(n) {
-  if (!isSeq(n)) return [];
-  return n.items.map(loc).filter((x) => x !== void 0);
+  if (!isSeq(n)) return none();
+  return exact(n.items.map(loc).filter((x) => x !== void 0));
 }
 function containers(n, init) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const c of n.items) {
     if (!isMap(c)) continue;
@@ -12466,7 +12547,7 @@ function containers(n, init) {
   return exact(out);
 }
 function envVars(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const e of n.items) {
     const name = loc(get(e, "name"));
@@ -12485,7 +12566,7 @@ function envVars(n) {
   return exact(out);
 }
 function envFrom(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const e of n.items) {
     if (!isMap(e)) continue;
@@ -12498,7 +12579,7 @@ function envFrom(n) {
   return exact(out);
 }
 function mounts(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const m3 of n.items) {
     const name = loc(get(m3, "name"));
@@ -12509,7 +12590,7 @@ function mounts(n) {
   return exact(out);
 }
 function keyToPaths(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const i of n.items) {
     const key = str(get(i, "key"));
@@ -12519,14 +12600,14 @@ function keyToPaths(n) {
   return exact(out);
 }
 function volumes(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const v of n.items) {
     if (!isMap(v)) continue;
     const name = loc(get(v, "name"));
     if (!name) continue;
     const src = v.entries.find((e) => !VOLUME_META_KEYS.has(String(e.key.value)));
-    const type = src ? String(src.key.value) : "emptyDir";
+    const type = src ? intern(String(src.key.value)) : "emptyDir";
     const body = src?.value;
     out.push({
       name,
@@ -12535,14 +12616,14 @@ function volumes(n) {
       span: v.span,
       secretName: type === "secret" ? loc(get(body, "secretName")) : void 0,
       configMapName: type === "configMap" ? loc(get(body, "name")) : void 0,
-      items: type === "secret" || type === "configMap" ? keyToPaths(get(body, "items")) : [],
-      sources: type === "projected" ? projectedSources(get(body, "sources")) : []
+      items: type === "secret" || type === "configMap" ? keyToPaths(get(body, "items")) : none(),
+      sources: type === "projected" ? projectedSources(get(body, "sources")) : none()
     });
   }
   return exact(out);
 }
 function projectedSources(n) {
-  if (!isSeq(n)) return [];
+  if (!isSeq(n)) return none();
   const out = [];
   for (const s of n.items) {
     if (!isMap(s) || s.entries.length === 0) continue;
@@ -12562,13 +12643,13 @@ function projectedSources(n) {
   return exact(out);
 }
 function secretLike(doc, base, kind) {
-  const entries = /* @__PURE__ */ new Map();
+  const list = [];
   const add3 = (n, encoded, fromStringData) => {
     if (!isMap(n)) return;
     for (const e of n.entries) {
       const key = loc(e.key);
       if (!key) continue;
-      entries.set(key.value, dataEntry(key, e.value, encoded, fromStringData));
+      list.push(dataEntry(key, e.value, encoded, fromStringData));
     }
   };
   if (kind === "Secret") {
@@ -12578,6 +12659,7 @@ function secretLike(doc, base, kind) {
     add3(get(doc, "binaryData"), true, false);
     add3(get(doc, "data"), false, true);
   }
+  const entries = keyed(list);
   const awsProfiles = /* @__PURE__ */ new Map();
   for (const [k, d] of entries) {
     if (d.text === void 0 || !(AWS_INI_KEYS.test(k) || /^\s*\[[^\]]+\]/m.test(d.text) && /\b(role_arn|aws_access_key_id|web_identity_token_file)\b/.test(d.text))) continue;
@@ -12599,9 +12681,13 @@ function dataEntry(key, value, encoded, fromStringData) {
   const text = /^[A-Za-z0-9+/]*={0,2}$/.test(compact2) && compact2.length % 4 === 0 ? Buffer.from(compact2, "base64").toString("utf8") : void 0;
   return withIni({ key, text, valueSpan, positions: posFixed(valueSpan, text?.length ?? 0), fromStringData, unknown });
 }
+function iniSections() {
+  let sections = iniReadings.get(this);
+  if (!sections) iniReadings.set(this, sections = profilesOf(this));
+  return sections;
+}
 function withIni(d) {
-  let sections;
-  return Object.assign(d, { iniSections: () => sections ??= profilesOf(d) });
+  return Object.assign(d, { iniSections });
 }
 function profilesOf(d) {
   const text = d.text ?? "";
@@ -12646,7 +12732,7 @@ function credentialsRequest(doc, base) {
     cloudTokenPath: loc(get(spec, "cloudTokenPath"))
   });
 }
-var K8S_KINDS, K8S_KIND, NO_ENTRIES, VOLUME_META_KEYS, AWS_INI_KEYS;
+var K8S_KINDS, K8S_KIND, NO_ENTRIES, internOptional, VOLUME_META_KEYS, AWS_INI_KEYS, iniReadings;
 var init_k8s = __esm({
   "src/load/k8s.ts"() {
     "use strict";
@@ -12671,8 +12757,10 @@ var init_k8s = __esm({
     ]);
     K8S_KIND = Object.fromEntries(POD_SPEC_OWNER_KINDS.map((k) => [k, `k8s:${k}`]));
     NO_ENTRIES = /* @__PURE__ */ new Map();
+    internOptional = (s) => s === void 0 ? s : intern(s);
     VOLUME_META_KEYS = /* @__PURE__ */ new Set(["name"]);
     AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
+    iniReadings = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -12874,8 +12962,8 @@ function parseStatement(s, index) {
           operator,
           op,
           key,
-          keyPrefix: parts.prefix,
-          claim: parts.claim,
+          keyPrefix: intern(parts.prefix),
+          claim: intern(parts.claim),
           prefixUnknown: parts.prefixUnknown,
           claimUnknown: parts.claimUnknown,
           values,
@@ -13595,17 +13683,17 @@ function policyDocumentArgs(args, span) {
   const items = stmts.items.map((s) => {
     if (!isMap(s) || s.unknown) return unknownScalar("statement", s.span);
     const entries = [];
-    const keyed = (name, from) => ({ ...from.key, value: name });
+    const keyed2 = (name, from) => ({ ...from.key, value: name });
     const field2 = (k) => s.entries.find((e) => e.key.value === k);
     const sid = field2("sid");
-    if (sid) entries.push({ key: keyed("Sid", sid), value: sid.value });
+    if (sid) entries.push({ key: keyed2("Sid", sid), value: sid.value });
     const effect = field2("effect");
-    entries.push(effect ? { key: keyed("Effect", effect), value: effect.value } : { key: synthetic2("Effect", s.span), value: synthetic2("Allow", s.span) });
+    entries.push(effect ? { key: keyed2("Effect", effect), value: effect.value } : { key: synthetic2("Effect", s.span), value: synthetic2("Allow", s.span) });
     for (const [from, to] of [["principals", "Principal"], ["notPrincipals", "NotPrincipal"]]) {
       const p = field2(from);
       if (!p) continue;
       if (!isSeq(p.value) || p.value.unknown) {
-        entries.push({ key: keyed(to, p), value: p.value.unknown ? p.value : unknownScalar(from, p.value.span) });
+        entries.push({ key: keyed2(to, p), value: p.value.unknown ? p.value : unknownScalar(from, p.value.span) });
         continue;
       }
       const byType = [];
@@ -13624,15 +13712,15 @@ function policyDocumentArgs(args, span) {
           byType[existing] = { key: byType[existing].key, value: { ...prev, items: [...prev.items, ...list] } };
         }
       }
-      entries.push({ key: keyed(to, p), value: { type: "map", span: p.value.span, entries: byType } });
+      entries.push({ key: keyed2(to, p), value: { type: "map", span: p.value.span, entries: byType } });
     }
     for (const [from, to] of [["actions", "Action"], ["notActions", "NotAction"], ["resources", "Resource"], ["notResources", "NotResource"]]) {
       const f = field2(from);
-      if (f) entries.push({ key: keyed(to, f), value: f.value });
+      if (f) entries.push({ key: keyed2(to, f), value: f.value });
     }
     const conds = field2("conditions");
     if (conds) {
-      if (!isSeq(conds.value) || conds.value.unknown) entries.push({ key: keyed("Condition", conds), value: unknownScalar("conditions", conds.value.span) });
+      if (!isSeq(conds.value) || conds.value.unknown) entries.push({ key: keyed2("Condition", conds), value: unknownScalar("conditions", conds.value.span) });
       else {
         const ops = [];
         let bad = false;
@@ -13649,7 +13737,7 @@ function policyDocumentArgs(args, span) {
           op.entries.push({ key: variable, value: values });
         }
         const value = bad ? unknownScalar("conditions", conds.value.span) : { type: "map", span: conds.value.span, entries: ops.map((o) => ({ key: o.key, value: { type: "map", span: o.span, entries: o.entries } })) };
-        entries.push({ key: keyed("Condition", conds), value });
+        entries.push({ key: keyed2("Condition", conds), value });
       }
     }
     return { type: "map", span: s.span, entries };
@@ -13766,7 +13854,7 @@ function wantedContent(p) {
   }
 }
 function discover(inputs, cwd, opts = {}) {
-  const w = new Walker(opts.extensions ?? DEFAULT_EXTENSIONS);
+  const w = new Walker(opts.extensions ?? DEFAULT_EXTENSIONS, opts.many);
   const missing = [];
   for (const input of inputs) {
     const abs = import_node_path.default.resolve(cwd, input);
@@ -13786,9 +13874,9 @@ function discover(inputs, cwd, opts = {}) {
   return { files: sortedByDisplay([...w.files], (f) => f, cwd), missing, charts: sortedByDisplay([...w.charts.values()], (c) => c.dir, cwd) };
 }
 function sortedByDisplay(items, abs, cwd) {
-  const keyed = items.map((t) => ({ t, d: displayPath(abs(t), cwd) }));
-  keyed.sort((a, b) => a.d < b.d ? -1 : a.d > b.d ? 1 : 0);
-  return keyed.map((k) => k.t);
+  const keyed2 = items.map((t) => ({ t, d: displayPath(abs(t), cwd) }));
+  keyed2.sort((a, b) => a.d < b.d ? -1 : a.d > b.d ? 1 : 0);
+  return keyed2.map((k) => k.t);
 }
 function displayPath(abs, cwd) {
   const base = cwd.endsWith(import_node_path.default.sep) ? cwd : cwd + import_node_path.default.sep;
@@ -13811,10 +13899,12 @@ var init_discover = __esm({
     SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", "cdk.out", ".terraform", ".terragrunt-cache"]);
     NO_IGNORE = { enter: () => NO_IGNORE, ignored: () => false };
     Walker = class {
-      constructor(extensions) {
+      constructor(extensions, many) {
         this.extensions = extensions;
+        this.many = many;
       }
       extensions;
+      many;
       files = /* @__PURE__ */ new Set();
       charts = /* @__PURE__ */ new Map();
       chart(dir) {
@@ -13861,6 +13951,11 @@ var init_discover = __esm({
             } catch {
             }
           }
+        }
+        if (this.many && this.files.size >= this.many.files) {
+          const { found } = this.many;
+          this.many = void 0;
+          found();
         }
       }
     };
@@ -18684,7 +18779,7 @@ function wantYamlChunk(chunk) {
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ""));
 }
 function commentsOf(src) {
-  return src.path.toLowerCase().endsWith(".json") ? [] : scanComments(src.text, src.path);
+  return src.path.toLowerCase().endsWith(".json") ? none() : scanComments(src.text, src.path);
 }
 function isTerraformSource(src) {
   return src.path !== "<stdin>" && terraformFileKind(src.path) !== void 0;
@@ -18767,6 +18862,7 @@ var init_loader = __esm({
     init_positions();
     init_ts_iac();
     init_comments();
+    init_compact();
     init_yaml();
     TOP_KIND = /^kind:[ \t]*['"]?([A-Za-z0-9]+)/m;
     OTHER_SHAPES = /^(AWSTemplateFormatVersion|Resources|Transform|Statement|Role|Roles|AssumeRolePolicyDocument|Url|ClientIDList|association|associations)[ \t]*:/m;
@@ -18791,7 +18887,7 @@ var init_loader = __esm({
         if (builds.some((f) => kustomize.rewrites(f.path))) this.held = [];
       }
       add(f) {
-        this.files.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: f.comments, ...f.text !== void 0 ? { text: f.text } : {} });
+        this.files.push({ path: f.path, ...f.abs ? { abs: f.abs } : {}, comments: f.comments.length > 0 ? f.comments : NONE, ...f.text !== void 0 ? { text: f.text } : {} });
         if (this.held) this.held.push(f);
         else this.build(f);
       }
@@ -20549,6 +20645,7 @@ var MAYBE = { state: "maybe" };
 var UNSET = { state: "unset" };
 var UNKNOWN_FILE = { state: "unknown" };
 var ABSENT_FILE = { state: "absent" };
+var PENDING = /* @__PURE__ */ Symbol("pending");
 var ContainerView = class {
   constructor(index, workload, container, prefix) {
     this.index = index;
@@ -20560,20 +20657,56 @@ var ContainerView = class {
   workload;
   container;
   prefix;
-  presence = /* @__PURE__ */ new Map();
-  cache = /* @__PURE__ */ new Map();
+  /** `env()` of the names that the container sets (created on first use: most names are not set). */
+  presence;
+  /** The values computed once (a list, not a map: a map of ten entries holds about 900 bytes). */
+  slots = new Array(10 /* Count */).fill(PENDING);
   /**
    * Computed on first use. Each use reports the index keys the computation read (`Index.replay`),
    * so that whichever check uses the view depends on what it was computed from.
    */
-  once(key, f) {
-    return this.index.cached(this.cache, key, f);
+  once(slot, f) {
+    return this.index.cached(this, slot, f);
+  }
+  // MemoTable (for Index.cached): the slots.
+  get(slot) {
+    const v = this.slots[slot];
+    return v === PENDING ? void 0 : v;
+  }
+  has(slot) {
+    return this.slots[slot] !== PENDING;
+  }
+  set(slot, value) {
+    this.slots[slot] = value;
   }
   env(name) {
-    return this.index.cached(this.presence, name, () => envPresence(this.container, this.workload, this.index, name));
+    const c = this.container;
+    if (!lastEnv(c, name)) {
+      const from = this.envFromSources;
+      let provided = false;
+      for (const x of from.sources) {
+        const d = x.src && name.startsWith(x.prefix) ? x.src.entries.get(name.slice(x.prefix.length)) : void 0;
+        if (provided = d !== void 0 && !d.key.unknown) break;
+      }
+      if (!provided) return from.unknown ? MAYBE : UNSET;
+    }
+    return this.index.cached(this.presence ??= /* @__PURE__ */ new Map(), name, () => envPresence(c, this.workload, this.index, name));
+  }
+  /** The container's `envFrom` sources, each with the Secret or ConfigMap it names when that is known. */
+  get envFromSources() {
+    return this.once(0 /* EnvFrom */, () => {
+      const { container: c, workload: w } = this;
+      let unknown = false;
+      const sources = c.envFrom.map((f) => {
+        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? void 0 : lookup(w, this.index, f.source === "secretRef" ? "Secret" : "ConfigMap", f.name.value);
+        if (!src) unknown = true;
+        return src ? { prefix: f.prefix ?? "", src } : { prefix: f.prefix ?? "" };
+      });
+      return { sources, unknown };
+    });
   }
   get variables() {
-    return this.once("variables", () => {
+    return this.once(1 /* Variables */, () => {
       const { container: c, workload: w } = this;
       const names = new Set(c.env.map((e) => e.name.value));
       let complete = true;
@@ -20591,28 +20724,28 @@ var ContainerView = class {
     });
   }
   get webhookRole() {
-    return this.once("webhookRole", () => webhookRole(this.container, this.workload, this.index, this.prefix));
+    return this.once(2 /* WebhookRole */, () => webhookRole(this.container, this.workload, this.index, this.prefix));
   }
   get podIdentity() {
-    return this.once("podIdentity", () => podIdentityInjection(this.container, this.workload, this.index, this.prefix));
+    return this.once(3 /* PodIdentity */, () => podIdentityInjection(this.container, this.workload, this.index, this.prefix));
   }
   get containerCredentials() {
-    return this.once("containerCredentials", () => containerCredentials(this));
+    return this.once(4 /* ContainerCredentials */, () => containerCredentials(this));
   }
   get chain() {
-    return this.once("chain", () => credentialChain(this));
+    return this.once(5 /* Chain */, () => credentialChain(this));
   }
   get profiles() {
-    return this.once("profiles", () => selectedProfiles(this));
+    return this.once(6 /* Profiles */, () => selectedProfiles(this));
   }
   get sharedFiles() {
-    return this.once("sharedFiles", () => sharedFiles(this));
+    return this.once(7 /* SharedFiles */, () => sharedFiles(this));
   }
   get webIdentity() {
-    return this.once("webIdentity", () => webIdentity(this));
+    return this.once(8 /* WebIdentity */, () => webIdentity(this));
   }
   get staticKeys() {
-    return this.once("staticKeys", () => {
+    return this.once(9 /* StaticKeys */, () => {
       const f = this.sharedFiles;
       const profiles = [];
       for (const p of f?.profiles ?? []) {
@@ -20828,6 +20961,7 @@ function passOver(s, sdk, v) {
   if (s.secretAccessKey.state === "maybe") return { state: "unknown", reason: "AWS_SECRET_ACCESS_KEY is not static" };
   return void 0;
 }
+var USED = { state: "used" };
 function walk(sources, sdk, v) {
   const rank = (s) => CHAIN_ORDER[sdk].indexOf(s.kind);
   const order = sources.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i);
@@ -20844,7 +20978,7 @@ function walk(sources, sdk, v) {
       step = { state: "unknown", reason: pass.reason };
       uncertain = `${pass.reason}: ${s.describe} may come first`;
     } else if (s.state === "set") {
-      step = { state: "used" };
+      step = USED;
       winner = s;
     } else {
       step = { state: "unknown", reason: s.kind === "envKeys" ? "AWS_ACCESS_KEY_ID is not static" : "more than one profile may be selected (AWS_PROFILE, AWS_DEFAULT_PROFILE)" };
@@ -20856,25 +20990,44 @@ function walk(sources, sdk, v) {
 }
 function credentialChain(v) {
   const sources = chainSources(v);
-  const bySdk = { botocore: walk(sources, "botocore", v), jsv3: walk(sources, "jsv3", v) };
-  const at = (s) => sources.indexOf(s);
-  const before = (a, b, sdk) => {
+  return new Chain(sources, walk(sources, "botocore", v), walk(sources, "jsv3", v));
+}
+var Chain = class {
+  constructor(sources, botocore, jsv3) {
+    this.sources = sources;
+    this.botocore = botocore;
+    this.jsv3 = jsv3;
+  }
+  sources;
+  botocore;
+  jsv3;
+  steps(sdk) {
+    return sdk === "botocore" ? this.botocore : this.jsv3;
+  }
+  of(kind) {
+    return this.sources.filter((s) => s.kind === kind);
+  }
+  position(s) {
+    const i = this.sources.indexOf(s);
+    return { botocore: this.botocore[i], jsv3: this.jsv3[i] };
+  }
+  used(sdk) {
+    const steps = this.steps(sdk);
+    return this.sources.find((_, i) => steps[i].state === "used");
+  }
+  before(a, b, sdk) {
+    return sdk ? this.beforeIn(a, b, sdk) : SDKS.every((x) => this.beforeIn(a, b, x));
+  }
+  beforeIn(a, b, sdk) {
     const ra = CHAIN_ORDER[sdk].indexOf(a.kind);
     const rb = CHAIN_ORDER[sdk].indexOf(b.kind);
-    return ra < rb || ra === rb && Math.max(0, at(a)) < Math.max(0, at(b));
-  };
-  return {
-    sources,
-    of: (kind) => sources.filter((s) => s.kind === kind),
-    position: (s) => ({ botocore: bySdk.botocore[at(s)], jsv3: bySdk.jsv3[at(s)] }),
-    used: (sdk) => sources.find((_, i) => bySdk[sdk][i].state === "used"),
-    before: (a, b, sdk) => sdk ? before(a, b, sdk) : SDKS.every((x) => before(a, b, x)),
-    mayUse: (sdk, s) => {
-      const state = bySdk[sdk][at(s)]?.state;
-      return state === "used" || state === "unknown";
-    }
-  };
-}
+    return ra < rb || ra === rb && Math.max(0, this.sources.indexOf(a)) < Math.max(0, this.sources.indexOf(b));
+  }
+  mayUse(sdk, s) {
+    const state = this.steps(sdk)[this.sources.indexOf(s)]?.state;
+    return state === "used" || state === "unknown";
+  }
+};
 function homeOf(c, w) {
   const home = lastEnv(c, "HOME");
   if (home) {
@@ -25613,7 +25766,7 @@ function ignoreFactory() {
 }
 var IGNORE_FILE = ".irsa-lintignore";
 var GITIGNORE = ".gitignore";
-var NONE = { enter: () => NONE, ignored: () => false };
+var NONE2 = { enter: () => NONE2, ignored: () => false };
 function keyOf(abs) {
   return (import_node_path.default.sep === "/" ? abs : abs.split(import_node_path.default.sep).join("/")).replace(/^\/+/, "");
 }
@@ -25689,7 +25842,7 @@ var IgnoreRules = class {
   }
   /** The scope for a walk of the input directory `root` (before entering it). */
   forRoot(root) {
-    if (this.empty) return NONE;
+    if (this.empty) return NONE2;
     const abs = import_node_path.default.resolve(root);
     const explicit = [];
     for (let d = abs; import_node_path.default.dirname(d) !== d; d = import_node_path.default.dirname(d)) explicit.push(`!/${literalKey(d)}/`);
@@ -25982,6 +26135,7 @@ init_loader();
 // src/incremental.ts
 init_node_fs();
 init_node_path();
+init_compact();
 init_kustomize();
 init_loader();
 
@@ -26609,14 +26763,18 @@ var Index = class {
     const table2 = this.table;
     for (const r of resources) {
       for (const k of indexKeys(r)) {
-        const list = table2.get(k);
-        if (list) list.push(r);
-        else table2.set(k, [r]);
+        const held = table2.get(k);
+        if (held === void 0) table2.set(k, r);
+        else if (Array.isArray(held)) held.push(r);
+        else table2.set(k, [held, r]);
       }
     }
   }
   resources;
-  /** Every relation: for each of `indexKeys`, the resources that carry the key, in load order. */
+  /**
+   * Every relation: for each of `indexKeys`, the resources that carry the key, in load order; a
+   * key that one resource carries (most keys: names, ARNs) holds that resource, not a list of one.
+   */
   table = /* @__PURE__ */ new Map();
   memos = /* @__PURE__ */ new Map();
   /** `ofKind` by its arguments: the keys it reads, and its answer. */
@@ -26654,7 +26812,11 @@ var Index = class {
   }
   read(key) {
     this.observer?.(key);
-    return this.table.get(key) ?? EMPTY;
+    return this.listed(key);
+  }
+  listed(key) {
+    const held = this.table.get(key);
+    return held === void 0 ? EMPTY : Array.isArray(held) ? held : [held];
   }
   readAs(key) {
     return this.read(key);
@@ -26665,7 +26827,7 @@ var Index = class {
     let entry2 = this.kindLists.get(key);
     if (!entry2) {
       const keys = expandKinds(kinds).map((k) => `K ${k}`);
-      this.kindLists.set(key, entry2 = { keys, list: keys.flatMap((k) => this.table.get(k) ?? []) });
+      this.kindLists.set(key, entry2 = { keys, list: keys.flatMap((k) => this.listed(k)) });
     }
     if (this.observer) for (const k of entry2.keys) this.observer(k);
     return entry2.list;
@@ -27130,7 +27292,7 @@ function checkedAgain(unit, tracking, p) {
   return { ...unit, reads: [...tracking.keys.get(p) ?? []], findings: tracking.findings.get(p) ?? [] };
 }
 function digestOf(resources) {
-  const json = JSON.stringify(resources, (_k, v) => v instanceof Map ? { "\0map": [...v] } : v instanceof Set ? { "\0set": [...v] } : v === void 0 ? "\0undefined" : typeof v === "function" ? `\0fn:${String(v)}` : typeof v === "number" && !Number.isFinite(v) ? `\0${v}` : v);
+  const json = JSON.stringify(resources, (_k, v) => v instanceof Map || v instanceof KeyedList ? { "\0map": [...v] } : v instanceof Set ? { "\0set": [...v] } : v === void 0 ? "\0undefined" : typeof v === "function" ? `\0fn:${String(v)}` : typeof v === "number" && !Number.isFinite(v) ? `\0${v}` : v);
   return createHash("sha256").update(json).digest("hex").slice(0, 32);
 }
 var StateRecorder = class {
@@ -27302,6 +27464,17 @@ var VERSION = find().version;
 var TOOL_NAME = "irsa-lint";
 function ruleDocUrl(id2) {
   return `${HOMEPAGE}/blob/main/docs/rules/${id2}.md`;
+}
+
+// src/heap.ts
+init_node_module2();
+var HEAP_TUNING_FILES = 200;
+var tuned = false;
+function boundYoungGeneration() {
+  if (tuned) return;
+  tuned = true;
+  const v82 = createRequire(__irsaLintModuleUrl)("node:v8");
+  v82.setFlagsFromString("--semi-space-growth-factor=1");
 }
 
 // src/map/build.ts
@@ -28221,7 +28394,8 @@ async function analyzePaths(paths, options, incremental) {
   const stdinName = options.stdinFilename ? displayPath(import_node_path.default.resolve(cwd, options.stdinFilename), cwd) : STDIN;
   const given = options.context !== void 0 ? new Set(discover(paths.filter((p) => p !== "-"), cwd, { ignore }).files.map((abs) => displayPath(abs, cwd))) : void 0;
   if (given && readsStdin) given.add(stdinName);
-  const discovered = discover(inputs.filter((p) => p !== "-"), cwd, { ignore });
+  const many = options.tuneHeap ? { files: HEAP_TUNING_FILES, found: boundYoungGeneration } : void 0;
+  const discovered = discover(inputs.filter((p) => p !== "-"), cwd, { ignore, ...many ? { many } : {} });
   const { missing } = discovered;
   const files2 = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const toRead = [];
@@ -30196,7 +30370,7 @@ async function prepareLint(args, io) {
   if (values["no-cache"] && values["cache-location"] !== void 0) throw new UsageError("--cache-location and --no-cache cannot be used together");
   const cache = values["no-cache"] ? false : values["cache-location"] !== void 0 ? values["cache-location"] : values.cache || context !== void 0 ? defaultCacheDir(io.cwd, io.env) : false;
   const concurrency = concurrencyOf(values.concurrency);
-  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values["no-ignore"], cache, concurrency });
+  const result = await lint(positionals, { cwd: io.cwd, stdin, stdinFilename, config, context, ignorePatterns, ignore: !values["no-ignore"], cache, concurrency, tuneHeap: true });
   if (result.missing.length) throw new UsageError(`no such file or directory: ${result.missing.join(", ")}`);
   if (values.debug && cache !== false) {
     const i = result.incremental;
