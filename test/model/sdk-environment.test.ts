@@ -99,6 +99,9 @@ const envFromCases: [what: string, yaml: string, name: string, expected: string]
   ['env wins over envFrom', envFrom('        - configMapRef: { name: settings }', '        - { name: REGION, value: us-east-1 }'), 'REGION', 'set:value=us-east-1'],
   ['a later source outside the repository may override', envFrom('        - configMapRef: { name: settings }\n        - secretRef: { name: elsewhere }'), 'REGION', 'maybe'],
   ['an earlier source outside the repository does not', envFrom('        - secretRef: { name: elsewhere }\n        - configMapRef: { name: settings }'), 'REGION', 'set:envFrom=eu-west-1'],
+  ['a name no known source sets, with a source outside the repository', envFrom('        - configMapRef: { name: settings }\n        - secretRef: { name: elsewhere }'), 'NOT_SET', 'maybe'],
+  ['a name no source sets, every source known', envFrom('        - configMapRef: { name: settings }'), 'NOT_SET', 'unset'],
+  ['a name env sets, with a source outside the repository', envFrom('        - secretRef: { name: elsewhere }'), 'A', 'set:value=b'],
 ];
 
 for (const [what, yaml, name, expected] of envFromCases) {
