@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { lint } from '../src/api.js';
 import { discover } from '../src/load/discover.js';
 import { formatFindingLines } from '../src/format/text.js';
+import { computeMap } from '../src/map/command.js';
 import { rmRepo, tmpRepo } from './config/tmp.js';
 import { ROOT } from './helpers.js';
 
@@ -62,6 +63,13 @@ test('a run given tuneHeap reports what a run without it reports', async () => {
   assert.ok(plain.files.length >= 200, 'the fixtures are enough files to bound the young generation');
   assert.is(formatFindingLines(tuned.findings, false, true), formatFindingLines(plain.findings, false, true));
   assert.is(tuned.files.length, plain.files.length);
+});
+
+test('an access map computed with tuneHeap is the one computed without it', async () => {
+  const plain = await computeMap({ cwd: ROOT, paths: ['fixtures'] });
+  const tuned = await computeMap({ cwd: ROOT, paths: ['fixtures'], tuneHeap: true });
+  assert.ok(plain.map.rows.length > 0, 'the fixtures give rows');
+  assert.is(JSON.stringify(tuned.map), JSON.stringify(plain.map));
 });
 
 test.run();

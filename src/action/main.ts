@@ -165,7 +165,7 @@ async function accessDiff(io: ActionIo, paths: readonly string[], config: string
   const base = baseRevision(io.env, io.cwd);
   if ('why' in base) return { markdown: `### Access changes\n\nNot compared: ${base.why}.\n`, text: '', warning: `access diff not computed: ${base.why}` };
   try {
-    const r = await computeMap({ cwd: io.cwd, paths, config: cliConfig(config ? { config } : {}, io.cwd), ...(config ? { configFile: config } : {}), diff: base.rev, diffLabel: base.label });
+    const r = await computeMap({ cwd: io.cwd, paths, config: cliConfig(config ? { config } : {}, io.cwd), ...(config ? { configFile: config } : {}), diff: base.rev, diffLabel: base.label, tuneHeap: true });
     return { markdown: formatDiffMarkdown(r.diff!, r.base!, r.map, { heading: '###' }), text: formatDiffText(r.diff!) };
   } catch (e) {
     const message = (e as Error).message ?? String(e);

@@ -130,6 +130,8 @@ export interface MapRequest {
   readonly diff?: string;
   /** How the revision is named in the output (default: as given). */
   readonly diffLabel?: string;
+  /** The process is this linter's own (the CLI, the Action): see `LintOptions.tuneHeap`. */
+  readonly tuneHeap?: boolean;
 }
 
 export interface MapResult {
@@ -146,7 +148,7 @@ function mapOf(a: Analysis, request: MapRequest, given: ReadonlySet<string> | un
 
 /** The access map of the working tree, and with `diff` the one of that revision and what changed. */
 export async function computeMap(request: MapRequest): Promise<MapResult> {
-  const options: LintOptions = { cwd: request.cwd, config: request.config, context: request.context };
+  const options: LintOptions = { cwd: request.cwd, config: request.config, context: request.context, tuneHeap: request.tuneHeap };
   const analysis = await analyze(request.paths, options);
   if (analysis.missing.length) throw new CliUsageError(`no such file or directory: ${analysis.missing.join(', ')}`);
   const map = mapOf(analysis, request, analysis.given);
@@ -162,7 +164,7 @@ export async function computeMap(request: MapRequest): Promise<MapResult> {
     const cwd = rev.at(request.cwd);
     fs.mkdirSync(cwd, { recursive: true });
     const relative = (p: string) => path.relative(request.cwd, path.resolve(request.cwd, p)) || '.';
-    const baseAnalysis = await analyze(request.paths.map(relative), { cwd, config: revisionConfig(request, rev, cwd), context: request.context === undefined ? undefined : relative(request.context) });
+    const baseAnalysis = await analyze(request.paths.map(relative), { cwd, config: revisionConfig(request, rev, cwd), context: request.context === undefined ? undefined : relative(request.context), tuneHeap: request.tuneHeap });
     // Paths the revision does not have (a directory the change adds) contribute nothing.
     const base = mapOf(baseAnalysis, request, analysis.given);
     return { analysis, map, base, diff: diffMaps(base, map, request.diffLabel ?? request.diff) };
@@ -252,7 +254,7 @@ export async function mapCommand(args: readonly string[], io: MapIo): Promise<nu
   const failOn = effectiveFailOn(failOnCli as (typeof FAIL_ON)[number] | undefined, config);
   const maxWarnings = effectiveMaxWarnings(values['max-warnings'], config);
   const filters = (values.filter ?? []).map(parseFilter);
-  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, configFile: values.config, noConfig: !!values['no-config'], orphans: !!values.orphans, filters, diff: values.diff });
+  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, configFile: values.config, noConfig: !!values['no-config'], orphans: !!values.orphans, filters, diff: values.diff, tuneHeap: true });
   const outFile = values['output-file'];
   const out = renderMap(result, format as MapFormat, { color: useColor(io, !!values['no-color'] || values.color === false, !!outFile), width });
   if (outFile) {
