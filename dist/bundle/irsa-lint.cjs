@@ -29997,7 +29997,7 @@ function mapOf(a, request, given) {
   return narrowMap(m3, request.filters ?? [], given);
 }
 async function computeMap(request) {
-  const options = { cwd: request.cwd, config: request.config, context: request.context };
+  const options = { cwd: request.cwd, config: request.config, context: request.context, tuneHeap: request.tuneHeap };
   const analysis = await analyze(request.paths, options);
   if (analysis.missing.length) throw new CliUsageError(`no such file or directory: ${analysis.missing.join(", ")}`);
   const map3 = mapOf(analysis, request, analysis.given);
@@ -30013,7 +30013,7 @@ async function computeMap(request) {
     const cwd = rev.at(request.cwd);
     import_node_fs.default.mkdirSync(cwd, { recursive: true });
     const relative = (p) => import_node_path.default.relative(request.cwd, import_node_path.default.resolve(request.cwd, p)) || ".";
-    const baseAnalysis = await analyze(request.paths.map(relative), { cwd, config: revisionConfig(request, rev, cwd), context: request.context === void 0 ? void 0 : relative(request.context) });
+    const baseAnalysis = await analyze(request.paths.map(relative), { cwd, config: revisionConfig(request, rev, cwd), context: request.context === void 0 ? void 0 : relative(request.context), tuneHeap: request.tuneHeap });
     const base = mapOf(baseAnalysis, request, analysis.given);
     return { analysis, map: map3, base, diff: diffMaps(base, map3, request.diffLabel ?? request.diff) };
   } finally {
@@ -30096,7 +30096,7 @@ async function mapCommand(args, io) {
   const failOn = effectiveFailOn(failOnCli, config);
   const maxWarnings = effectiveMaxWarnings(values["max-warnings"], config);
   const filters = (values.filter ?? []).map(parseFilter);
-  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, configFile: values.config, noConfig: !!values["no-config"], orphans: !!values.orphans, filters, diff: values.diff });
+  const result = await computeMap({ cwd: io.cwd, paths: positionals, context, config, configFile: values.config, noConfig: !!values["no-config"], orphans: !!values.orphans, filters, diff: values.diff, tuneHeap: true });
   const outFile = values["output-file"];
   const out = renderMap(result, format, { color: useColor(io, !!values["no-color"] || values.color === false, !!outFile), width: width2 });
   if (outFile) {
@@ -30628,7 +30628,7 @@ async function accessDiff(io, paths, config) {
 Not compared: ${base.why}.
 `, text: "", warning: `access diff not computed: ${base.why}` };
   try {
-    const r = await computeMap({ cwd: io.cwd, paths, config: cliConfig(config ? { config } : {}, io.cwd), ...config ? { configFile: config } : {}, diff: base.rev, diffLabel: base.label });
+    const r = await computeMap({ cwd: io.cwd, paths, config: cliConfig(config ? { config } : {}, io.cwd), ...config ? { configFile: config } : {}, diff: base.rev, diffLabel: base.label, tuneHeap: true });
     return { markdown: formatDiffMarkdown(r.diff, r.base, r.map, { heading: "###" }), text: formatDiffText(r.diff) };
   } catch (e) {
     const message = e.message ?? String(e);
