@@ -26,7 +26,7 @@ import {
   CONTAINER_CREDENTIALS_RELATIVE_URI,
 } from './eks.js';
 import type { Index, MemoTable } from './index.js';
-import type { Annotation, AwsProfile, Container, DataEntry, EnvVar, IniSetting, SecretLike, Volume, VolumeMount, Workload } from './k8s.js';
+import type { Annotation, AwsProfile, Container, DataEntry, EnvFrom, EnvVar, IniSetting, SecretLike, Volume, VolumeMount, Workload } from './k8s.js';
 import { containersOf, lastEnv, normPath } from './container.js';
 import { isUnknown, located, type Located, type Span } from './span.js';
 
@@ -314,27 +314,20 @@ class ContainerView implements SdkEnvironment, MemoTable<Slot> {
     const c = this.container;
     // Not in `env` nor in a known `envFrom` source: `envPresence` would read every source and
     // answer with a constant, and the sources' lookups are reported by `envFromSources`.
-    if (!lastEnv(c, name)) {
-      const from = this.envFromSources;
-      let provided = false;
-      for (const x of from.sources) {
-        const d = x.src && name.startsWith(x.prefix) ? x.src.entries.get(name.slice(x.prefix.length)) : undefined;
-        if ((provided = d !== undefined && !d.key.unknown)) break;
-      }
-      if (!provided) return from.unknown ? MAYBE : UNSET;
-    }
-    return this.index.cached((this.presence ??= new Map()), name, () => envPresence(c, this.workload, this.index, name));
+    const from = this.envFromSources;
+    if (!lastEnv(c, name) && !anyProvides(from.sources, name)) return from.unknown ? MAYBE : UNSET;
+    return this.index.cached((this.presence ??= new Map()), name, () => envPresence(c, this.workload, this.index, name, from.sources));
   }
 
   /** The container's `envFrom` sources, each with the Secret or ConfigMap it names when that is known. */
-  private get envFromSources(): { readonly sources: readonly { readonly prefix: string; readonly src?: SecretLike }[]; readonly unknown: boolean } {
+  private get envFromSources(): { readonly sources: readonly EnvFromSource[]; readonly unknown: boolean } {
     return this.once(Slot.EnvFrom, () => {
       const { container: c, workload: w } = this;
       let unknown = false;
-      const sources = c.envFrom.map((f) => {
-        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? undefined : lookup(w, this.index, f.source === 'secretRef' ? 'Secret' : 'ConfigMap', f.name.value);
+      const sources = c.envFrom.map((from): EnvFromSource => {
+        const src = !from.name || isUnknown(from.name) || w.namespaceUnknown ? undefined : lookup(w, this.index, from.source === 'secretRef' ? 'Secret' : 'ConfigMap', from.name.value);
         if (!src) unknown = true;
-        return src ? { prefix: f.prefix ?? '', src } : { prefix: f.prefix ?? '' };
+        return src ? { from, prefix: from.prefix ?? '', src } : { from, prefix: from.prefix ?? '' };
       });
       return { sources, unknown };
     });
@@ -342,17 +335,10 @@ class ContainerView implements SdkEnvironment, MemoTable<Slot> {
 
   get variables(): EffectiveEnvironment {
     return this.once(Slot.Variables, () => {
-      const { container: c, workload: w } = this;
-      const names = new Set(c.env.map((e) => e.name.value));
-      let complete = true;
-      for (const f of c.envFrom) {
-        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? undefined : lookup(w, this.index, f.source === 'secretRef' ? 'Secret' : 'ConfigMap', f.name.value);
-        if (!src) {
-          complete = false;
-          continue;
-        }
-        for (const d of src.entries.values()) if (!d.key.unknown) names.add(`${f.prefix ?? ''}${d.key.value}`);
-      }
+      const names = new Set(this.container.env.map((e) => e.name.value));
+      const from = this.envFromSources;
+      for (const x of from.sources) if (x.src) for (const d of x.src.entries.values()) if (!d.key.unknown) names.add(`${x.prefix}${d.key.value}`);
+      const complete = !from.unknown;
       const entries = new Map<string, Presence>();
       for (const n of [...names].sort()) entries.set(n, this.env(n));
       return { entries, complete };
@@ -419,7 +405,27 @@ function dataValue(d: DataEntry): Located<string> | undefined {
   return located(d.text, d.valueSpan, false, d.positions);
 }
 
-function envPresence(c: Container, w: Workload, index: Index, name: string): Presence {
+/** An `envFrom` entry of a container, with the Secret or ConfigMap it names when that is known. */
+interface EnvFromSource {
+  readonly from: EnvFrom;
+  readonly prefix: string;
+  readonly src?: SecretLike;
+}
+
+/** The entry of a known `envFrom` source that sets `name` (its key static). */
+function providedEntry(x: EnvFromSource, name: string): DataEntry | undefined {
+  if (!x.src || !name.startsWith(x.prefix)) return undefined;
+  const d = x.src.entries.get(name.slice(x.prefix.length));
+  return d && !d.key.unknown ? d : undefined;
+}
+
+function anyProvides(sources: readonly EnvFromSource[], name: string): boolean {
+  for (const x of sources) if (providedEntry(x, name)) return true;
+  return false;
+}
+
+/** Where `name` comes from in container `c`: its `env` (last entry wins), else the last `envFrom` source that sets it. */
+function envPresence(c: Container, w: Workload, index: Index, name: string, sources: readonly EnvFromSource[]): Presence {
   const e = lastEnv(c, name);
   if (e) {
     const ref = e.valueFrom;
@@ -439,25 +445,18 @@ function envPresence(c: Container, w: Workload, index: Index, name: string): Pre
     return { state: 'set', via: 'value', at: e.name, env: e, value: e.value };
   }
   let unknownAfter = false;
-  for (let i = c.envFrom.length - 1; i >= 0; i--) {
-    const f = c.envFrom[i];
-    if (!f.name || isUnknown(f.name) || w.namespaceUnknown) {
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const x = sources[i];
+    if (!x.src) {
       unknownAfter = true;
       continue;
     }
-    const sourceKind = f.source === 'secretRef' ? 'Secret' : 'ConfigMap';
-    const src = lookup(w, index, sourceKind, f.name.value);
-    if (!src) {
-      unknownAfter = true;
-      continue;
-    }
-    const prefix = f.prefix ?? '';
-    if (!name.startsWith(prefix)) continue;
-    const d = src.entries.get(name.slice(prefix.length));
-    if (!d || d.key.unknown) continue;
+    const d = providedEntry(x, name);
+    if (!d) continue;
     if (unknownAfter) return MAYBE;
     if (dataState(d) === 'unset') return UNSET;
-    return withValue({ state: 'set', via: 'envFrom', at: f.name, sourceKind, sourceName: f.name.value, key: d.key }, d);
+    const at = x.from.name!; // a known source was named
+    return withValue({ state: 'set', via: 'envFrom', at, sourceKind: x.from.source === 'secretRef' ? 'Secret' : 'ConfigMap', sourceName: at.value, key: d.key }, d);
   }
   return unknownAfter ? MAYBE : UNSET;
 }
