@@ -151,7 +151,7 @@ async function analyzePaths(paths: readonly string[], options: LintOptions, incr
   if (given && readsStdin) given.add(stdinName);
   // A big repository: the process bounds its young generation before the walk allocates much (src/heap.ts).
   const many = options.tuneHeap ? { files: HEAP_TUNING_FILES, found: boundYoungGeneration } : undefined;
-  const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore, ...(many ? { many } : {}) });
+  const discovered = discover(inputs.filter((p) => p !== '-'), cwd, { ignore, many });
   const { missing } = discovered;
   const files = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const toRead: FileToRead[] = [];

@@ -17,7 +17,7 @@
  * `HEAP_TUNING_FILES` files (before the walk of a big tree has allocated much), so that a small run
  * does not load `node:v8` at start.
  */
-import { createRequire } from 'node:module';
+import { v8 } from './load/cache.js';
 
 /** Files a walk finds before the run bounds the young generation. */
 export const HEAP_TUNING_FILES = 200;
@@ -28,6 +28,5 @@ let tuned = false;
 export function boundYoungGeneration(): void {
   if (tuned) return;
   tuned = true;
-  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  v8().setFlagsFromString('--semi-space-growth-factor=1');
 }

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 
 let v8module: typeof import('node:v8') | undefined;
 /** `node:v8`, loaded on first use: a run without a cache (most short ones) never needs it. */
-function v8(): typeof import('node:v8') {
+export function v8(): typeof import('node:v8') {
   return (v8module ??= createRequire(import.meta.url)('node:v8') as typeof import('node:v8'));
 }
 

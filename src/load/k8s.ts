@@ -1,6 +1,6 @@
 /** Builds typed Kubernetes/OpenShift resources from positioned documents. Never throws on odd shapes. */
 import { parseIni, profileName } from './ini.js';
-import { exact, intern, keyed, none } from '../model/compact.js';
+import { exact, intern, keyed, NO_KEYS, none } from '../model/compact.js';
 import { entry, get, isMap, isScalar, isSeq, str, type PMap, type PNode, type PScalar } from '../model/pnode.js';
 import { located, looksTemplated, type Span } from '../model/span.js';
 import { POD_SPEC_OWNER_KINDS, type L } from '../model/resource.js';
@@ -204,16 +204,10 @@ function locBool(n: PNode | undefined): L<boolean> | undefined {
   return located(false, n.span, true);
 }
 
-/**
- * One empty map for every resource without annotations, labels or AWS profiles: the model is read,
- * never written, and a map costs about 200 bytes.
- */
-const NO_ENTRIES: ReadonlyMap<string, never> = new Map<string, never>();
-
 const internOptional = (s: string | undefined): string | undefined => (s === undefined ? s : intern(s));
 
 function stringMap(n: PNode | undefined): ReadonlyMap<string, Annotation> {
-  if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
+  if (!isMap(n) || n.entries.length === 0) return NO_KEYS;
   const out: Annotation[] = [];
   for (const e of n.entries) {
     const key = loc(e.key);
@@ -463,7 +457,7 @@ function secretLike(doc: PMap, base: Base, kind: 'Secret' | 'ConfigMap'): Secret
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: kind === 'Secret' ? ('k8s:Secret' as const) : ('k8s:ConfigMap' as const), entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
+  return Object.assign(base, { kind: kind === 'Secret' ? ('k8s:Secret' as const) : ('k8s:ConfigMap' as const), entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_KEYS });
 }
 
 function dataEntry(key: L<string>, value: PNode, encoded: boolean, fromStringData: boolean): DataEntry {

@@ -21,7 +21,7 @@ import { templateProblem } from './template.js';
 import { LineIndex } from '../eval/positions.js';
 import { loadTsIac, looksLikeTsIac, type TsIacResult } from './ts-iac.js';
 import { scanComments, type CommentDirective } from '../suppress/comments.js';
-import { NONE, none } from '../model/compact.js';
+import { NONE } from '../model/compact.js';
 import { parseYaml, type ParseProblem, type RenderedDoc } from './yaml.js';
 import type { Resource } from '../model/index.js';
 import type { PNode } from '../model/pnode.js';
@@ -123,7 +123,7 @@ export function loadSources(sources: readonly SourceFile[], opts: LoadOptions = 
 
 /** The suppression comments of a file (JSON has none). */
 export function commentsOf(src: { readonly path: string; readonly text: string }): CommentDirective[] {
-  return src.path.toLowerCase().endsWith('.json') ? none() : scanComments(src.text, src.path);
+  return src.path.toLowerCase().endsWith('.json') ? [] : scanComments(src.text, src.path);
 }
 
 /** Is the file read by a Terraform configuration rather than on its own? */
@@ -175,6 +175,7 @@ export class ModelBuilder {
   }
 
   add(f: LoadInput): void {
+    // Most files have no suppression comment: they share one empty list, whether scanned now or read from the cache.
     this.files.push({ path: f.path, ...(f.abs ? { abs: f.abs } : {}), comments: f.comments.length > 0 ? f.comments : NONE, ...(f.text !== undefined ? { text: f.text } : {}) });
     if (this.held) this.held.push(f);
     else this.build(f);

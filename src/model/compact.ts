@@ -117,7 +117,8 @@ export class KeyedList<V extends Keyed> implements ReadonlyMap<string, V> {
 
 /** The most entries a `KeyedList` holds; a longer list becomes a `Map`. */
 const KEYED_LIST_MAX = 8;
-const NO_KEYS: ReadonlyMap<string, never> = new KeyedList<never>(NONE);
+/** The one empty map of the model: every resource without annotations, labels or AWS profiles holds it. */
+export const NO_KEYS: ReadonlyMap<string, never> = new KeyedList<never>(NONE);
 
 /**
  * The values by their key, as `Map.set` in their order would leave them: a key given twice keeps
