@@ -23,7 +23,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // <define:IRSA_LINT_FILES>
-var define_IRSA_LINT_FILES_default = { "irsa-lint.cjs": "10c84e74495ac57b3c31c04ef74b70e0073c5d88239863ed3b15bcba56801bd5", "typescript-estree.cjs": "1c906b5bfec4590c5a72cffabfa0951909d2891a16e700799824422b550960ec", "web-tree-sitter.cjs": "e4109d023bd7fa930115b9ff856cfddade11a29216e27c4396446800d85a48ab" };
+var define_IRSA_LINT_FILES_default = { "irsa-lint.cjs": "af54160ce5ecbcc518c3db4908653c72726e4e58a0990e130e432d86927c85b0", "typescript-estree.cjs": "1c906b5bfec4590c5a72cffabfa0951909d2891a16e700799824422b550960ec", "web-tree-sitter.cjs": "e4109d023bd7fa930115b9ff856cfddade11a29216e27c4396446800d85a48ab" };
 
 // src/bundle/launch.cts
 var import_node_fs = __toESM(require("node:fs"));

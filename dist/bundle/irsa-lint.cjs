@@ -12436,7 +12436,7 @@ function locBool(n) {
   return located(false, n.span, true);
 }
 function stringMap(n) {
-  if (!isMap(n) || n.entries.length === 0) return NO_ENTRIES;
+  if (!isMap(n) || n.entries.length === 0) return NO_KEYS;
   const out = [];
   for (const e of n.entries) {
     const key = loc(e.key);
@@ -12666,7 +12666,7 @@ function secretLike(doc, base, kind) {
     const profiles = d.iniSections();
     if (profiles.length > 0) awsProfiles.set(k, profiles);
   }
-  return Object.assign(base, { kind: kind === "Secret" ? "k8s:Secret" : "k8s:ConfigMap", entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_ENTRIES });
+  return Object.assign(base, { kind: kind === "Secret" ? "k8s:Secret" : "k8s:ConfigMap", entries, awsProfiles: awsProfiles.size > 0 ? awsProfiles : NO_KEYS });
 }
 function dataEntry(key, value, encoded, fromStringData) {
   const valueSpan = value.span;
@@ -12732,7 +12732,7 @@ function credentialsRequest(doc, base) {
     cloudTokenPath: loc(get(spec, "cloudTokenPath"))
   });
 }
-var K8S_KINDS, K8S_KIND, NO_ENTRIES, internOptional, VOLUME_META_KEYS, AWS_INI_KEYS, iniReadings;
+var K8S_KINDS, K8S_KIND, internOptional, VOLUME_META_KEYS, AWS_INI_KEYS, iniReadings;
 var init_k8s = __esm({
   "src/load/k8s.ts"() {
     "use strict";
@@ -12756,7 +12756,6 @@ var init_k8s = __esm({
       "PodIdentityAssociation"
     ]);
     K8S_KIND = Object.fromEntries(POD_SPEC_OWNER_KINDS.map((k) => [k, `k8s:${k}`]));
-    NO_ENTRIES = /* @__PURE__ */ new Map();
     internOptional = (s) => s === void 0 ? s : intern(s);
     VOLUME_META_KEYS = /* @__PURE__ */ new Set(["name"]);
     AWS_INI_KEYS = /^(credentials|config|aws[-_]?config|aws[-_]?credentials)$/i;
@@ -18779,7 +18778,7 @@ function wantYamlChunk(chunk) {
   return OTHER_SHAPES.test(chunk) || /^\s*[{[]/.test(chunk.replace(/^(\s*#.*\n|\s*---.*\n)*/, ""));
 }
 function commentsOf(src) {
-  return src.path.toLowerCase().endsWith(".json") ? none() : scanComments(src.text, src.path);
+  return src.path.toLowerCase().endsWith(".json") ? [] : scanComments(src.text, src.path);
 }
 function isTerraformSource(src) {
   return src.path !== "<stdin>" && terraformFileKind(src.path) !== void 0;
@@ -20681,43 +20680,31 @@ var ContainerView = class {
   }
   env(name) {
     const c = this.container;
-    if (!lastEnv(c, name)) {
-      const from = this.envFromSources;
-      let provided = false;
-      for (const x of from.sources) {
-        const d = x.src && name.startsWith(x.prefix) ? x.src.entries.get(name.slice(x.prefix.length)) : void 0;
-        if (provided = d !== void 0 && !d.key.unknown) break;
-      }
-      if (!provided) return from.unknown ? MAYBE : UNSET;
-    }
-    return this.index.cached(this.presence ??= /* @__PURE__ */ new Map(), name, () => envPresence(c, this.workload, this.index, name));
+    const from = this.envFromSources;
+    if (!lastEnv(c, name) && !anyProvides(from.sources, name)) return from.unknown ? MAYBE : UNSET;
+    return this.index.cached(this.presence ??= /* @__PURE__ */ new Map(), name, () => envPresence(c, this.workload, this.index, name, from.sources));
   }
   /** The container's `envFrom` sources, each with the Secret or ConfigMap it names when that is known. */
   get envFromSources() {
     return this.once(0 /* EnvFrom */, () => {
       const { container: c, workload: w } = this;
       let unknown = false;
-      const sources = c.envFrom.map((f) => {
-        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? void 0 : lookup(w, this.index, f.source === "secretRef" ? "Secret" : "ConfigMap", f.name.value);
+      const sources = c.envFrom.map((from) => {
+        const src = !from.name || isUnknown(from.name) || w.namespaceUnknown ? void 0 : lookup(w, this.index, from.source === "secretRef" ? "Secret" : "ConfigMap", from.name.value);
         if (!src) unknown = true;
-        return src ? { prefix: f.prefix ?? "", src } : { prefix: f.prefix ?? "" };
+        return src ? { from, prefix: from.prefix ?? "", src } : { from, prefix: from.prefix ?? "" };
       });
       return { sources, unknown };
     });
   }
   get variables() {
     return this.once(1 /* Variables */, () => {
-      const { container: c, workload: w } = this;
-      const names = new Set(c.env.map((e) => e.name.value));
-      let complete = true;
-      for (const f of c.envFrom) {
-        const src = !f.name || isUnknown(f.name) || w.namespaceUnknown ? void 0 : lookup(w, this.index, f.source === "secretRef" ? "Secret" : "ConfigMap", f.name.value);
-        if (!src) {
-          complete = false;
-          continue;
-        }
-        for (const d of src.entries.values()) if (!d.key.unknown) names.add(`${f.prefix ?? ""}${d.key.value}`);
+      const names = new Set(this.container.env.map((e) => e.name.value));
+      const from = this.envFromSources;
+      for (const x of from.sources) if (x.src) {
+        for (const d of x.src.entries.values()) if (!d.key.unknown) names.add(`${x.prefix}${d.key.value}`);
       }
+      const complete = !from.unknown;
       const entries = /* @__PURE__ */ new Map();
       for (const n of [...names].sort()) entries.set(n, this.env(n));
       return { entries, complete };
@@ -20767,7 +20754,16 @@ function dataValue(d) {
   if (d.unknown || d.text === void 0) return void 0;
   return located(d.text, d.valueSpan, false, d.positions);
 }
-function envPresence(c, w, index, name) {
+function providedEntry(x, name) {
+  if (!x.src || !name.startsWith(x.prefix)) return void 0;
+  const d = x.src.entries.get(name.slice(x.prefix.length));
+  return d && !d.key.unknown ? d : void 0;
+}
+function anyProvides(sources, name) {
+  for (const x of sources) if (providedEntry(x, name)) return true;
+  return false;
+}
+function envPresence(c, w, index, name, sources) {
   const e = lastEnv(c, name);
   if (e) {
     const ref = e.valueFrom;
@@ -20787,25 +20783,18 @@ function envPresence(c, w, index, name) {
     return { state: "set", via: "value", at: e.name, env: e, value: e.value };
   }
   let unknownAfter = false;
-  for (let i = c.envFrom.length - 1; i >= 0; i--) {
-    const f = c.envFrom[i];
-    if (!f.name || isUnknown(f.name) || w.namespaceUnknown) {
+  for (let i = sources.length - 1; i >= 0; i--) {
+    const x = sources[i];
+    if (!x.src) {
       unknownAfter = true;
       continue;
     }
-    const sourceKind = f.source === "secretRef" ? "Secret" : "ConfigMap";
-    const src = lookup(w, index, sourceKind, f.name.value);
-    if (!src) {
-      unknownAfter = true;
-      continue;
-    }
-    const prefix = f.prefix ?? "";
-    if (!name.startsWith(prefix)) continue;
-    const d = src.entries.get(name.slice(prefix.length));
-    if (!d || d.key.unknown) continue;
+    const d = providedEntry(x, name);
+    if (!d) continue;
     if (unknownAfter) return MAYBE;
     if (dataState(d) === "unset") return UNSET;
-    return withValue({ state: "set", via: "envFrom", at: f.name, sourceKind, sourceName: f.name.value, key: d.key }, d);
+    const at = x.from.name;
+    return withValue({ state: "set", via: "envFrom", at, sourceKind: x.from.source === "secretRef" ? "Secret" : "ConfigMap", sourceName: at.value, key: d.key }, d);
   }
   return unknownAfter ? MAYBE : UNSET;
 }
@@ -27467,14 +27456,12 @@ function ruleDocUrl(id2) {
 }
 
 // src/heap.ts
-init_node_module2();
 var HEAP_TUNING_FILES = 200;
 var tuned = false;
 function boundYoungGeneration() {
   if (tuned) return;
   tuned = true;
-  const v82 = createRequire(__irsaLintModuleUrl)("node:v8");
-  v82.setFlagsFromString("--semi-space-growth-factor=1");
+  v8().setFlagsFromString("--semi-space-growth-factor=1");
 }
 
 // src/map/build.ts
@@ -28395,7 +28382,7 @@ async function analyzePaths(paths, options, incremental) {
   const given = options.context !== void 0 ? new Set(discover(paths.filter((p) => p !== "-"), cwd, { ignore }).files.map((abs) => displayPath(abs, cwd))) : void 0;
   if (given && readsStdin) given.add(stdinName);
   const many = options.tuneHeap ? { files: HEAP_TUNING_FILES, found: boundYoungGeneration } : void 0;
-  const discovered = discover(inputs.filter((p) => p !== "-"), cwd, { ignore, ...many ? { many } : {} });
+  const discovered = discover(inputs.filter((p) => p !== "-"), cwd, { ignore, many });
   const { missing } = discovered;
   const files2 = config ? discovered.files.filter((abs) => wanted(abs, config)) : discovered.files;
   const toRead = [];
